@@ -1,0 +1,216 @@
+//! Datasets: the handwritten digits (embedded) and 2-D toy sets, split 80/20 and batched.
+
+use std::io::Read;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal, Uniform};
+use serde::{Deserialize, Serialize};
+
+use super::matrix::Matrix;
+use super::real::Real;
+
+/// UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), the
+/// 1797-image set as shipped with scikit-learn: 64 pixels 0..16 then the label, per line.
+static DIGITS_CSV_GZ: &[u8] = include_bytes!("../../data/digits.csv.gz");
+
+/// The split is the same for every run (its own fixed seed), so validation figures compare.
+const SPLIT_SEED: u64 = 0x5EED_0F_D161_75;
+/// Points generated for each 2-D toy set.
+pub const TOY_POINTS: usize = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    Digits,
+    Spiral,
+    Circles,
+    Xor,
+    Gaussian,
+}
+
+impl DatasetKind {
+    pub const ALL: [DatasetKind; 5] = [
+        DatasetKind::Digits,
+        DatasetKind::Spiral,
+        DatasetKind::Circles,
+        DatasetKind::Xor,
+        DatasetKind::Gaussian,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DatasetKind::Digits => "digits",
+            DatasetKind::Spiral => "spiral",
+            DatasetKind::Circles => "circles",
+            DatasetKind::Xor => "xor",
+            DatasetKind::Gaussian => "gaussian",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// Whether the noise setting applies.
+    pub fn is_toy(self) -> bool {
+        self != DatasetKind::Digits
+    }
+}
+
+/// Samples as rows of features in [0, 1] (digits) or around [-1, 1] (toy sets), with labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Samples {
+    pub features: usize,
+    pub x: Vec<f32>,
+    pub y: Vec<usize>,
+}
+
+impl Samples {
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+
+    /// The rows `idx` as a batch matrix, in the engine's float type.
+    pub fn gather<F: Real>(&self, idx: &[usize], x: &mut Matrix<F>, y: &mut Vec<usize>) {
+        x.resize(idx.len(), self.features);
+        y.clear();
+        for (dst, &i) in x.rows_iter_mut().zip(idx) {
+            let src = &self.x[i * self.features..(i + 1) * self.features];
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d = F::of(s as f64);
+            }
+            y.push(self.y[i]);
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub kind: DatasetKind,
+    pub classes: usize,
+    pub train: Samples,
+    pub val: Samples,
+}
+
+impl Dataset {
+    /// Loads or generates a dataset; `noise` (0..1) applies to the toy sets only.
+    pub fn load(kind: DatasetKind, noise: f64) -> Dataset {
+        let (all, classes) = match kind {
+            DatasetKind::Digits => (digits(), 10),
+            _ => toy(kind, noise),
+        };
+        split(kind, all, classes)
+    }
+}
+
+/// Parses the embedded digits, scaling pixels from 0..16 to [0, 1].
+pub fn digits() -> Samples {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(DIGITS_CSV_GZ)
+        .read_to_string(&mut text)
+        .expect("the embedded digits file is valid gzip");
+    let mut x = Vec::with_capacity(1797 * 64);
+    let mut y = Vec::with_capacity(1797);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let values: Vec<f32> = line
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f32>()
+                    .expect("the embedded digits are numbers")
+            })
+            .collect();
+        assert_eq!(values.len(), 65, "a digits row has 64 pixels and a label");
+        x.extend(values[..64].iter().map(|p| p / 16.0));
+        y.push(values[64] as usize);
+    }
+    Samples { features: 64, x, y }
+}
+
+/// A fixed, seeded 80/20 split.
+fn split(kind: DatasetKind, all: Samples, classes: usize) -> Dataset {
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(SPLIT_SEED));
+    let n_train = all.len() * 4 / 5;
+    let pick = |idx: &[usize]| Samples {
+        features: all.features,
+        x: idx
+            .iter()
+            .flat_map(|&i| {
+                all.x[i * all.features..(i + 1) * all.features]
+                    .iter()
+                    .copied()
+            })
+            .collect(),
+        y: idx.iter().map(|&i| all.y[i]).collect(),
+    };
+    Dataset {
+        kind,
+        classes,
+        train: pick(&order[..n_train]),
+        val: pick(&order[n_train..]),
+    }
+}
+
+/// Two-class 2-D sets of `TOY_POINTS` points, balanced, from a fixed seed; `noise` in [0, 1]
+/// adds Gaussian jitter (sd = 0.5·noise, relative to a set spanning about [-1, 1]).
+fn toy(kind: DatasetKind, noise: f64) -> (Samples, usize) {
+    let mut rng = ChaCha8Rng::seed_from_u64(SPLIT_SEED ^ kind as u64);
+    let noise = if noise.is_finite() {
+        noise.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let jitter = Normal::new(0.0, 0.5 * noise + 1e-12).expect("finite sd");
+    let unit = Uniform::new(0.0f64, 1.0).expect("valid range");
+    let sym = Uniform::new(-1.0f64, 1.0).expect("valid range");
+    let mut x = Vec::with_capacity(2 * TOY_POINTS);
+    let mut y = Vec::with_capacity(TOY_POINTS);
+    for i in 0..TOY_POINTS {
+        let label = i % 2;
+        let (px, py) = match kind {
+            // Two interleaved arms: r grows with the angle, the second arm turned by π.
+            DatasetKind::Spiral => {
+                let t = unit.sample(&mut rng);
+                let angle = 1.75 * std::f64::consts::TAU * t + label as f64 * std::f64::consts::PI;
+                (t * angle.cos(), t * angle.sin())
+            }
+            // An inner disc (class 0) inside a ring (class 1).
+            DatasetKind::Circles => {
+                let angle = std::f64::consts::TAU * unit.sample(&mut rng);
+                let r = if label == 0 {
+                    0.5 * unit.sample(&mut rng)
+                } else {
+                    0.7 + 0.3 * unit.sample(&mut rng)
+                };
+                (r * angle.cos(), r * angle.sin())
+            }
+            // Class = whether the signs of x and y differ.
+            DatasetKind::Xor => loop {
+                let (a, b) = (sym.sample(&mut rng), sym.sample(&mut rng));
+                if ((a * b < 0.0) as usize) == label && a.abs() > 0.05 && b.abs() > 0.05 {
+                    break (a, b);
+                }
+            },
+            // Two Gaussian blobs centred at ±(0.5, 0.5).
+            DatasetKind::Gaussian => {
+                let c = if label == 0 { 0.5 } else { -0.5 };
+                let n = Normal::new(c, 0.25).expect("finite sd");
+                (n.sample(&mut rng), n.sample(&mut rng))
+            }
+            DatasetKind::Digits => unreachable!("digits are not generated"),
+        };
+        let (jx, jy): (f64, f64) = (jitter.sample(&mut rng), jitter.sample(&mut rng));
+        let (jx, jy) = if noise > 0.0 { (jx, jy) } else { (0.0, 0.0) };
+        x.push((px + jx) as f32);
+        x.push((py + jy) as f32);
+        y.push(label);
+    }
+    (Samples { features: 2, x, y }, 2)
+}

@@ -1,0 +1,110 @@
+//! What each epoch reports: the per-layer figures of DESIGN §3 and the loss/accuracy curves.
+
+use serde::{Deserialize, Serialize};
+
+use super::activation::Activation;
+use super::real::Real;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    /// The loss became NaN or ±Inf: the run stopped there.
+    Diverged,
+}
+
+/// The figures of one Dense layer for one epoch. Non-finite values are kept as they are
+/// (and written as `null` in JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerStats {
+    /// 1..=depth for the hidden layers, depth + 1 for the output layer.
+    pub layer: usize,
+    /// ‖∂L/∂W‖_F of the kernel before clipping, mean over the epoch's steps.
+    pub grad_norm: f64,
+    /// RMS of ∂L/∂z over batch and units, mean over the epoch's steps.
+    pub delta_rms: f64,
+    /// ‖W‖_F at the end of the epoch.
+    pub weight_norm: f64,
+    /// ‖ΔW‖_F / ‖W‖_F of the epoch's last step (0 at epoch 0: nothing is updated).
+    pub update_ratio: f64,
+    /// Mean and standard deviation of the layer's activations f(·) on the validation set
+    /// (of the logits, for the output layer).
+    pub act_mean: f64,
+    pub act_std: f64,
+    /// Fraction of sigmoid/tanh outputs with f' under 5 % of its maximum (0 otherwise).
+    pub saturated: f64,
+    /// Fraction of units whose output is exactly 0 for every validation sample.
+    pub dead: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    pub val_loss: f64,
+    pub val_accuracy: f64,
+    pub status: Status,
+    pub layers: Vec<LayerStats>,
+}
+
+/// Threshold of "saturated": f' below this fraction of its maximum.
+pub const SATURATION_FRACTION: f64 = 0.05;
+
+/// Accumulates act_mean, act_std, saturated and dead over validation chunks for one layer.
+#[derive(Clone, Debug, Default)]
+pub struct ActivationStats {
+    sum: f64,
+    sum_sq: f64,
+    count: usize,
+    saturated: usize,
+    /// Per unit: has it output anything but 0?
+    alive: Vec<bool>,
+}
+
+impl ActivationStats {
+    /// Adds a chunk: `input`/`output` of the activation, row-major with `units` columns.
+    /// `activation` is None for the output layer (logits: no saturation).
+    pub fn add<F: Real>(
+        &mut self,
+        activation: Option<Activation>,
+        input: &[F],
+        output: &[F],
+        units: usize,
+    ) {
+        if self.alive.len() != units {
+            self.alive = vec![false; units];
+        }
+        for (i, &y) in output.iter().enumerate() {
+            let v = y.as_f64();
+            self.sum += v;
+            self.sum_sq += v * v;
+            if y != F::zero() {
+                self.alive[i % units] = true;
+            }
+        }
+        self.count += output.len();
+        if let Some(f) = activation.filter(|f| f.saturates()) {
+            let limit = F::of(SATURATION_FRACTION * f.max_derivative());
+            self.saturated += input
+                .iter()
+                .zip(output)
+                .filter(|(&x, &y)| f.derivative(x, y) < limit)
+                .count();
+        }
+    }
+
+    /// (act_mean, act_std, saturated, dead)
+    pub fn finish(&self) -> (f64, f64, f64, f64) {
+        if self.count == 0 {
+            return (0.0, 0.0, 0.0, 0.0);
+        }
+        let n = self.count as f64;
+        let mean = self.sum / n;
+        // Clamp rounding below 0, but let NaN through: a NaN figure must stay visible.
+        let var = self.sum_sq / n - mean * mean;
+        let var = if var < 0.0 { 0.0 } else { var };
+        let dead = self.alive.iter().filter(|a| !**a).count() as f64 / self.alive.len() as f64;
+        (mean, var.sqrt(), self.saturated as f64 / n, dead)
+    }
+}

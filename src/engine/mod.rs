@@ -1,0 +1,18 @@
+//! The engine: a deep-network trainer that measures every layer. Pure Rust, no web crates,
+//! deterministic for a seed.
+
+pub mod activation;
+pub mod batch_norm;
+pub mod clip;
+pub mod config;
+pub mod data;
+pub mod dense;
+pub mod init;
+pub mod loss;
+pub mod matrix;
+pub mod metrics;
+pub mod network;
+pub mod optim;
+pub mod param;
+pub mod real;
+pub mod trainer;

@@ -1,0 +1,29 @@
+//! A trainable variable and its gradient: a kernel, a bias, or batch norm's gamma/beta.
+
+use super::real::Real;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    Kernel,
+    Bias,
+    Gamma,
+    Beta,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param<F> {
+    pub kind: ParamKind,
+    pub value: Vec<F>,
+    pub grad: Vec<F>,
+}
+
+impl<F: Real> Param<F> {
+    pub fn new(kind: ParamKind, value: Vec<F>) -> Self {
+        let grad = vec![F::zero(); value.len()];
+        Param { kind, value, grad }
+    }
+
+    pub fn filled(kind: ParamKind, len: usize, v: F) -> Self {
+        Self::new(kind, vec![v; len])
+    }
+}

@@ -1,0 +1,386 @@
+//! Drives a run: configuration in, one mini-batch step at a time, epoch records out.
+//!
+//! The page calls [`Trainer::step`] for a few milliseconds per animation frame; the command
+//! line calls it in a loop. Epoch 0 is a measuring pass over the training batches with no
+//! update, so the first record shows the network exactly as initialized.
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::batch_norm::Mode;
+use super::clip::Clipping;
+use super::config::{check_clipping, check_lr, Config, ConfigError};
+use super::data::{Dataset, Samples};
+use super::matrix::{norm, Matrix};
+use super::metrics::{ActivationStats, EpochRecord, LayerStats, Status};
+use super::network::{Architecture, Network};
+use super::optim::Optimizer;
+
+/// Validation samples per forward pass (bounds memory at depth 100 × width 512).
+const EVAL_CHUNK: usize = 128;
+/// Stream of the ChaCha generator used for the weights; the data order uses another.
+const WEIGHT_STREAM: u64 = 1;
+const ORDER_STREAM: u64 = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    /// More steps to take.
+    Running,
+    /// All configured epochs are done.
+    Finished,
+    /// The loss became non-finite; the run stopped.
+    Diverged,
+}
+
+/// Sums over the current epoch's steps.
+#[derive(Clone, Debug, Default)]
+struct EpochSums {
+    loss: f64,
+    correct: usize,
+    seen: usize,
+    steps: usize,
+    grad_norm: Vec<f64>,
+    delta_rms: Vec<f64>,
+    update_ratio: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    config: Config,
+    data: Dataset,
+    net: Network<f32>,
+    optimizer: Optimizer<f32>,
+    order_rng: ChaCha8Rng,
+    /// Visiting order of the training samples in the current epoch.
+    order: Vec<usize>,
+    /// Next position in `order`.
+    cursor: usize,
+    /// The epoch being computed (0 = the measuring pass).
+    epoch: usize,
+    sums: EpochSums,
+    records: Vec<EpochRecord>,
+    state: RunState,
+    batch_x: Matrix<f32>,
+    batch_y: Vec<usize>,
+}
+
+impl Trainer {
+    /// Builds the network and data for `config`; refuses a configuration out of range.
+    pub fn new(config: Config) -> Result<Trainer, ConfigError> {
+        let data = Dataset::load(config.dataset, config.noise);
+        Self::with_data(config, data)
+    }
+
+    /// As [`Trainer::new`], reusing an already loaded dataset (it must match the config).
+    pub fn with_data(config: Config, data: Dataset) -> Result<Trainer, ConfigError> {
+        config.validate()?;
+        let net = build_network(&config, &data);
+        let order_rng = seeded(config.seed, ORDER_STREAM);
+        let n = data.train.len();
+        let mut t = Trainer {
+            optimizer: Optimizer::new(config.optimizer),
+            config,
+            data,
+            net,
+            order_rng,
+            order: (0..n).collect(),
+            cursor: 0,
+            epoch: 0,
+            sums: EpochSums::default(),
+            records: Vec::new(),
+            state: RunState::Running,
+            batch_x: Matrix::zeros(0, 0),
+            batch_y: Vec::new(),
+        };
+        t.start_epoch_sums();
+        Ok(t)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.data
+    }
+
+    pub fn network(&self) -> &Network<f32> {
+        &self.net
+    }
+
+    pub fn records(&self) -> &[EpochRecord] {
+        &self.records
+    }
+
+    pub fn state(&self) -> RunState {
+        self.state
+    }
+
+    /// The epoch in progress (0 while measuring the initial network).
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    /// Steps (mini-batches) per epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.data.train.len().div_ceil(self.config.batch_size)
+    }
+
+    /// Steps taken in the current epoch.
+    pub fn steps_into_epoch(&self) -> usize {
+        self.sums.steps
+    }
+
+    /// Changes the learning rate from the next step on, keeping everything else.
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), ConfigError> {
+        check_lr(lr)?;
+        self.config.lr = lr;
+        Ok(())
+    }
+
+    /// Changes gradient clipping from the next step on.
+    pub fn set_clipping(&mut self, clipping: Clipping) -> Result<(), ConfigError> {
+        check_clipping(clipping)?;
+        self.config.clipping = clipping;
+        Ok(())
+    }
+
+    /// Changes how many epochs the run lasts; a finished run can be extended.
+    pub fn set_epochs(&mut self, epochs: usize) {
+        self.config.epochs = epochs.min(super::config::EPOCHS_RANGE.1);
+        if self.state == RunState::Finished && self.epoch <= self.config.epochs {
+            self.state = RunState::Running;
+        } else if self.state == RunState::Running && self.epoch > self.config.epochs {
+            self.state = RunState::Finished;
+        }
+    }
+
+    /// Starts over: with the same initial weights and data order, or with new weights
+    /// (a new `init_seed`) and the same data order.
+    pub fn reset(&mut self, new_weights: bool) {
+        let mut config = self.config.clone();
+        if new_weights {
+            config.init_seed = config.init_seed.wrapping_add(1);
+        }
+        let data = std::mem::replace(&mut self.data, empty_dataset());
+        *self = Trainer::with_data(config, data).expect("a running config stays valid");
+    }
+
+    /// Takes one mini-batch step; returns the epoch's record when this step completed one.
+    pub fn step(&mut self) -> Option<EpochRecord> {
+        if self.state != RunState::Running {
+            return None;
+        }
+        if self.cursor == 0 && self.epoch > 0 {
+            self.order.shuffle(&mut self.order_rng);
+        }
+        let end = (self.cursor + self.config.batch_size).min(self.order.len());
+        self.data.train.gather(
+            &self.order[self.cursor..end],
+            &mut self.batch_x,
+            &mut self.batch_y,
+        );
+        self.cursor = end;
+        let last_of_epoch = end == self.order.len();
+
+        let measuring = self.epoch == 0;
+        let mode = if measuring {
+            Mode::TrainNoUpdate
+        } else {
+            Mode::Train
+        };
+        let step = self
+            .net
+            .compute_gradients(&self.batch_x, &self.batch_y, mode, self.config.l2);
+        let s = &mut self.sums;
+        s.loss += step.loss * self.batch_y.len() as f64;
+        s.correct += step.correct;
+        s.seen += self.batch_y.len();
+        s.steps += 1;
+        for (l, d) in step.delta_rms.iter().enumerate() {
+            s.delta_rms[l] += d;
+            s.grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+        }
+        if !step.loss.is_finite() {
+            self.state = RunState::Diverged;
+            return Some(self.finish_epoch(Status::Diverged));
+        }
+        if !measuring {
+            self.update(last_of_epoch);
+        }
+        if !last_of_epoch {
+            return None;
+        }
+        let record = self.finish_epoch(Status::Ok);
+        if record.status == Status::Diverged {
+            self.state = RunState::Diverged;
+        } else if self.epoch > self.config.epochs {
+            self.state = RunState::Finished;
+        }
+        Some(record)
+    }
+
+    /// Runs until the current epoch completes (or the run stops).
+    pub fn run_epoch(&mut self) -> Option<EpochRecord> {
+        while self.state == RunState::Running {
+            if let Some(r) = self.step() {
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    /// Clips the gradients and applies the optimizer; on the epoch's last step also records
+    /// ‖ΔW‖/‖W‖ per Dense layer.
+    fn update(&mut self, measure: bool) {
+        let kernel_norms: Vec<f64> = if measure {
+            (0..self.net.dense_count())
+                .map(|l| norm(&self.net.dense(l).kernel.value))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let clipping = self.config.clipping;
+        let lr = self.config.lr;
+        let mut params = self.net.params_mut();
+        clipping.apply(&mut params);
+        let steps = self.optimizer.step(&mut params, lr, measure);
+        if measure {
+            // Kernels are every Dense layer's first variable, in layer order.
+            let kernel_steps = kernel_step_sizes(&params, &steps);
+            for (l, (step, w)) in kernel_steps.iter().zip(&kernel_norms).enumerate() {
+                self.sums.update_ratio[l] = step.sqrt() / w;
+            }
+        }
+    }
+
+    /// Closes the epoch: averages, validation pass, record; then prepares the next epoch.
+    fn finish_epoch(&mut self, status: Status) -> EpochRecord {
+        let (val_loss, val_accuracy, act) = self.evaluate();
+        let s = &self.sums;
+        let steps = s.steps.max(1) as f64;
+        let layers = (0..self.net.dense_count())
+            .map(|l| {
+                let (act_mean, act_std, saturated, dead) = act[l].finish();
+                LayerStats {
+                    layer: l + 1,
+                    grad_norm: s.grad_norm[l] / steps,
+                    delta_rms: s.delta_rms[l] / steps,
+                    weight_norm: norm(&self.net.dense(l).kernel.value),
+                    update_ratio: s.update_ratio[l],
+                    act_mean,
+                    act_std,
+                    saturated,
+                    dead,
+                }
+            })
+            .collect();
+        let train_loss = s.loss / s.seen.max(1) as f64;
+        let status = if status == Status::Ok && !(train_loss.is_finite() && val_loss.is_finite()) {
+            Status::Diverged
+        } else {
+            status
+        };
+        let record = EpochRecord {
+            epoch: self.epoch,
+            train_loss,
+            train_accuracy: s.correct as f64 / s.seen.max(1) as f64,
+            val_loss,
+            val_accuracy,
+            status,
+            layers,
+        };
+        self.records.push(record.clone());
+        self.epoch += 1;
+        self.cursor = 0;
+        self.start_epoch_sums();
+        record
+    }
+
+    fn start_epoch_sums(&mut self) {
+        let n = self.net.dense_count();
+        self.sums = EpochSums {
+            grad_norm: vec![0.0; n],
+            delta_rms: vec![0.0; n],
+            update_ratio: vec![0.0; n],
+            ..EpochSums::default()
+        };
+    }
+
+    /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
+    /// activation statistics per layer, in evaluation mode.
+    fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>) {
+        let layers = self.net.dense_count();
+        let mut stats = vec![ActivationStats::default(); layers];
+        let val: &Samples = &self.data.val;
+        let idx: Vec<usize> = (0..val.len()).collect();
+        let (mut loss, mut correct) = (0.0, 0usize);
+        for chunk in idx.chunks(EVAL_CHUNK) {
+            val.gather(chunk, &mut self.batch_x, &mut self.batch_y);
+            let logits = self.net.forward(&self.batch_x, Mode::Eval);
+            let (l, c) = super::loss::evaluate_logits(logits, &self.batch_y);
+            loss += l * chunk.len() as f64;
+            correct += c;
+            for (layer, s) in stats.iter_mut().enumerate() {
+                let (input, output) = self.net.activation_io(layer);
+                let activation =
+                    (layer < self.net.hidden.len()).then_some(self.net.arch.activation);
+                s.add(activation, &input.data, &output.data, output.cols);
+            }
+        }
+        let n = val.len().max(1) as f64;
+        let penalty = if self.config.l2 > 0.0 {
+            (0..layers)
+                .map(|l| norm(&self.net.dense(l).kernel.value).powi(2))
+                .sum::<f64>()
+                * self.config.l2
+        } else {
+            0.0
+        };
+        (loss / n + penalty, correct as f64 / n, stats)
+    }
+}
+
+/// ‖ΔW‖² of each kernel, picked out of the per-variable step sizes.
+fn kernel_step_sizes(params: &[&mut super::param::Param<f32>], steps: &[f64]) -> Vec<f64> {
+    params
+        .iter()
+        .zip(steps)
+        .filter(|(p, _)| p.kind == super::param::ParamKind::Kernel)
+        .map(|(_, s)| *s)
+        .collect()
+}
+
+fn seeded(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+fn build_network(config: &Config, data: &Dataset) -> Network<f32> {
+    let arch = Architecture {
+        inputs: data.train.features,
+        classes: data.classes,
+        depth: config.depth,
+        width: config.width,
+        activation: config.activation,
+        init: config.init,
+        batch_norm: config.batch_norm,
+    };
+    Network::new(arch, &mut seeded(config.init_seed, WEIGHT_STREAM))
+}
+
+fn empty_dataset() -> Dataset {
+    let empty = Samples {
+        features: 0,
+        x: Vec::new(),
+        y: Vec::new(),
+    };
+    Dataset {
+        kind: super::data::DatasetKind::Digits,
+        classes: 0,
+        train: empty.clone(),
+        val: empty,
+    }
+}

@@ -1,0 +1,4 @@
+//! gradscope: train a deep network and watch, layer by layer, its gradients vanish or explode.
+
+pub mod cli;
+pub mod engine;
