@@ -122,6 +122,11 @@ impl Trainer {
         self.epoch
     }
 
+    /// The order in which the current epoch visits the training samples.
+    pub fn data_order(&self) -> &[usize] {
+        &self.order
+    }
+
     /// Steps (mini-batches) per epoch.
     pub fn steps_per_epoch(&self) -> usize {
         self.data.train.len().div_ceil(self.config.batch_size)
