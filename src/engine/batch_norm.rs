@@ -1,6 +1,9 @@
 //! Batch normalization with Keras' semantics: momentum 0.99, epsilon 1e-3, learnable γ and β,
 //! batch statistics while training, moving statistics when evaluating.
 
+// The per-unit formulas index γ, β, μ, σ and the row by the same unit j: clearer as written.
+#![allow(clippy::needless_range_loop)]
+
 use super::matrix::Matrix;
 use super::param::{Param, ParamKind};
 use super::real::Real;
