@@ -1,1 +1,73 @@
-fn main() {}
+//! Training throughput: one epoch on the digits (1437 training samples), per-layer figures on
+//! and off; and the matrix product behind it.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use gradscope::engine::config::Config;
+use gradscope::engine::real::Real;
+use gradscope::engine::trainer::{RunState, Trainer};
+use std::hint::black_box;
+
+fn epoch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("epoch_digits");
+    group.sample_size(10);
+    for (depth, width) in [(10, 64), (50, 256)] {
+        for figures in [true, false] {
+            let config = Config {
+                depth,
+                width,
+                epochs: 1000,
+                ..Config::default()
+            };
+            let mut t = Trainer::new(config).expect("valid");
+            t.set_measure_layers(figures);
+            t.run_epoch(); // epoch 0 (no update) out of the way
+            group.throughput(Throughput::Elements(t.dataset().train.len() as u64));
+            let id = format!(
+                "{depth}x{width}/figures_{}",
+                if figures { "on" } else { "off" }
+            );
+            group.bench_function(BenchmarkId::from_parameter(id), |b| {
+                b.iter(|| {
+                    if t.state() != RunState::Running {
+                        t.reset(false);
+                        t.run_epoch();
+                    }
+                    black_box(t.run_epoch())
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn gemm(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gemm_f32");
+    for (m, k, n) in [(32, 64, 64), (32, 256, 256)] {
+        let a = vec![0.5f32; m * k];
+        let b = vec![0.25f32; k * n];
+        let mut out = vec![0.0f32; m * n];
+        group.throughput(Throughput::Elements((2 * m * k * n) as u64));
+        group.bench_function(
+            BenchmarkId::new("matrixmultiply", format!("{m}x{k}x{n}")),
+            |bench| {
+                bench.iter(|| {
+                    f32::gemm(
+                        m,
+                        k,
+                        n,
+                        1.0,
+                        (&a, k as isize, 1),
+                        (&b, n as isize, 1),
+                        0.0,
+                        (&mut out, n as isize, 1),
+                    );
+                    black_box(&out);
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, epoch, gemm);
+criterion_main!(benches);

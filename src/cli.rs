@@ -8,6 +8,7 @@ use crate::engine::init::Initializer;
 use crate::engine::metrics::{EpochRecord, Status};
 use crate::engine::network::BatchNormPlacement;
 use crate::engine::optim::OptimizerKind;
+use crate::format::num;
 
 pub const USAGE: &str = "\
 gradscope train — train a deep network and print per-layer gradient figures per epoch
@@ -239,22 +240,6 @@ pub fn json_line(record: &EpochRecord) -> String {
     serde_json::to_string(record).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
-/// A number in the app's consistent format: 3 significant digits, scientific when tiny or huge.
-pub fn fmt_num(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x.is_infinite() {
-        if x > 0.0 { "+Inf" } else { "-Inf" }.into()
-    } else if x == 0.0 {
-        "0".into()
-    } else if (1e-2..1e4).contains(&x.abs()) {
-        let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 4) as usize;
-        format!("{x:.digits$}")
-    } else {
-        format!("{x:.2e}")
-    }
-}
-
 /// The readable form: an epoch line, then one row per layer.
 pub fn table(record: &EpochRecord) -> String {
     let status = match record.status {
@@ -264,9 +249,9 @@ pub fn table(record: &EpochRecord) -> String {
     let mut out = format!(
         "epoch {:>3}  train loss {} acc {:.1}%  val loss {} acc {:.1}%{status}\n",
         record.epoch,
-        fmt_num(record.train_loss),
+        num(record.train_loss),
         100.0 * record.train_accuracy,
-        fmt_num(record.val_loss),
+        num(record.val_loss),
         100.0 * record.val_accuracy,
     );
     out.push_str(&format!(
@@ -285,12 +270,12 @@ pub fn table(record: &EpochRecord) -> String {
         out.push_str(&format!(
             "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>5.0}% {:>5.0}%\n",
             l.layer,
-            fmt_num(l.grad_norm),
-            fmt_num(l.delta_rms),
-            fmt_num(l.weight_norm),
-            fmt_num(l.update_ratio),
-            fmt_num(l.act_mean),
-            fmt_num(l.act_std),
+            num(l.grad_norm),
+            num(l.delta_rms),
+            num(l.weight_norm),
+            num(l.update_ratio),
+            num(l.act_mean),
+            num(l.act_std),
             100.0 * l.saturated,
             100.0 * l.dead,
         ));

@@ -2,3 +2,5 @@
 
 pub mod cli;
 pub mod engine;
+pub mod format;
+pub mod url_state;

@@ -94,15 +94,23 @@ pub fn matmul_a_bt<F: Real>(a: &Matrix<F>, w: &[F], k: usize, out: &mut Matrix<F
     );
 }
 
-/// Frobenius norm √Σx², accumulated in f64 so that 1e-20 and 1e+20 entries both survive.
+/// Frobenius norm √Σx², accumulated in f64 so that 1e-20 and 1e+20 entries both survive
+/// (in f32, 1e-20² underflows to 0). Eight partial sums let the compiler vectorize.
 pub fn norm<F: Real>(xs: &[F]) -> f64 {
-    xs.iter()
-        .map(|x| {
+    let mut acc = [0.0f64; 8];
+    let chunks = xs.chunks_exact(8);
+    let tail: f64 = chunks
+        .remainder()
+        .iter()
+        .map(|x| x.as_f64() * x.as_f64())
+        .sum();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
             let v = x.as_f64();
-            v * v
-        })
-        .sum::<f64>()
-        .sqrt()
+            *a += v * v;
+        }
+    }
+    (acc.iter().sum::<f64>() + tail).sqrt()
 }
 
 /// Root-mean-square √(Σx²/n).

@@ -7,6 +7,7 @@ pub mod clip;
 pub mod config;
 pub mod data;
 pub mod dense;
+pub mod diagnose;
 pub mod init;
 pub mod loss;
 pub mod matrix;

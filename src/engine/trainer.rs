@@ -63,6 +63,8 @@ pub struct Trainer {
     state: RunState,
     batch_x: Matrix<f32>,
     batch_y: Vec<usize>,
+    /// Whether to compute the per-layer figures (off only to measure their cost).
+    measure_layers: bool,
 }
 
 impl Trainer {
@@ -92,6 +94,7 @@ impl Trainer {
             state: RunState::Running,
             batch_x: Matrix::zeros(0, 0),
             batch_y: Vec::new(),
+            measure_layers: true,
         };
         t.start_epoch_sums();
         Ok(t)
@@ -151,6 +154,12 @@ impl Trainer {
         Ok(())
     }
 
+    /// Turns the per-layer figures on or off (records then carry no layers). Only the
+    /// benchmark turns them off, to show what they cost.
+    pub fn set_measure_layers(&mut self, on: bool) {
+        self.measure_layers = on;
+    }
+
     /// Changes how many epochs the run lasts; a finished run can be extended.
     pub fn set_epochs(&mut self, epochs: usize) {
         self.config.epochs = epochs.min(super::config::EPOCHS_RANGE.1);
@@ -203,9 +212,11 @@ impl Trainer {
         s.correct += step.correct;
         s.seen += self.batch_y.len();
         s.steps += 1;
-        for (l, d) in step.delta_rms.iter().enumerate() {
-            s.delta_rms[l] += d;
-            s.grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+        if self.measure_layers {
+            for (l, d) in step.delta_rms.iter().enumerate() {
+                s.delta_rms[l] += d;
+                s.grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+            }
         }
         if !step.loss.is_finite() {
             self.state = RunState::Diverged;
@@ -265,7 +276,12 @@ impl Trainer {
         let (val_loss, val_accuracy, act) = self.evaluate();
         let s = &self.sums;
         let steps = s.steps.max(1) as f64;
-        let layers = (0..self.net.dense_count())
+        let measured = if self.measure_layers {
+            self.net.dense_count()
+        } else {
+            0
+        };
+        let layers = (0..measured)
             .map(|l| {
                 let (act_mean, act_std, saturated, dead) = act[l].finish();
                 LayerStats {
@@ -327,7 +343,8 @@ impl Trainer {
             let (l, c) = super::loss::evaluate_logits(logits, &self.batch_y);
             loss += l * chunk.len() as f64;
             correct += c;
-            for (layer, s) in stats.iter_mut().enumerate() {
+            let measured = if self.measure_layers { layers } else { 0 };
+            for (layer, s) in stats.iter_mut().enumerate().take(measured) {
                 let (input, output) = self.net.activation_io(layer);
                 let activation =
                     (layer < self.net.hidden.len()).then_some(self.net.arch.activation);

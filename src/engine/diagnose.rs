@@ -1,0 +1,298 @@
+//! A plain-language verdict on a run, derived only from its epoch records, with the numbers
+//! behind it and what to try.
+
+use serde::{Deserialize, Serialize};
+
+use super::activation::Activation;
+use super::config::Config;
+use super::init::Initializer;
+use super::metrics::{EpochRecord, Status};
+use super::network::BatchNormPlacement;
+use crate::format::num;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No record yet.
+    Waiting,
+    Healthy,
+    Vanishing,
+    Exploding,
+    Diverged,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Waiting => "Waiting",
+            Verdict::Healthy => "Healthy",
+            Verdict::Vanishing => "Vanishing gradients",
+            Verdict::Exploding => "Exploding gradients",
+            Verdict::Diverged => "Diverged",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub verdict: Verdict,
+    pub headline: String,
+    /// The measured numbers that support the verdict.
+    pub evidence: Vec<String>,
+    /// What to change, most promising first.
+    pub advice: Vec<String>,
+}
+
+/// The first hidden layer's gradient over the last hidden layer's below this: vanishing.
+pub const VANISHING_RATIO: f64 = 1e-2;
+/// … above this: exploding (the gradient grows toward the input).
+pub const EXPLODING_RATIO: f64 = 1e2;
+/// A kernel gradient norm below this everywhere: nothing reaches the weights.
+pub const TINY_GRADIENT: f64 = 1e-6;
+/// A kernel gradient norm above this anywhere: steps that large wreck the weights.
+pub const HUGE_GRADIENT: f64 = 1e3;
+
+/// Diagnoses the run from its records (the latest one decides).
+pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
+    let Some(last) = records.last() else {
+        return Diagnosis {
+            verdict: Verdict::Waiting,
+            headline: "Press play: the first figures describe the network as initialized.".into(),
+            evidence: Vec::new(),
+            advice: Vec::new(),
+        };
+    };
+    if last.status == Status::Diverged || !last.train_loss.is_finite() {
+        return diverged(config, records, last);
+    }
+    let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
+    let (Some(first), Some(top)) = (hidden.first(), hidden.last()) else {
+        return healthy(config, last, Vec::new());
+    };
+    let ratio = first.delta_rms / top.delta_rms;
+    let steps = hidden.len().saturating_sub(1).max(1) as f64;
+    let per_layer = ratio.powf(1.0 / steps);
+    let max_grad = hidden.iter().map(|l| l.grad_norm).fold(0.0, f64::max);
+    let mean = |f: fn(&super::metrics::LayerStats) -> f64| {
+        hidden.iter().map(f).sum::<f64>() / hidden.len() as f64
+    };
+    let (dead, saturated) = (mean(|l| l.dead), mean(|l| l.saturated));
+
+    let mut evidence = vec![format!(
+        "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that layer {} receives — a factor of {} per layer.",
+        last.epoch,
+        ratio_text(ratio),
+        top.layer,
+        num(per_layer)
+    )];
+    evidence.push(format!(
+        "Kernel gradient norms ‖∂L/∂W‖ range from {} to {}.",
+        num(hidden
+            .iter()
+            .map(|l| l.grad_norm)
+            .fold(f64::INFINITY, f64::min)),
+        num(max_grad)
+    ));
+    if saturated > 0.2 {
+        evidence.push(format!(
+            "{:.0} % of the {} outputs sit where the slope is under 5 % of its peak (saturated).",
+            100.0 * saturated,
+            config.activation.name()
+        ));
+    }
+    if dead > 0.2 {
+        evidence.push(format!(
+            "{:.0} % of the hidden units output 0 for every validation sample (dead).",
+            100.0 * dead
+        ));
+    }
+
+    if max_grad == 0.0 {
+        return Diagnosis {
+            verdict: Verdict::Vanishing,
+            headline: "No gradient reaches any hidden layer: the hidden weights cannot change."
+                .into(),
+            evidence,
+            advice: advice_vanishing(config),
+        };
+    }
+    if max_grad < TINY_GRADIENT || ratio < VANISHING_RATIO || dead > 0.5 {
+        let headline = if ratio < VANISHING_RATIO {
+            format!(
+                "The gradient shrinks by {} on its way from layer {} down to layer 1: the lower layers barely learn.",
+                ratio_text(1.0 / ratio),
+                top.layer
+            )
+        } else if max_grad < TINY_GRADIENT {
+            format!(
+                "Every layer's gradient is tiny (at most {}): the weights hardly move.",
+                num(max_grad)
+            )
+        } else {
+            "Most ReLU units are dead: no gradient flows through them.".to_string()
+        };
+        return Diagnosis {
+            verdict: Verdict::Vanishing,
+            headline,
+            evidence,
+            advice: advice_vanishing(config),
+        };
+    }
+    if ratio > EXPLODING_RATIO || max_grad > HUGE_GRADIENT {
+        let headline = if ratio > EXPLODING_RATIO {
+            format!(
+                "The gradient grows by {} on its way down to layer 1: the lower layers take huge steps.",
+                ratio_text(ratio)
+            )
+        } else {
+            format!(
+                "Gradients are huge (up to {}): each step throws the weights far.",
+                num(max_grad)
+            )
+        };
+        return Diagnosis {
+            verdict: Verdict::Exploding,
+            headline,
+            evidence,
+            advice: advice_exploding(config),
+        };
+    }
+    healthy(config, last, evidence)
+}
+
+fn ratio_text(r: f64) -> String {
+    if r.is_finite() && r > 0.0 {
+        format!("{}×", num(r))
+    } else {
+        num(r)
+    }
+}
+
+fn healthy(config: &Config, last: &EpochRecord, mut evidence: Vec<String>) -> Diagnosis {
+    evidence.push(format!(
+        "Validation accuracy {:.1} %, loss {}.",
+        100.0 * last.val_accuracy,
+        num(last.val_loss)
+    ));
+    let mut advice = Vec::new();
+    if last.epoch >= 5 && last.val_accuracy < 0.5 {
+        advice.push(
+            "Gradients flow, yet accuracy is low: try a larger learning rate or Adam.".into(),
+        );
+    }
+    if config.init != Initializer::Small && config.init != Initializer::Large {
+        advice.push(
+            "To watch the balance break, try sigmoid, or the small or large initializer.".into(),
+        );
+    }
+    Diagnosis {
+        verdict: Verdict::Healthy,
+        headline: "Gradients reach every layer at a similar size: all layers can learn.".into(),
+        evidence,
+        advice,
+    }
+}
+
+fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Diagnosis {
+    let last_finite = records
+        .iter()
+        .rev()
+        .find(|r| r.train_loss.is_finite())
+        .map(|r| {
+            format!(
+                "The last finite training loss was {} (epoch {}).",
+                num(r.train_loss),
+                r.epoch
+            )
+        });
+    let biggest = records
+        .iter()
+        .flat_map(|r| r.layers.iter().map(|l| l.grad_norm))
+        .filter(|g| g.is_finite())
+        .fold(0.0, f64::max);
+    let mut evidence = vec![format!(
+        "The loss became {} during epoch {}; the run stopped there.",
+        num(last.train_loss),
+        last.epoch
+    )];
+    evidence.extend(last_finite);
+    if biggest > 0.0 {
+        evidence.push(format!(
+            "The largest kernel gradient norm measured was {}.",
+            num(biggest)
+        ));
+    }
+    Diagnosis {
+        verdict: Verdict::Diverged,
+        headline: "Diverged: the loss is no longer a number. Gradients exploded and the weights overflowed.".into(),
+        evidence,
+        advice: advice_exploding(config),
+    }
+}
+
+fn matched_init(a: Activation) -> Initializer {
+    match a {
+        Activation::Relu | Activation::LeakyRelu | Activation::Elu => Initializer::HeNormal,
+        Activation::Selu => Initializer::LecunNormal,
+        _ => Initializer::GlorotUniform,
+    }
+}
+
+fn advice_vanishing(c: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.init == Initializer::Zeros {
+        out.push("Zeros make every unit of a layer identical, and they stay identical: use any random initializer.".into());
+    }
+    if c.init == Initializer::Small {
+        out.push(format!(
+            "Weights with sd 0.01 shrink the signal at every layer: use {} (variance scaled to the fan-in).",
+            matched_init(c.activation).name()
+        ));
+    }
+    if c.activation.saturates() {
+        out.push(
+            "Switch to ReLU with He initialization: its slope is 1 for every active unit.".into(),
+        );
+    } else if c.init != matched_init(c.activation) && c.init != Initializer::Zeros {
+        out.push(format!(
+            "{} pairs best with {}.",
+            c.activation.name(),
+            matched_init(c.activation).name()
+        ));
+    }
+    if c.batch_norm == BatchNormPlacement::None {
+        out.push(
+            "Add batch normalization: it keeps each layer's inputs centred and scaled.".into(),
+        );
+    }
+    if c.depth > 5 {
+        out.push("Use fewer layers: every layer multiplies the gradient once more.".into());
+    }
+    out
+}
+
+fn advice_exploding(c: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.init == Initializer::Large {
+        out.push(format!(
+            "Weights with sd 1 amplify the signal at every layer: use {}.",
+            matched_init(c.activation).name()
+        ));
+    }
+    if c.lr > 0.01 {
+        out.push(format!(
+            "Lower the learning rate (now {}), e.g. ten times.",
+            num(c.lr)
+        ));
+    }
+    if c.clipping.threshold().is_none() {
+        out.push("Clip the gradients (clipnorm 1.0, or clipvalue 0.5 as in the notes).".into());
+    }
+    if c.batch_norm == BatchNormPlacement::None {
+        out.push("Add batch normalization to keep activations in range.".into());
+    }
+    if c.l2 == 0.0 {
+        out.push("An L2 penalty (e.g. 1e-4) holds the weights back from growing.".into());
+    }
+    out
+}

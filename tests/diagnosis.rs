@@ -1,0 +1,193 @@
+//! The diagnosis rules on real runs of the lessons, and on hand-made records at the edges.
+
+use gradscope::engine::activation::Activation;
+use gradscope::engine::config::Config;
+use gradscope::engine::diagnose::{diagnose, Verdict};
+use gradscope::engine::init::Initializer;
+use gradscope::engine::metrics::{EpochRecord, LayerStats, Status};
+use gradscope::engine::trainer::Trainer;
+
+fn verdict_after(config: Config, epochs: usize) -> (Verdict, String) {
+    let mut t = Trainer::new(Config {
+        epochs,
+        ..config.clone()
+    })
+    .unwrap();
+    while t.run_epoch().is_some() {}
+    let d = diagnose(&config, t.records());
+    (
+        d.verdict,
+        format!("{}\n{:?}\n{:?}", d.headline, d.evidence, d.advice),
+    )
+}
+
+fn cfg(activation: Activation, init: Initializer) -> Config {
+    Config {
+        activation,
+        init,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn the_lessons_get_the_right_verdict() {
+    let cases = [
+        (
+            cfg(Activation::Relu, Initializer::HeNormal),
+            0,
+            Verdict::Healthy,
+        ),
+        (
+            cfg(Activation::Relu, Initializer::HeNormal),
+            3,
+            Verdict::Healthy,
+        ),
+        (
+            cfg(Activation::Selu, Initializer::LecunNormal),
+            0,
+            Verdict::Healthy,
+        ),
+        (
+            cfg(Activation::Sigmoid, Initializer::GlorotUniform),
+            0,
+            Verdict::Vanishing,
+        ),
+        (
+            cfg(Activation::Relu, Initializer::Small),
+            0,
+            Verdict::Vanishing,
+        ),
+        (
+            cfg(Activation::Relu, Initializer::Zeros),
+            0,
+            Verdict::Vanishing,
+        ),
+        (
+            cfg(Activation::Tanh, Initializer::Large),
+            0,
+            Verdict::Exploding,
+        ),
+        (
+            cfg(Activation::Relu, Initializer::Large),
+            0,
+            Verdict::Exploding,
+        ),
+        (
+            Config {
+                lr: 10.0,
+                ..cfg(Activation::Relu, Initializer::Large)
+            },
+            5,
+            Verdict::Diverged,
+        ),
+    ];
+    for (config, epochs, want) in cases {
+        let (got, why) = verdict_after(config.clone(), epochs);
+        assert_eq!(
+            got,
+            want,
+            "{} + {} after {epochs} epochs: {why}",
+            config.activation.name(),
+            config.init.name()
+        );
+    }
+}
+
+#[test]
+fn advice_names_the_fix_the_notes_teach() {
+    let c = cfg(Activation::Sigmoid, Initializer::GlorotUniform);
+    let mut t = Trainer::new(Config {
+        epochs: 0,
+        ..c.clone()
+    })
+    .unwrap();
+    t.run_epoch();
+    let d = diagnose(&c, t.records());
+    let all = d.advice.join(" ");
+    assert!(all.contains("ReLU") && all.contains("He"), "{all}");
+    assert!(all.contains("batch normalization"), "{all}");
+    let big = Config {
+        lr: 10.0,
+        ..cfg(Activation::Relu, Initializer::Large)
+    };
+    let mut t = Trainer::new(Config {
+        epochs: 5,
+        ..big.clone()
+    })
+    .unwrap();
+    while t.run_epoch().is_some() {}
+    let d = diagnose(&big, t.records());
+    let all = d.advice.join(" ");
+    assert!(
+        all.contains("he_normal") && all.contains("learning rate") && all.contains("Clip"),
+        "{all}"
+    );
+}
+
+fn layer(layer: usize, grad_norm: f64, delta_rms: f64) -> LayerStats {
+    LayerStats {
+        layer,
+        grad_norm,
+        delta_rms,
+        weight_norm: 1.0,
+        update_ratio: 1e-3,
+        act_mean: 0.0,
+        act_std: 1.0,
+        saturated: 0.0,
+        dead: 0.0,
+    }
+}
+
+fn record(layers: Vec<LayerStats>, loss: f64) -> EpochRecord {
+    EpochRecord {
+        epoch: 1,
+        train_loss: loss,
+        train_accuracy: 0.5,
+        val_loss: loss,
+        val_accuracy: 0.5,
+        status: if loss.is_finite() {
+            Status::Ok
+        } else {
+            Status::Diverged
+        },
+        layers,
+    }
+}
+
+#[test]
+fn edge_cases_never_panic_and_read_sensibly() {
+    let c = Config::default();
+    assert_eq!(diagnose(&c, &[]).verdict, Verdict::Waiting);
+    // Thresholds: ratio just inside and outside 1e-2.
+    let ok = record(
+        vec![layer(1, 1.0, 0.02), layer(2, 1.0, 1.0), layer(3, 1.0, 1.0)],
+        1.0,
+    );
+    assert_eq!(diagnose(&c, &[ok]).verdict, Verdict::Healthy);
+    let vanish = record(
+        vec![layer(1, 1.0, 0.005), layer(2, 1.0, 1.0), layer(3, 1.0, 1.0)],
+        1.0,
+    );
+    assert_eq!(diagnose(&c, &[vanish]).verdict, Verdict::Vanishing);
+    // NaN figures with a finite loss, a depth-1 network, an infinite loss.
+    let nan = record(
+        vec![
+            layer(1, f64::NAN, f64::NAN),
+            layer(2, 1.0, 1.0),
+            layer(3, 1.0, 1.0),
+        ],
+        1.0,
+    );
+    let _ = diagnose(&c, &[nan]);
+    let shallow = record(vec![layer(1, 0.5, 0.01), layer(2, 1.0, 0.1)], 1.0);
+    assert_eq!(diagnose(&c, &[shallow]).verdict, Verdict::Healthy);
+    let inf = record(
+        vec![layer(1, f64::INFINITY, 1.0), layer(2, 1.0, 1.0)],
+        f64::INFINITY,
+    );
+    let d = diagnose(&c, &[inf]);
+    assert_eq!(d.verdict, Verdict::Diverged);
+    assert!(d.evidence[0].contains("+Inf"));
+    let empty = record(Vec::new(), 1.0);
+    let _ = diagnose(&c, &[empty]);
+}
