@@ -1,6 +1,13 @@
 //! gradscope: train a deep network and watch, layer by layer, its gradients vanish or explode.
 
+pub mod chart_scale;
 pub mod cli;
 pub mod engine;
 pub mod format;
+pub mod presets;
+pub mod protocol;
 pub mod url_state;
+
+/// The browser app: the page and the training worker (wasm32 only).
+#[cfg(target_arch = "wasm32")]
+pub mod web;

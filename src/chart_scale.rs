@@ -1,0 +1,165 @@
+//! Chart scaling that never lies and never panics: log10 magnitudes with explicit markers
+//! for zero, NaN and ±Inf, axis ranges in whole decades, and a colour-blind-safe palette.
+
+/// Where a value lands on a log10 axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LogPoint {
+    /// log10 of a finite positive value.
+    At(f64),
+    /// Exactly 0: no log; drawn as a marker at the bottom of the axis.
+    Zero,
+    /// Not a number: drawn as a marker, never as a bar.
+    NaN,
+    /// +Inf: drawn as a marker at the top.
+    Inf,
+    /// A negative or −Inf value (magnitudes are never negative; shown as invalid).
+    Negative,
+}
+
+/// log10 of a magnitude, or the marker that stands in for it.
+pub fn log10_point(x: f64) -> LogPoint {
+    if x.is_nan() {
+        LogPoint::NaN
+    } else if x == f64::INFINITY {
+        LogPoint::Inf
+    } else if x == 0.0 {
+        LogPoint::Zero
+    } else if x < 0.0 {
+        LogPoint::Negative
+    } else {
+        LogPoint::At(x.log10())
+    }
+}
+
+/// A log10 axis range in whole decades that covers every finite positive value, at least
+/// `min_decades` wide; (−3, 1) when there is nothing finite to show.
+pub fn decade_range(values: impl IntoIterator<Item = f64>, min_decades: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values {
+        if let LogPoint::At(l) = log10_point(v) {
+            lo = lo.min(l);
+            hi = hi.max(l);
+        }
+    }
+    if !lo.is_finite() {
+        return (-3.0, 1.0);
+    }
+    let (mut lo, mut hi) = (lo.floor(), hi.ceil());
+    if hi - lo < min_decades {
+        let pad = (min_decades - (hi - lo)) / 2.0;
+        lo = (lo - pad).floor();
+        hi = (hi + pad).ceil();
+    }
+    (lo, hi)
+}
+
+/// Where `x` sits between lo and hi, clamped to [0, 1] (0 for NaN).
+pub fn unit(x: f64, lo: f64, hi: f64) -> f64 {
+    let t = (x - lo) / (hi - lo);
+    if t.is_nan() {
+        0.0
+    } else {
+        t.clamp(0.0, 1.0)
+    }
+}
+
+/// Viridis (perceptually uniform, readable with colour-vision deficiencies and in greyscale),
+/// by linear interpolation between 9 anchors sampled from the matplotlib definition.
+pub fn viridis(t: f64) -> (u8, u8, u8) {
+    const ANCHORS: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let pos = t * (ANCHORS.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(ANCHORS.len() - 2);
+    let f = pos - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (ANCHORS[i], ANCHORS[i + 1]);
+    (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Integer decade ticks from lo to hi, thinned so that at most `max_ticks` remain.
+pub fn decade_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<i32> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    let (lo, hi) = (lo.ceil() as i32, hi.floor() as i32);
+    let span = (hi - lo).max(0) as usize + 1;
+    let step = span.div_ceil(max_ticks.max(1)).max(1);
+    (lo..=hi).step_by(step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_for_the_values_a_log_cannot_take() {
+        assert_eq!(log10_point(0.0), LogPoint::Zero);
+        assert_eq!(log10_point(-0.0), LogPoint::Zero);
+        assert_eq!(log10_point(f64::NAN), LogPoint::NaN);
+        assert_eq!(log10_point(f64::INFINITY), LogPoint::Inf);
+        assert_eq!(log10_point(f64::NEG_INFINITY), LogPoint::Negative);
+        assert_eq!(log10_point(-1.0), LogPoint::Negative);
+        assert_eq!(log10_point(1e-12), LogPoint::At(-12.0));
+        assert_eq!(log10_point(1e6), LogPoint::At(6.0));
+        assert_eq!(
+            log10_point(f64::MIN_POSITIVE),
+            LogPoint::At(f64::MIN_POSITIVE.log10())
+        );
+    }
+
+    #[test]
+    fn ranges_cover_1e_minus_12_to_1e6_in_whole_decades() {
+        assert_eq!(decade_range([1e-12, 3.0, 1e6], 2.0), (-12.0, 6.0));
+        assert_eq!(decade_range([0.5, 0.7], 2.0), (-2.0, 1.0));
+        assert_eq!(
+            decade_range([f64::NAN, 0.0, f64::INFINITY], 2.0),
+            (-3.0, 1.0)
+        );
+        assert_eq!(decade_range([], 4.0), (-3.0, 1.0));
+        let (lo, hi) = decade_range([2e-20, f64::NAN, 5e-3], 2.0);
+        assert!(lo <= -20.0 + 1e-9 && hi >= -2.0);
+    }
+
+    #[test]
+    fn unit_clamps_and_survives_nan() {
+        assert_eq!(unit(5.0, 0.0, 10.0), 0.5);
+        assert_eq!(unit(50.0, 0.0, 10.0), 1.0);
+        assert_eq!(unit(f64::NAN, 0.0, 10.0), 0.0);
+        assert_eq!(unit(1.0, 1.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn viridis_runs_dark_purple_to_yellow_and_gets_lighter() {
+        assert_eq!(viridis(0.0), (68, 1, 84));
+        assert_eq!(viridis(1.0), (253, 231, 37));
+        assert_eq!(viridis(f64::NAN), viridis(0.0));
+        let lum =
+            |(r, g, b): (u8, u8, u8)| 0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64;
+        let mut last = -1.0;
+        for i in 0..=20 {
+            let l = lum(viridis(i as f64 / 20.0));
+            assert!(l > last, "luminance rises monotonically");
+            last = l;
+        }
+    }
+
+    #[test]
+    fn ticks_are_thinned() {
+        assert_eq!(
+            decade_ticks(-12.0, 6.0, 10),
+            (-12..=6).step_by(2).collect::<Vec<_>>()
+        );
+        assert_eq!(decade_ticks(-1.0, 1.0, 10), vec![-1, 0, 1]);
+        assert!(decade_ticks(f64::NAN, 1.0, 5).is_empty());
+    }
+}

@@ -1,0 +1,130 @@
+//! Messages between the page (controls, charts) and the worker that trains.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::clip::Clipping;
+use crate::engine::config::Config;
+use crate::engine::metrics::EpochRecord;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Build a new run (replacing any other) and measure epoch 0.
+    Start {
+        config: Config,
+    },
+    Play,
+    Pause,
+    /// One mini-batch.
+    Step,
+    /// Until the current epoch completes.
+    Epoch,
+    SetLr {
+        lr: f64,
+    },
+    SetClipping {
+        clipping: Clipping,
+    },
+    SetEpochs {
+        epochs: usize,
+    },
+    SetSpeed {
+        speed: Speed,
+    },
+    /// Start over with the same initial weights, or draw new ones.
+    Reset {
+        new_weights: bool,
+    },
+    /// Measure training throughput on the digits at the given sizes.
+    Benchmark {
+        sizes: Vec<(usize, usize)>,
+    },
+}
+
+/// How fast play runs: slow enough to follow each step in a lecture, or flat out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speed {
+    Slow,
+    Medium,
+    #[default]
+    Fast,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 3] = [Speed::Slow, Speed::Medium, Speed::Fast];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Speed::Slow => "slow",
+            Speed::Medium => "medium",
+            Speed::Fast => "fast",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.name() == s)
+    }
+
+    /// (most steps per slice, pause after a slice in ms); None = as many as fit in a slice.
+    pub fn pacing(self) -> (Option<usize>, i32) {
+        match self {
+            Speed::Slow => (Some(1), 60),
+            Speed::Medium => (Some(4), 30),
+            Speed::Fast => (None, 0),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Paused,
+    Playing,
+    Finished,
+    Diverged,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The epoch in progress (0 = measuring the initial network).
+    pub epoch: usize,
+    pub step: usize,
+    pub steps_per_epoch: usize,
+    pub phase: Phase,
+    /// Training samples per second over the last slice (0 when idle).
+    pub samples_per_second: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    pub depth: usize,
+    pub width: usize,
+    pub samples_per_second: f64,
+    pub epoch_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    Ready,
+    /// A run was (re)built; `run` counts them so late messages of an old run can be dropped.
+    Started {
+        run: u64,
+        config: Config,
+    },
+    Progress {
+        run: u64,
+        progress: Progress,
+    },
+    Record {
+        run: u64,
+        record: EpochRecord,
+    },
+    Error {
+        message: String,
+    },
+    Benchmark {
+        results: Vec<BenchResult>,
+    },
+}

@@ -1,0 +1,141 @@
+//! Loss (log scale) and accuracy curves, train and validation, epoch by epoch.
+
+use plotters::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::{backend, decade_label, err, DrawResult, Style};
+use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use crate::engine::metrics::EpochRecord;
+use crate::url_state::Theme;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    Loss,
+    Accuracy,
+}
+
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    theme: Theme,
+    which: Curve,
+    records: &[EpochRecord],
+) -> DrawResult {
+    let Some((backend, dpr)) = backend(canvas) else {
+        return Ok(());
+    };
+    let s = Style::new(theme, dpr);
+    let root = backend.into_drawing_area();
+    root.fill(&s.bg).map_err(err)?;
+    let last_epoch = records.last().map_or(1, |r| r.epoch).max(1) as f64;
+    let series = |f: fn(&EpochRecord) -> f64| -> Vec<(f64, f64)> {
+        records.iter().map(|r| (r.epoch as f64, f(r))).collect()
+    };
+    let (train, val) = match which {
+        Curve::Loss => (series(|r| r.train_loss), series(|r| r.val_loss)),
+        Curve::Accuracy => (series(|r| r.train_accuracy), series(|r| r.val_accuracy)),
+    };
+    let (y_lo, y_hi, title, y_desc) = match which {
+        Curve::Loss => {
+            let (lo, hi) = decade_range(train.iter().chain(&val).map(|p| p.1), 1.0);
+            (lo, hi, "Loss (cross-entropy)", "log10 loss")
+        }
+        Curve::Accuracy => (0.0, 1.0, "Accuracy", "accuracy"),
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .margin(s.px(10.0))
+        .caption(title, s.text(1.15, s.fg))
+        .x_label_area_size(s.px(s.font * 3.0))
+        .y_label_area_size(s.px(s.font * 4.4))
+        .build_cartesian_2d(0f64..last_epoch, y_lo..y_hi)
+        .map_err(err)?;
+    let log = which == Curve::Loss;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(if log {
+            ((y_hi - y_lo) as usize + 1).min(8)
+        } else {
+            6
+        })
+        .x_label_formatter(&|x| {
+            if (x - x.round()).abs() < 1e-6 {
+                format!("{}", x.round() as i64)
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| {
+            if log {
+                decade_label(*y)
+            } else {
+                format!("{:.0}%", y * 100.0)
+            }
+        })
+        .x_desc("epoch")
+        .y_desc(y_desc)
+        .label_style(s.text(0.95, s.fg))
+        .axis_desc_style(s.text(0.95, s.muted))
+        .light_line_style(s.grid.mix(0.0))
+        .bold_line_style(s.grid)
+        .axis_style(s.muted)
+        .draw()
+        .map_err(err)?;
+
+    // Map a value to the axis; non-finite values become markers instead.
+    let place = |y: f64| -> Option<f64> {
+        if log {
+            match log10_point(y) {
+                LogPoint::At(l) => Some(l),
+                _ => None,
+            }
+        } else {
+            y.is_finite().then_some(y)
+        }
+    };
+    let width = s.px(if theme == Theme::Lecture { 3.5 } else { 2.2 }) as u32;
+    for (points, colour, name) in [(&train, s.train, "train"), (&val, s.val, "validation")] {
+        let placed: Vec<(f64, f64)> = points
+            .iter()
+            .filter_map(|&(x, y)| place(y).map(|p| (x, p)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                placed.iter().copied(),
+                colour.stroke_width(width),
+            ))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(width))
+            });
+        let r = s.px(2.6) as u32;
+        chart
+            .draw_series(placed.iter().map(|&p| Circle::new(p, r, colour.filled())))
+            .map_err(err)?;
+        // A non-finite value: a marker at the top of the axis.
+        let bad = points.iter().filter(|p| place(p.1).is_none());
+        chart
+            .draw_series(bad.map(|&(x, y)| {
+                let label = if y.is_nan() { "NaN" } else { "∞" };
+                Text::new(
+                    label,
+                    (x, y_hi - 0.06 * (y_hi - y_lo)),
+                    s.centered(1.0, s.alarm),
+                )
+            }))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(if log {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::LowerRight
+        })
+        .label_font(s.text(0.95, s.fg))
+        .background_style(s.bg.mix(0.85))
+        .border_style(s.grid)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}

@@ -1,0 +1,118 @@
+//! One bar per Dense layer, input side to output side, on a log10 axis: how much gradient
+//! reaches each layer at the shown epoch.
+
+use plotters::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::{backend, decade_label, err, metric_axis, viridis, DrawResult, Style};
+use crate::chart_scale::{log10_point, unit, LogPoint};
+use crate::url_state::{GradMetric, Theme};
+
+/// Draws `values` (one per layer, already interpolated for animation) for `epoch`; the axis
+/// spans `range` (log10, whole decades) so that it stays put while the run goes on.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    theme: Theme,
+    metric: GradMetric,
+    epoch: usize,
+    values: &[f64],
+    range: (f64, f64),
+) -> DrawResult {
+    let Some((backend, dpr)) = backend(canvas) else {
+        return Ok(());
+    };
+    let s = Style::new(theme, dpr);
+    let root = backend.into_drawing_area();
+    root.fill(&s.bg).map_err(err)?;
+    let n = values.len().max(1);
+    let (lo, hi) = range;
+    let title = match metric {
+        GradMetric::GradNorm => "Gradient of each layer's weights",
+        GradMetric::DeltaRms => "Back-propagated gradient at each layer",
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .margin(s.px(10.0))
+        .caption(format!("{title} — epoch {epoch}"), s.text(1.25, s.fg))
+        .x_label_area_size(s.px(s.font * 3.2))
+        .y_label_area_size(s.px(s.font * 5.0))
+        .build_cartesian_2d(0.5f64..n as f64 + 0.5, lo..hi)
+        .map_err(err)?;
+    let last = n;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(20))
+        .y_labels(((hi - lo) as usize + 1).min(12))
+        .x_label_formatter(&|x| {
+            let i = x.round() as usize;
+            if (x - x.round()).abs() > 1e-6 || i == 0 || i > last {
+                String::new()
+            } else if i == last {
+                "out".into()
+            } else {
+                i.to_string()
+            }
+        })
+        .y_label_formatter(&|y| decade_label(*y))
+        .x_desc("layer (input → output)")
+        .y_desc(metric_axis(metric))
+        .label_style(s.text(1.0, s.fg))
+        .axis_desc_style(s.text(1.0, s.muted))
+        .light_line_style(s.grid.mix(0.0))
+        .bold_line_style(s.grid)
+        .axis_style(s.muted)
+        .draw()
+        .map_err(err)?;
+
+    let half = 0.4;
+    let mid = (lo + hi) / 2.0;
+    for (i, &v) in values.iter().enumerate() {
+        let x = (i + 1) as f64;
+        match log10_point(v) {
+            LogPoint::At(l) => {
+                let top = l.clamp(lo, hi);
+                let colour = viridis(unit(l, lo, hi));
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - half, lo), (x + half, top)],
+                        colour.filled(),
+                    )))
+                    .map_err(err)?;
+            }
+            LogPoint::Zero => {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        "0",
+                        (x, lo + 0.04 * (hi - lo)),
+                        s.centered(0.95, s.alarm),
+                    )))
+                    .map_err(err)?;
+            }
+            LogPoint::Inf => {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - half, lo), (x + half, hi)],
+                        s.alarm.mix(0.35).filled(),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        "∞",
+                        (x, hi - 0.05 * (hi - lo)),
+                        s.centered(1.2, s.alarm),
+                    )))
+                    .map_err(err)?;
+            }
+            LogPoint::NaN | LogPoint::Negative => {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        "NaN",
+                        (x, mid),
+                        s.centered(0.9, s.alarm),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+    }
+    root.present().map_err(err)
+}

@@ -1,0 +1,158 @@
+//! Canvas charts drawn with plotters. Each chart sizes its canvas to CSS size × device pixel
+//! ratio (plotters-canvas draws in canvas pixels), so lines and text stay sharp on HiDPI
+//! screens and projectors.
+
+pub mod curves;
+pub mod grad_bars;
+pub mod heatmap;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::url_state::{GradMetric, Theme};
+
+/// Colours and sizes of one theme; the CSS uses the same values.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub bg: RGBColor,
+    pub fg: RGBColor,
+    pub muted: RGBColor,
+    pub grid: RGBColor,
+    /// Okabe–Ito blue and orange: train and validation, told apart in every colour vision.
+    pub train: RGBColor,
+    pub val: RGBColor,
+    /// Markers for values a log axis cannot place.
+    pub alarm: RGBColor,
+    /// Base font size in CSS pixels.
+    pub font: f64,
+    /// Device pixels per CSS pixel.
+    pub dpr: f64,
+}
+
+impl Style {
+    pub fn new(theme: Theme, dpr: f64) -> Style {
+        let dark = theme == Theme::Dark;
+        Style {
+            bg: if dark {
+                RGBColor(24, 26, 31)
+            } else {
+                RGBColor(255, 255, 255)
+            },
+            fg: if dark {
+                RGBColor(230, 232, 236)
+            } else {
+                RGBColor(33, 37, 41)
+            },
+            muted: if dark {
+                RGBColor(150, 155, 165)
+            } else {
+                RGBColor(110, 115, 125)
+            },
+            grid: if dark {
+                RGBColor(52, 56, 64)
+            } else {
+                RGBColor(228, 230, 234)
+            },
+            train: RGBColor(0, 114, 178),
+            val: RGBColor(230, 159, 0),
+            alarm: RGBColor(213, 94, 0),
+            font: if theme == Theme::Lecture { 17.0 } else { 12.5 },
+            dpr,
+        }
+    }
+
+    /// CSS pixels → canvas pixels.
+    pub fn px(&self, css: f64) -> i32 {
+        (css * self.dpr).round() as i32
+    }
+
+    pub fn text(&self, scale: f64, color: RGBColor) -> TextStyle<'static> {
+        TextStyle {
+            font: ("sans-serif", self.font * scale * self.dpr).into_font(),
+            color: color.to_backend_color(),
+            pos: Pos::default(),
+        }
+    }
+
+    pub fn centered(&self, scale: f64, color: RGBColor) -> TextStyle<'static> {
+        self.text(scale, color)
+            .pos(Pos::new(HPos::Center, VPos::Center))
+    }
+}
+
+/// Sizes the canvas for sharp drawing and returns its backend, or None while it has no size.
+pub fn backend(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .unwrap_or(1.0);
+    let (w, h) = (canvas.client_width(), canvas.client_height());
+    if w <= 0 || h <= 0 {
+        return None;
+    }
+    let (pw, ph) = (
+        (w as f64 * dpr).round() as u32,
+        (h as f64 * dpr).round() as u32,
+    );
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    CanvasBackend::with_canvas_object(canvas.clone()).map(|b| (b, dpr))
+}
+
+/// The figure a gradient chart shows for a layer.
+pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerStats) -> f64 {
+    match metric {
+        GradMetric::GradNorm => layer.grad_norm,
+        GradMetric::DeltaRms => layer.delta_rms,
+    }
+}
+
+/// The axis title of a gradient chart.
+pub fn metric_axis(metric: GradMetric) -> &'static str {
+    match metric {
+        GradMetric::GradNorm => "log10 ‖∂L/∂W‖",
+        GradMetric::DeltaRms => "log10 rms(∂L/∂z)",
+    }
+}
+
+pub fn viridis(t: f64) -> RGBColor {
+    let (r, g, b) = crate::chart_scale::viridis(t);
+    RGBColor(r, g, b)
+}
+
+/// "1e-7"-style labels for a log10 axis.
+pub fn decade_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("1e{}", v.round() as i32)
+    } else {
+        String::new()
+    }
+}
+
+/// Draws a message in the middle of an empty chart (no data yet, or a drawing problem).
+pub fn placeholder(canvas: &HtmlCanvasElement, style_of: impl Fn(f64) -> Style, message: &str) {
+    if let Some((backend, dpr)) = backend(canvas) {
+        let style = style_of(dpr);
+        let root = backend.into_drawing_area();
+        let _ = root.fill(&style.bg);
+        let (w, h) = root.dim_in_pixel();
+        let _ = root.draw(&Text::new(
+            message.to_string(),
+            (w as i32 / 2, h as i32 / 2),
+            style.centered(1.1, style.muted),
+        ));
+        let _ = root.present();
+    }
+}
+
+pub type DrawResult = Result<(), String>;
+
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}

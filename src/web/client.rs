@@ -1,0 +1,69 @@
+//! The page's side of the worker: spawn it, queue commands until it is ready, and hand its
+//! messages to the app.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::protocol::{FromWorker, ToWorker};
+
+/// Trunk's loader shim for the worker binary (classic worker, `importScripts`).
+const WORKER_URL: &str = "./gradscope-worker_loader.js";
+
+thread_local! {
+    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    static READY: RefCell<bool> = const { RefCell::new(false) };
+    static PENDING: RefCell<Vec<ToWorker>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts the worker; `on_message` receives everything it says.
+pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
+    let worker =
+        Worker::new(WORKER_URL).map_err(|e| format!("cannot start the training worker: {e:?}"))?;
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
+            Ok(FromWorker::Ready) => {
+                READY.with_borrow_mut(|r| *r = true);
+                for cmd in PENDING.with_borrow_mut(std::mem::take) {
+                    post(&cmd);
+                }
+                on_message(FromWorker::Ready);
+            }
+            Ok(msg) => on_message(msg),
+            Err(e) => on_message(FromWorker::Error {
+                message: format!("unreadable message from the worker: {e}"),
+            }),
+        }
+    });
+    worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|ev: web_sys::ErrorEvent| {
+        web_sys::console::error_1(&format!("gradscope worker error: {}", ev.message()).into());
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    WORKER.with_borrow_mut(|w| *w = Some(worker));
+    Ok(())
+}
+
+/// Sends a command (queued until the worker has loaded).
+pub fn send(cmd: ToWorker) {
+    if READY.with_borrow(|r| *r) {
+        post(&cmd);
+    } else {
+        PENDING.with_borrow_mut(|p| p.push(cmd));
+    }
+}
+
+fn post(cmd: &ToWorker) {
+    let Ok(value) = super::to_js(cmd) else {
+        return;
+    };
+    WORKER.with_borrow(|w| {
+        if let Some(w) = w {
+            let _ = w.post_message(&value);
+        }
+    });
+}

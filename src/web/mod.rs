@@ -1,0 +1,16 @@
+//! The browser app. The page renders and sends commands; the worker owns the engine and
+//! trains, so the page never waits on a matrix product.
+
+pub mod app;
+pub mod bench;
+pub mod charts;
+pub mod client;
+pub mod controls;
+pub mod panels;
+pub mod worker;
+
+/// Converts a message to a JS value; u64 seeds go as BigInt, so no seed loses bits.
+pub fn to_js<T: serde::Serialize>(msg: &T) -> Result<wasm_bindgen::JsValue, String> {
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+    msg.serialize(&ser).map_err(|e| e.to_string())
+}
