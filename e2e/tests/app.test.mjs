@@ -1,0 +1,209 @@
+// End-to-end: the real app in headless Chromium, driven as a student would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, epochs, waitForEpochs, query, pixels, barLog10 } from '../tools/harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('loads with no console error and measures the initial network', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitForEpochs(page, 1);
+  assert.equal(await page.$eval('#chart-bars', (c) => c.getAttribute('data-epoch')), '0');
+  const bars = await barLog10(page);
+  assert.equal(bars.length, 11, 'ten hidden layers and the output layer');
+  assert.ok(bars.every((v) => typeof v === 'number' && v > -3 && v < 2), `He/ReLU bars in range: ${bars}`);
+  assert.match(await page.textContent('#verdict'), /Healthy/);
+  for (const id of ['chart-bars', 'chart-heatmap', 'chart-loss', 'chart-accuracy']) {
+    const size = await page.$eval(`#${id}`, (c) => [c.width, c.height]);
+    assert.ok(size[0] > 100 && size[1] > 100, `${id} has a size`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('play advances epochs and redraws the charts; pause stops them', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=4&width=32&epochs=200`);
+  await waitForEpochs(page, 1);
+  const before = { bars: await pixels(page, 'chart-bars'), loss: await pixels(page, 'chart-loss') };
+  await page.click('#btn-play');
+  await waitForEpochs(page, 4);
+  await page.waitForTimeout(400); // let the bar animation settle
+  assert.notEqual(await pixels(page, 'chart-bars'), before.bars, 'bars redrawn');
+  assert.notEqual(await pixels(page, 'chart-loss'), before.loss, 'loss curve redrawn');
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'paused');
+  const n = await epochs(page);
+  await page.waitForTimeout(1500);
+  assert.ok((await epochs(page)) <= n + 1, 'at most the epoch in flight completes after pause');
+  const m = await epochs(page);
+  await page.waitForTimeout(1000);
+  assert.equal(await epochs(page), m, 'nothing more after that');
+  assert.match(await page.textContent('#phase-chip'), /paused/);
+  // Keyboard: Space plays again, one epoch button adds exactly one record.
+  await page.keyboard.press('Space');
+  await waitForEpochs(page, m + 1);
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'paused');
+  await page.waitForTimeout(500);
+  const k = await epochs(page);
+  await page.click('#btn-epoch');
+  await waitForEpochs(page, k + 1);
+  await page.waitForTimeout(800);
+  assert.equal(await epochs(page), k + 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every control changes the run configuration (and the link)', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=16`);
+  await waitForEpochs(page, 1);
+  const selects = [
+    ['#ctl-dataset', 'spiral', 'dataset'],
+    ['#ctl-init', 'lecun_normal', 'init'],
+    ['#ctl-activation', 'elu', 'activation'],
+    ['#ctl-bn', 'after', 'bn'],
+    ['#ctl-optimizer', 'adam', 'optimizer'],
+    ['#ctl-clip', 'global_clipnorm', 'clip'],
+    ['#ctl-batch', '64', 'batch'],
+    ['#ctl-l2', '1e-4', 'l2', '0.0001'],
+  ];
+  for (const [sel, value, key, inUrl = value] of selects) {
+    await page.selectOption(sel, value);
+    await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, inUrl]);
+  }
+  const numbers = [['#ctl-depth', '7', 'depth'], ['#ctl-width', '24', 'width'], ['#ctl-epochs', '3', 'epochs'], ['#ctl-seed', '42', 'seed'], ['#ctl-clip-at', '2.5', 'clip_at']];
+  for (const [sel, value, key] of numbers) {
+    await page.fill(sel, value);
+    await page.press(sel, 'Enter');
+    await page.$eval(sel, (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+    await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, value]);
+  }
+  // Range inputs: the learning rate on its log scale, the noise of the 2-D sets.
+  for (const [sel, pos, key, want] of [['#ctl-lr', '-2', 'lr', '0.01'], ['#ctl-noise', '0.5', 'noise', '0.5']]) {
+    await page.$eval(sel, (el, v) => { el.value = v; el.dispatchEvent(new Event('change', { bubbles: true })); }, pos);
+    await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, want]);
+  }
+  assert.equal(await page.textContent('#lr-value'), '0.0100');
+  // The structural changes built a new run with the new shape: 7 hidden layers + output.
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#chart-bars').dataset.log10 ?? '[]').length === 8);
+  // Out-of-range input is refused with a message, and the run keeps its value.
+  await page.fill('#ctl-depth', '500');
+  await page.$eval('#ctl-depth', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.waitForSelector('#error-notice');
+  assert.match(await page.textContent('#error-notice'), /1 to 100/);
+  assert.equal(query(page).get('depth'), '7');
+  // The gradient measure and the theme are part of the view, and of the link.
+  await page.click('#metric-delta');
+  assert.equal(query(page).get('metric'), 'delta_rms');
+  await page.selectOption('#ctl-theme', 'dark');
+  assert.match(await page.getAttribute('.app', 'class'), /theme-dark/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a deep sigmoid + Glorot net shows the lower layers far below the top ones', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?activation=sigmoid&init=glorot_uniform&depth=10&metric=delta_rms`);
+  await waitForEpochs(page, 1);
+  const bars = await barLog10(page);
+  assert.equal(bars.length, 11);
+  assert.ok(bars[9] - bars[0] > 4, `layer 10 is 10⁴ above layer 1: ${bars}`);
+  for (let i = 0; i < 9; i++) assert.ok(bars[i] < bars[i + 1], `decays toward the input at ${i}: ${bars}`);
+  assert.match(await page.textContent('#verdict'), /Vanishing/);
+  // And the bars as drawn: the leftmost bar's column has far fewer coloured pixels.
+  const heights = await page.$eval('#chart-bars', (c) => {
+    const ctx = c.getContext('2d');
+    const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
+    const coloured = (x) => {
+      let n = 0;
+      for (let y = 0; y < height; y++) {
+        const i = 4 * (y * width + x);
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 40) n++;
+      }
+      return n;
+    };
+    const cols = [];
+    for (let x = 0; x < width; x++) cols.push(coloured(x));
+    // Bars are runs of coloured columns: take the first and the last run's height.
+    const runs = [];
+    let start = -1;
+    cols.forEach((n, x) => {
+      if (n > 2 && start < 0) start = x;
+      if ((n <= 2 || x === width - 1) && start >= 0) { runs.push(Math.max(...cols.slice(start, x))); start = -1; }
+    });
+    return runs;
+  });
+  assert.ok(heights.length >= 11, `found the bars: ${heights}`);
+  assert.ok(heights[0] * 3 < heights[heights.length - 1], `first bar much shorter than last: ${heights}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a large-init high-learning-rate run diverges cleanly and the page still responds', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?init=large&lr=10&epochs=30`);
+  await waitForEpochs(page, 1);
+  await page.click('#btn-play');
+  await page.waitForSelector('#diverged-banner', { timeout: 30000 });
+  assert.equal(await page.getAttribute('.app', 'data-phase'), 'diverged');
+  assert.match(await page.textContent('#verdict'), /Diverged/);
+  const bars = await barLog10(page);
+  assert.ok(bars.some((v) => v === 'nan' || v === 'inf'), `non-finite figures shown as markers: ${bars}`);
+  // Still usable: switch the measure, then fix the initializer and train again.
+  await page.click('#metric-delta');
+  await page.selectOption('#ctl-init', 'he_normal');
+  await page.$eval('#ctl-lr', (el) => { el.value = '-1.3'; el.dispatchEvent(new Event('change', { bubbles: true })); });
+  await page.waitForFunction(() => !document.querySelector('#diverged-banner'));
+  await waitForEpochs(page, 1);
+  await page.click('#btn-play');
+  await waitForEpochs(page, 3);
+  assert.notEqual(await page.getAttribute('.app', 'data-phase'), 'diverged');
+  assert.deepEqual(problems, [], 'no console error, no WASM panic');
+  await page.close();
+});
+
+test('a link round-trips the configuration exactly and replays the same run', async () => {
+  const link = 'dataset=circles&noise=0.2&depth=6&width=20&activation=tanh&init=glorot_normal&bn=before&optimizer=momentum&lr=0.02&batch=16&epochs=5&seed=7&init_seed=9&l2=0.001&clip=clipnorm&clip_at=0.75&metric=delta_rms';
+  const { page, problems } = await openPage(browser, `${server.url}?${link}`);
+  await waitForEpochs(page, 1);
+  assert.equal(new URL(page.url()).search.slice(1), link);
+  assert.equal(await page.inputValue('#ctl-activation'), 'tanh');
+  assert.equal(await page.inputValue('#ctl-bn'), 'before');
+  assert.equal(await page.inputValue('#ctl-depth'), '6');
+  await page.waitForFunction(() => document.querySelector('#url-notice') === null);
+  const first = await barLog10(page);
+  const again = await openPage(browser, `${server.url}?${link}`);
+  await waitForEpochs(again.page, 1);
+  assert.deepEqual(await barLog10(again.page), first, 'same seed, same figures');
+  assert.deepEqual([...problems, ...again.problems], []);
+  await page.close();
+  await again.page.close();
+});
+
+test('a malformed link shows a notice, falls back to defaults and still works', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=abc&activation=swish&lr=-5&width=99999&%zz=1&clip=maybe`);
+  await page.waitForSelector('#url-notice');
+  const text = await page.textContent('#url-notice');
+  for (const bit of ['depth=abc', 'swish', 'width', 'clip']) assert.ok(text.includes(bit), `${bit} in ${text}`);
+  await waitForEpochs(page, 1);
+  assert.equal(query(page).get('depth'), '10');
+  assert.equal(query(page).get('activation'), 'relu');
+  await page.click('#btn-play');
+  await waitForEpochs(page, 2);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('readable at projector and phone sizes', async () => {
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 390, height: 844 }]) {
+    const { page, problems } = await openPage(browser, `${server.url}?theme=lecture`, viewport);
+    await waitForEpochs(page, 1);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling at ${viewport.width}px (${overflow})`);
+    const bars = await page.$eval('#chart-bars', (c) => c.getBoundingClientRect().width);
+    assert.ok(bars > viewport.width * 0.4, `the gradient chart takes the width (${bars}px)`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});

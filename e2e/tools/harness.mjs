@@ -1,0 +1,80 @@
+// Shared by the browser tests: a static server for dist/ on a free loopback port, and a
+// headless Debian Chromium driven by playwright-core (never a downloaded browser).
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DIST = path.resolve(here, '..', '..', 'dist');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export async function serve(dir = DIST) {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+    try {
+      const body = await fs.readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+// A page that records console errors and uncaught exceptions (a WASM panic shows as both).
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+export const epochs = (page) =>
+  page.$eval('.app', (el) => Number(el.getAttribute('data-epochs')));
+
+export async function waitForEpochs(page, n, timeout = 30000) {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('.app')?.getAttribute('data-epochs')) >= n,
+    n,
+    { timeout },
+  );
+}
+
+export const query = (page) => new URL(page.url()).searchParams;
+
+// The canvas as a data URL: compares pixels between two moments.
+export const pixels = (page, id) =>
+  page.$eval(`#${id}`, (c) => c.toDataURL('image/png'));
+
+export const barLog10 = (page) =>
+  page.$eval('#chart-bars', (c) => JSON.parse(c.getAttribute('data-log10') ?? '[]'));

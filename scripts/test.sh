@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check: format, lints (native and wasm32), the
+# engine's tests, a release build of the app, and the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+source scripts/env.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+step "clippy (native)"
+cargo clippy --all-targets -- -D warnings
+step "clippy (wasm32)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+step "engine, CLI and codec tests"
+cargo test
+step "release build of the app"
+trunk build --release --offline
+step "browser tests (Playwright + /usr/bin/chromium)"
+(cd e2e && node --test --test-concurrency=1 tests/)
