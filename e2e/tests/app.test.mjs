@@ -24,7 +24,7 @@ test('loads with no console error and measures the initial network', async () =>
 });
 
 test('play advances epochs and redraws the charts; pause stops them', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?depth=4&width=32&epochs=200`);
+  const { page, problems } = await openPage(browser, `${server.url}?depth=20&width=64&epochs=1000`);
   await waitForEpochs(page, 1);
   const before = { bars: await pixels(page, 'chart-bars'), loss: await pixels(page, 'chart-loss') };
   await page.click('#btn-play');
@@ -147,6 +147,7 @@ test('a large-init high-learning-rate run diverges cleanly and the page still re
   await page.click('#btn-play');
   await page.waitForSelector('#diverged-banner', { timeout: 30000 });
   assert.equal(await page.getAttribute('.app', 'data-phase'), 'diverged');
+  await waitForEpochs(page, 1);
   assert.match(await page.textContent('#verdict'), /Diverged/);
   const bars = await barLog10(page);
   assert.ok(bars.some((v) => v === 'nan' || v === 'inf'), `non-finite figures shown as markers: ${bars}`);

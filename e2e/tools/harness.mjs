@@ -62,9 +62,15 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
 export const epochs = (page) =>
   page.$eval('.app', (el) => Number(el.getAttribute('data-epochs')));
 
+// Waits until at least n epoch records have arrived *and* the charts show the latest one
+// (charts redraw at most 8 times a second, so they may trail the records briefly).
 export async function waitForEpochs(page, n, timeout = 30000) {
   await page.waitForFunction(
-    (n) => Number(document.querySelector('.app')?.getAttribute('data-epochs')) >= n,
+    (n) => {
+      const have = Number(document.querySelector('.app')?.getAttribute('data-epochs'));
+      const shown = document.querySelector('#chart-bars')?.getAttribute('data-epoch');
+      return have >= n && shown !== null && Number(shown) === have - 1;
+    },
     n,
     { timeout },
   );

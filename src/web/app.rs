@@ -31,6 +31,9 @@ pub struct AppState {
     pub error: RwSignal<Option<String>>,
     /// Bumped when the window resizes, so charts redraw at the new size.
     pub resize: RwSignal<u32>,
+    /// Bumped (at most every [`REDRAW_MS`]) when the records change: the charts follow this,
+    /// not every record, so a fast run cannot flood the page with redraws.
+    pub redraw: RwSignal<u64>,
     /// Milliseconds from navigation start to the first chart with data (benchmark figure).
     pub first_chart_ms: RwSignal<Option<f64>>,
 }
@@ -49,6 +52,7 @@ impl AppState {
             notices: RwSignal::new(notices),
             error: RwSignal::new(None),
             resize: RwSignal::new(0),
+            redraw: RwSignal::new(0),
             first_chart_ms: RwSignal::new(None),
         }
     }
@@ -163,12 +167,44 @@ impl AppState {
         }
     }
 
+    /// Asks the charts to redraw: now, or when [`REDRAW_MS`] have passed since the last time.
+    pub fn request_redraw(&self) {
+        let now = now_ms();
+        let wait = REDRAW.with_borrow_mut(|r| {
+            if r.pending {
+                return None;
+            }
+            let wait = (r.last + REDRAW_MS - now).max(0.0);
+            r.pending = wait > 0.0;
+            if !r.pending {
+                r.last = now;
+            }
+            Some(wait)
+        });
+        let redraw = self.redraw;
+        match wait {
+            Some(w) if w > 0.0 => set_timeout(
+                move || {
+                    REDRAW.with_borrow_mut(|r| {
+                        r.pending = false;
+                        r.last = now_ms();
+                    });
+                    redraw.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(w.ceil() as u64),
+            ),
+            Some(_) => redraw.update(|n| *n += 1),
+            None => {}
+        }
+    }
+
     fn receive(&self, msg: FromWorker) {
         match msg {
             FromWorker::Ready | FromWorker::Benchmark { .. } => {}
             FromWorker::Started { run, config } => {
                 self.run_id.set(run);
                 self.records.set(Vec::new());
+                self.request_redraw();
                 if config != self.config.get_untracked() {
                     self.config.set(config);
                     self.sync_url();
@@ -177,6 +213,7 @@ impl AppState {
             FromWorker::Record { run, record } => {
                 if run == self.run_id.get_untracked() {
                     self.records.update(|r| r.push(record));
+                    self.request_redraw();
                 }
             }
             FromWorker::Progress { run, progress } => {
@@ -190,6 +227,25 @@ impl AppState {
             FromWorker::Error { message } => self.error.set(Some(message)),
         }
     }
+}
+
+/// Shortest interval between two chart redraws (8 per second at most).
+pub const REDRAW_MS: f64 = 125.0;
+
+#[derive(Default)]
+struct RedrawClock {
+    last: f64,
+    pending: bool,
+}
+
+thread_local! {
+    static REDRAW: std::cell::RefCell<RedrawClock> = std::cell::RefCell::new(RedrawClock::default());
+}
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 fn query_string() -> String {
@@ -296,15 +352,19 @@ fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
     }
-    let typing = ev
+    let tag = ev
         .target()
         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-        .unwrap_or(false);
-    if typing {
+        .map(|el| el.tag_name())
+        .unwrap_or_default();
+    // Typing in a field, or Space/Enter on a focused button (the button handles it itself).
+    let key = ev.key();
+    if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+        || (tag == "BUTTON" && matches!(key.as_str(), " " | "Enter"))
+    {
         return;
     }
-    let handled = match ev.key().as_str() {
+    let handled = match key.as_str() {
         " " | "k" => {
             state.play_pause();
             true

@@ -1,64 +1,99 @@
-//! The benchmark mode (`?bench=1`): engine throughput in the worker, frame times on the page
-//! while training, and time to the first chart. Results go to `#bench-results` as JSON.
+//! The benchmark mode (`?bench=1`): frame times on the page while the worker trains (a small
+//! network that finishes many epochs a second, then the largest one offered), time to the first
+//! chart, and engine throughput in the worker. Results go to `#bench-results` as JSON.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::app::AppState;
+use super::app::{now_ms, AppState};
 use super::client;
+use crate::engine::config::Config;
 use crate::protocol::{BenchResult, ToWorker};
 
-/// How long frame times are sampled while training.
-const FRAME_WINDOW_MS: f64 = 6000.0;
+/// Training runs this long before frames are sampled (start-up is not steady state).
+const WARM_UP_MS: u64 = 1000;
+/// How long frame times are sampled for each network.
+const SAMPLE_MS: f64 = 5000.0;
+
+/// The networks trained while frames are sampled: (label, depth, width).
+const FRAME_RUNS: [(&str, usize, usize); 2] = [("10x64", 10, 64), ("100x512", 100, 512)];
 
 thread_local! {
     static ENGINE: RefCell<Option<Vec<BenchResult>>> = const { RefCell::new(None) };
-    static FRAMES: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    static FRAMES: RefCell<Vec<(String, Vec<f64>, usize)>> = const { RefCell::new(Vec::new()) };
 }
 
 pub fn engine_results(results: Vec<BenchResult>) {
     ENGINE.with_borrow_mut(|e| *e = Some(results));
 }
 
-/// Phase 1: sample frame times while the default run plays; phase 2: engine throughput.
 pub fn run(state: AppState) {
-    state.playing.set(true);
-    client::send(ToWorker::Play);
-    let start = now_ms();
-    sample_frame(state, start, start);
+    frame_run(state, 0);
 }
 
-fn sample_frame(state: AppState, start: f64, last: f64) {
+/// Starts network `i` of [`FRAME_RUNS`] playing, then samples frames after the warm-up.
+fn frame_run(state: AppState, i: usize) {
+    let Some(&(label, depth, width)) = FRAME_RUNS.get(i) else {
+        state.playing.set(false);
+        client::send(ToWorker::Pause);
+        client::send(ToWorker::Benchmark {
+            sizes: vec![(10, 64), (50, 256)],
+        });
+        wait_for_engine(state);
+        return;
+    };
+    state.change(|c| {
+        *c = Config {
+            depth,
+            width,
+            epochs: 1000,
+            ..Config::default()
+        }
+    });
+    state.playing.set(true);
+    client::send(ToWorker::Play);
+    set_timeout(
+        move || {
+            let start = now_ms();
+            let epochs_before = state.records.with_untracked(|r| r.len());
+            sample_frame(state, i, label, start, start, Vec::new(), epochs_before);
+        },
+        Duration::from_millis(WARM_UP_MS),
+    );
+}
+
+fn sample_frame(
+    state: AppState,
+    i: usize,
+    label: &'static str,
+    start: f64,
+    last: f64,
+    mut frames: Vec<f64>,
+    epochs_before: usize,
+) {
     request_animation_frame(move || {
         let t = now_ms();
-        FRAMES.with_borrow_mut(|f| f.push(t - last));
-        if t - start < FRAME_WINDOW_MS {
-            sample_frame(state, start, t);
+        frames.push(t - last);
+        if t - start < SAMPLE_MS {
+            sample_frame(state, i, label, start, t, frames, epochs_before);
         } else {
-            state.play_pause();
-            client::send(ToWorker::Benchmark {
-                sizes: vec![(10, 64), (50, 256)],
-            });
-            wait_for_engine(state);
+            frames.remove(0); // the first interval started before sampling did
+            let epochs = state
+                .records
+                .with_untracked(|r| r.len())
+                .saturating_sub(epochs_before);
+            FRAMES.with_borrow_mut(|f| f.push((label.to_string(), frames, epochs)));
+            frame_run(state, i + 1);
         }
     });
 }
 
 fn wait_for_engine(state: AppState) {
-    let done = ENGINE.with_borrow(|e| e.clone());
-    match done {
+    match ENGINE.with_borrow(|e| e.clone()) {
         Some(engine) => publish(state, engine),
-        None => set_timeout(
-            move || wait_for_engine(state),
-            std::time::Duration::from_millis(100),
-        ),
+        None => set_timeout(move || wait_for_engine(state), Duration::from_millis(100)),
     }
 }
 
@@ -66,25 +101,30 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i]
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn publish(state: AppState, engine: Vec<BenchResult>) {
-    let mut frames = FRAMES.with_borrow(|f| f.clone());
-    // The first frame includes start-up; drop it.
-    if !frames.is_empty() {
-        frames.remove(0);
-    }
-    frames.sort_by(|a, b| a.total_cmp(b));
+    let frames: Vec<serde_json::Value> = FRAMES.with_borrow(|runs| {
+        runs.iter()
+            .map(|(label, frames, epochs)| {
+                let mut sorted = frames.clone();
+                sorted.sort_by(|a, b| a.total_cmp(b));
+                serde_json::json!({
+                    "network": label,
+                    "frames": sorted.len(),
+                    "epochs_completed": epochs,
+                    "frame_ms_median": percentile(&sorted, 0.5),
+                    "frame_ms_p95": percentile(&sorted, 0.95),
+                    "frame_ms_max": sorted.last().copied().unwrap_or(f64::NAN),
+                })
+            })
+            .collect()
+    });
     let json = serde_json::json!({
         "engine": engine,
-        "frames": frames.len(),
-        "frame_ms_median": percentile(&frames, 0.5),
-        "frame_ms_p95": percentile(&frames, 0.95),
-        "frame_ms_max": frames.last().copied().unwrap_or(f64::NAN),
+        "frames_while_training": frames,
         "first_chart_ms": state.first_chart_ms.get_untracked(),
-        "epochs_while_sampling": state.records.with_untracked(|r| r.len()),
     });
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

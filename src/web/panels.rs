@@ -12,11 +12,7 @@ use crate::format::num;
 use crate::protocol::Phase;
 use crate::url_state::{GradMetric, Theme};
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
+use super::app::now_ms;
 
 fn icon(path: &'static str) -> impl IntoView {
     view! {
@@ -50,8 +46,7 @@ pub fn Transport() -> impl IntoView {
     };
     let step_text = move || {
         progress.get().map_or(String::new(), |p| match p.phase {
-            Phase::Finished => "finished".into(),
-            Phase::Diverged => "stopped".into(),
+            Phase::Finished | Phase::Diverged => String::new(),
             _ if p.epoch == 0 => format!(
                 "measuring the initial network · step {}/{}",
                 p.step, p.steps_per_epoch
@@ -161,6 +156,15 @@ pub fn Notices() -> impl IntoView {
     }
 }
 
+/// Runs `f` `n` animation frames from now.
+fn after_frames(n: usize, f: impl FnOnce() + 'static) {
+    if n == 0 {
+        f();
+    } else {
+        request_animation_frame(move || after_frames(n - 1, f));
+    }
+}
+
 /// Bar values being animated from `from` to `to`.
 #[derive(Clone, Default)]
 struct BarAnim {
@@ -223,8 +227,9 @@ pub fn Charts() -> impl IntoView {
         let metric = state.metric.get();
         let theme = state.theme.get();
         state.resize.track();
+        state.redraw.track();
         let Some(canvas) = bars_ref.get() else { return };
-        state.records.with(|records| {
+        state.records.with_untracked(|records| {
             let Some(last) = records.last() else {
                 charts::placeholder(
                     &canvas,
@@ -286,25 +291,29 @@ pub fn Charts() -> impl IntoView {
         let metric = state.metric.get();
         let theme = state.theme.get();
         state.resize.track();
+        state.redraw.track();
         let Some(canvas) = heat_ref.get() else { return };
-        state.records.with(|records| {
-            if records.is_empty() {
-                charts::placeholder(
-                    &canvas,
-                    |dpr| charts::Style::new(theme, dpr),
-                    "The layer × epoch map fills in as epochs complete.",
+        // Each chart draws in a frame of its own, so no frame carries all four.
+        after_frames(1, move || {
+            state.records.with_untracked(|records| {
+                if records.is_empty() {
+                    charts::placeholder(
+                        &canvas,
+                        |dpr| charts::Style::new(theme, dpr),
+                        "The layer × epoch map fills in as epochs complete.",
+                    );
+                    return;
+                }
+                let range = decade_range(
+                    records
+                        .iter()
+                        .flat_map(|r| r.layers.iter().map(|l| metric_value(metric, l))),
+                    2.0,
                 );
-                return;
-            }
-            let range = decade_range(
-                records
-                    .iter()
-                    .flat_map(|r| r.layers.iter().map(|l| metric_value(metric, l))),
-                2.0,
-            );
-            if let Err(e) = heatmap::draw(&canvas, theme, metric, records, range) {
-                web_sys::console::warn_1(&format!("heatmap: {e}").into());
-            }
+                if let Err(e) = heatmap::draw(&canvas, theme, metric, records, range) {
+                    web_sys::console::warn_1(&format!("heatmap: {e}").into());
+                }
+            })
         });
     });
 
@@ -341,7 +350,8 @@ pub fn DiagnosisPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let diagnosis = Memo::new(move |_| {
         let config = state.config.get();
-        state.records.with(|r| diagnose(&config, r))
+        state.redraw.track();
+        state.records.with_untracked(|r| diagnose(&config, r))
     });
     let class = move || {
         let v = diagnosis.with(|d| d.verdict);
@@ -355,7 +365,8 @@ pub fn DiagnosisPanel() -> impl IntoView {
         format!("card diagnosis verdict-{kind}")
     };
     let latest = move || {
-        state.records.with(|r| {
+        state.redraw.track();
+        state.records.with_untracked(|r| {
             r.last().map(|r| {
                 format!(
                     "epoch {} · train loss {} · val loss {} · val accuracy {:.1} %",
@@ -390,24 +401,27 @@ pub fn ResultsCharts() -> impl IntoView {
     let state = expect_context::<AppState>();
     let loss_ref = NodeRef::<Canvas>::new();
     let acc_ref = NodeRef::<Canvas>::new();
-    for (node, which) in [
-        (loss_ref, curves::Curve::Loss),
-        (acc_ref, curves::Curve::Accuracy),
+    for (frames, node, which) in [
+        (2, loss_ref, curves::Curve::Loss),
+        (3, acc_ref, curves::Curve::Accuracy),
     ] {
         Effect::new(move |_| {
             let theme = state.theme.get();
             state.resize.track();
+            state.redraw.track();
             let Some(canvas) = node.get() else { return };
-            state.records.with(|records| {
-                if records.is_empty() {
-                    charts::placeholder(
-                        &canvas,
-                        |dpr| charts::Style::new(theme, dpr),
-                        "Curves appear after epoch 0.",
-                    );
-                } else if let Err(e) = curves::draw(&canvas, theme, which, records) {
-                    web_sys::console::warn_1(&format!("curve: {e}").into());
-                }
+            after_frames(frames, move || {
+                state.records.with_untracked(|records| {
+                    if records.is_empty() {
+                        charts::placeholder(
+                            &canvas,
+                            |dpr| charts::Style::new(theme, dpr),
+                            "Curves appear after epoch 0.",
+                        );
+                    } else if let Err(e) = curves::draw(&canvas, theme, which, records) {
+                        web_sys::console::warn_1(&format!("curve: {e}").into());
+                    }
+                })
             });
         });
     }

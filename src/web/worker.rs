@@ -13,6 +13,8 @@ use crate::protocol::{BenchResult, FromWorker, Phase, Progress, Speed, ToWorker}
 
 /// How long one slice of training may run before the worker checks its messages again.
 const SLICE_MS: f64 = 30.0;
+/// Shortest interval between two progress messages while playing.
+const PROGRESS_MS: f64 = 100.0;
 
 /// What the worker is asked to do until further notice.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,8 @@ thread_local! {
     static RUNS: RefCell<u64> = const { RefCell::new(0) };
     static PUMP_SCHEDULED: RefCell<bool> = const { RefCell::new(false) };
     static SPEED: RefCell<Speed> = const { RefCell::new(Speed::Fast) };
+    /// When progress was last posted while playing (progress is throttled; records are not).
+    static LAST_PROGRESS: RefCell<f64> = const { RefCell::new(f64::NEG_INFINITY) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -235,8 +239,14 @@ fn pump() {
         }
         run.goal
     });
-    let elapsed = (now_ms() - started).max(1e-3);
-    report_progress(samples as f64 / (elapsed / 1000.0));
+    let now = now_ms();
+    let elapsed = (now - started).max(1e-3);
+    // While playing, ten progress messages a second are plenty; a stop is always reported.
+    let due = LAST_PROGRESS.with_borrow(|t| now - *t >= PROGRESS_MS);
+    if due || goal != Goal::Play {
+        LAST_PROGRESS.with_borrow_mut(|t| *t = now);
+        report_progress(samples as f64 / (elapsed / 1000.0));
+    }
     match goal {
         Goal::Idle => {}
         Goal::Play => schedule_pump_after(pause_ms),

@@ -71,7 +71,17 @@ pub fn draw(
         .draw()
         .map_err(err)?;
 
-    let cells = records.iter().flat_map(|r| {
+    // More epochs than pixel columns: draw every k-th epoch (and the last), each cell k wide.
+    let plot_px = plot.dim_in_pixel().0.max(1) as usize;
+    let stride = records.len().div_ceil(plot_px / 2).max(1);
+    let last_index = records.len().saturating_sub(1);
+    let shown = records
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| i % stride == 0 || *i == last_index)
+        .map(|(_, r)| r);
+    let cell_w = stride as f64;
+    let cells = shown.flat_map(|r| {
         let x = r.epoch as f64;
         r.layers.iter().enumerate().map(move |(i, l)| {
             let y = (i + 1) as f64;
@@ -82,7 +92,7 @@ pub fn draw(
                 LogPoint::Inf => s.alarm.filled(),
                 LogPoint::NaN | LogPoint::Negative => s.alarm.mix(0.45).filled(),
             };
-            Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], colour)
+            Rectangle::new([(x - 0.5, y - 0.5), (x - 0.5 + cell_w, y + 0.5)], colour)
         })
     });
     chart.draw_series(cells).map_err(err)?;
