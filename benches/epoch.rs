@@ -3,6 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use gradscope::engine::config::Config;
+use gradscope::engine::gemm::blocked_gemm;
 use gradscope::engine::real::Real;
 use gradscope::engine::trainer::{RunState, Trainer};
 use std::hint::black_box;
@@ -42,7 +43,7 @@ fn epoch(c: &mut Criterion) {
 
 fn gemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("gemm_f32");
-    for (m, k, n) in [(32, 64, 64), (32, 256, 256)] {
+    for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
         let a = vec![0.5f32; m * k];
         let b = vec![0.25f32; k * n];
         let mut out = vec![0.0f32; m * n];
@@ -52,6 +53,24 @@ fn gemm(c: &mut Criterion) {
             |bench| {
                 bench.iter(|| {
                     f32::gemm(
+                        m,
+                        k,
+                        n,
+                        1.0,
+                        (&a, k as isize, 1),
+                        (&b, n as isize, 1),
+                        0.0,
+                        (&mut out, n as isize, 1),
+                    );
+                    black_box(&out);
+                })
+            },
+        );
+        group.bench_function(
+            BenchmarkId::new("blocked", format!("{m}x{k}x{n}")),
+            |bench| {
+                bench.iter(|| {
+                    blocked_gemm(
                         m,
                         k,
                         n,

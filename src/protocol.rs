@@ -104,6 +104,16 @@ pub struct BenchResult {
     pub epoch_ms: f64,
 }
 
+/// Throughput of one matrix-product kernel on one shape (m×k times k×n).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GemmResult {
+    pub kernel: String,
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+    pub gflops: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
@@ -121,10 +131,17 @@ pub enum FromWorker {
         run: u64,
         record: EpochRecord,
     },
+    /// Mean-field prediction of each hidden layer's δ rms at initialization (None where the
+    /// theory does not apply), sent after the epoch-0 record.
+    Theory {
+        run: u64,
+        delta_rms: Option<Vec<f64>>,
+    },
     Error {
         message: String,
     },
     Benchmark {
         results: Vec<BenchResult>,
+        gemm: Vec<GemmResult>,
     },
 }

@@ -141,6 +141,21 @@ test('a deep sigmoid + Glorot net shows the lower layers far below the top ones'
   await page.close();
 });
 
+test('the δ view draws the mean-field prediction beside the measurement', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=20&width=64&activation=tanh&init=glorot_uniform&metric=delta_rms`);
+  await waitForEpochs(page, 1);
+  await page.waitForFunction(() => (document.querySelector('#chart-bars').dataset.theoryLog10 ?? '') !== '');
+  const theory = JSON.parse(await page.getAttribute('#chart-bars', 'data-theory-log10'));
+  const bars = await barLog10(page);
+  assert.equal(theory.length, 20, 'one prediction per hidden layer');
+  theory.forEach((t, i) => assert.ok(Math.abs(t - bars[i]) < Math.log10(1.5), `layer ${i + 1}: theory ${t} vs measured ${bars[i]}`));
+  // The weights view has no theory overlay.
+  await page.click('#metric-grad');
+  await page.waitForFunction(() => document.querySelector('#chart-bars').dataset.theoryLog10 === '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a large-init high-learning-rate run diverges cleanly and the page still responds', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?init=large&lr=10&epochs=30`);
   await waitForEpochs(page, 1);

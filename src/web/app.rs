@@ -17,6 +17,8 @@ pub struct AppState {
     /// The configuration shown in the controls and run by the worker.
     pub config: RwSignal<Config>,
     pub records: RwSignal<Vec<EpochRecord>>,
+    /// Mean-field prediction of δ rms per hidden layer at initialization.
+    pub theory: RwSignal<Option<Vec<f64>>>,
     pub progress: RwSignal<Option<Progress>>,
     /// Which run the records belong to (messages of older runs are dropped).
     pub run_id: RwSignal<u64>,
@@ -43,6 +45,7 @@ impl AppState {
         AppState {
             config: RwSignal::new(url.config),
             records: RwSignal::new(Vec::new()),
+            theory: RwSignal::new(None),
             progress: RwSignal::new(None),
             run_id: RwSignal::new(0),
             playing: RwSignal::new(false),
@@ -204,6 +207,7 @@ impl AppState {
             FromWorker::Started { run, config } => {
                 self.run_id.set(run);
                 self.records.set(Vec::new());
+                self.theory.set(None);
                 self.request_redraw();
                 if config != self.config.get_untracked() {
                     self.config.set(config);
@@ -213,6 +217,12 @@ impl AppState {
             FromWorker::Record { run, record } => {
                 if run == self.run_id.get_untracked() {
                     self.records.update(|r| r.push(record));
+                    self.request_redraw();
+                }
+            }
+            FromWorker::Theory { run, delta_rms } => {
+                if run == self.run_id.get_untracked() {
+                    self.theory.set(delta_rms);
                     self.request_redraw();
                 }
             }
@@ -283,8 +293,8 @@ fn App() -> impl IntoView {
 
     let receive_state = state;
     if let Err(e) = client::spawn(move |msg| {
-        if let FromWorker::Benchmark { results } = &msg {
-            super::bench::engine_results(results.clone());
+        if let FromWorker::Benchmark { results, gemm } = &msg {
+            super::bench::engine_results(results.clone(), gemm.clone());
         }
         receive_state.receive(msg);
     }) {

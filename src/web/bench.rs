@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::app::{now_ms, AppState};
 use super::client;
 use crate::engine::config::Config;
-use crate::protocol::{BenchResult, ToWorker};
+use crate::protocol::{BenchResult, GemmResult, ToWorker};
 
 /// Training runs this long before frames are sampled (start-up is not steady state).
 const WARM_UP_MS: u64 = 1000;
@@ -21,12 +21,12 @@ const SAMPLE_MS: f64 = 5000.0;
 const FRAME_RUNS: [(&str, usize, usize); 2] = [("10x64", 10, 64), ("100x512", 100, 512)];
 
 thread_local! {
-    static ENGINE: RefCell<Option<Vec<BenchResult>>> = const { RefCell::new(None) };
+    static ENGINE: RefCell<Option<(Vec<BenchResult>, Vec<GemmResult>)>> = const { RefCell::new(None) };
     static FRAMES: RefCell<Vec<(String, Vec<f64>, usize)>> = const { RefCell::new(Vec::new()) };
 }
 
-pub fn engine_results(results: Vec<BenchResult>) {
-    ENGINE.with_borrow_mut(|e| *e = Some(results));
+pub fn engine_results(results: Vec<BenchResult>, gemm: Vec<GemmResult>) {
+    ENGINE.with_borrow_mut(|e| *e = Some((results, gemm)));
 }
 
 pub fn run(state: AppState) {
@@ -104,7 +104,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn publish(state: AppState, engine: Vec<BenchResult>) {
+fn publish(state: AppState, (engine, gemm): (Vec<BenchResult>, Vec<GemmResult>)) {
     let frames: Vec<serde_json::Value> = FRAMES.with_borrow(|runs| {
         runs.iter()
             .map(|(label, frames, epochs)| {
@@ -123,6 +123,7 @@ fn publish(state: AppState, engine: Vec<BenchResult>) {
     });
     let json = serde_json::json!({
         "engine": engine,
+        "gemm": gemm,
         "frames_while_training": frames,
         "first_chart_ms": state.first_chart_ms.get_untracked(),
     });

@@ -176,6 +176,8 @@ struct BarAnim {
     range: (f64, f64),
     metric: GradMetric,
     theme: Theme,
+    /// The theory overlay (δ view only).
+    theory: Option<Vec<f64>>,
     frame_pending: bool,
 }
 
@@ -203,8 +205,19 @@ fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
             a.to.clone()
         };
     });
-    let result =
-        anim.with_value(|a| grad_bars::draw(canvas, a.theme, a.metric, a.epoch, &a.shown, a.range));
+    let result = anim.with_value(|a| {
+        grad_bars::draw(
+            canvas,
+            &grad_bars::Bars {
+                theme: a.theme,
+                metric: a.metric,
+                epoch: a.epoch,
+                values: &a.shown,
+                range: a.range,
+                theory: a.theory.as_deref(),
+            },
+        )
+    });
     if let Err(e) = result {
         web_sys::console::warn_1(&format!("gradient chart: {e}").into());
     }
@@ -243,10 +256,14 @@ pub fn Charts() -> impl IntoView {
                 .iter()
                 .map(|l| metric_value(metric, l))
                 .collect();
+            let theory = (metric == GradMetric::DeltaRms)
+                .then(|| state.theory.get_untracked())
+                .flatten();
             let range = decade_range(
                 records
                     .iter()
-                    .flat_map(|r| r.layers.iter().map(|l| metric_value(metric, l))),
+                    .flat_map(|r| r.layers.iter().map(|l| metric_value(metric, l)))
+                    .chain(theory.iter().flatten().copied()),
                 2.0,
             );
             let values_attr = to
@@ -261,6 +278,11 @@ pub fn Charts() -> impl IntoView {
                 .join(",");
             let _ = canvas.set_attribute("data-log10", &format!("[{values_attr}]"));
             let _ = canvas.set_attribute("data-epoch", &last.epoch.to_string());
+            let theory_attr = theory.as_ref().map_or(String::new(), |t| {
+                let logs: Vec<String> = t.iter().map(|v| format!("{:.4}", v.log10())).collect();
+                format!("[{}]", logs.join(","))
+            });
+            let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
             let same_view = anim
                 .with_value(|a| a.metric == metric && a.theme == theme && a.epoch != last.epoch);
             let pending = anim.with_value(|a| a.frame_pending);
@@ -276,6 +298,7 @@ pub fn Charts() -> impl IntoView {
                 a.range = range;
                 a.metric = metric;
                 a.theme = theme;
+                a.theory = theory;
                 a.frame_pending = true;
             });
             if !pending {
@@ -334,7 +357,7 @@ pub fn Charts() -> impl IntoView {
                 </div>
                 <p class="chart-note">{move || match state.metric.get() {
                     GradMetric::GradNorm => "How large each layer's weight update signal is. In ReLU nets it can look flat even when δ vanishes: compare with δ.",
-                    GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes.",
+                    GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes. Black ticks: what mean-field theory predicts for the initial network.",
                 }}</p>
             </div>
             <canvas id="chart-bars" node_ref=bars_ref class="chart tall"></canvas>

@@ -8,8 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::config::Config;
+use crate::engine::gemm::blocked_gemm;
+use crate::engine::real::Real;
+use crate::engine::theory::predicted_delta_rms;
 use crate::engine::trainer::{RunState, Trainer};
-use crate::protocol::{BenchResult, FromWorker, Phase, Progress, Speed, ToWorker};
+use crate::protocol::{BenchResult, FromWorker, GemmResult, Phase, Progress, Speed, ToWorker};
 
 /// How long one slice of training may run before the worker checks its messages again.
 const SLICE_MS: f64 = 30.0;
@@ -213,10 +216,22 @@ fn pump() {
             let record = run.trainer.step();
             samples += batch;
             if let Some(record) = record {
+                let theory = (record.epoch == 0).then(|| {
+                    let t = &run.trainer;
+                    let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
+                    let data = t.dataset();
+                    predicted_delta_rms(t.config(), &data.train, data.classes, output)
+                });
                 post(&FromWorker::Record {
                     run: run.id,
                     record,
                 });
+                if let Some(delta_rms) = theory {
+                    post(&FromWorker::Theory {
+                        run: run.id,
+                        delta_rms,
+                    });
+                }
                 if run.goal == Goal::EndOfEpoch {
                     run.goal = Goal::Idle;
                 }
@@ -302,5 +317,44 @@ fn benchmark(sizes: &[(usize, usize)]) {
             })
         })
         .collect();
-    post(&FromWorker::Benchmark { results });
+    post(&FromWorker::Benchmark {
+        results,
+        gemm: gemm_benchmark(),
+    });
+}
+
+/// GFLOP/s of both matrix-product kernels at the batch shapes training uses.
+fn gemm_benchmark() -> Vec<GemmResult> {
+    let mut out = Vec::new();
+    for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
+        let a = vec![0.5f32; m * k];
+        let b = vec![0.25f32; k * n];
+        let mut c = vec![0.0f32; m * n];
+        let flops = (2 * m * k * n) as f64;
+        let reps = (2e8 / flops).ceil() as usize;
+        for kernel in ["matrixmultiply", "blocked"] {
+            let start = now_ms();
+            for _ in 0..reps {
+                let (ta, tb, tc) = (
+                    (&a[..], k as isize, 1),
+                    (&b[..], n as isize, 1),
+                    (&mut c[..], n as isize, 1),
+                );
+                if kernel == "blocked" {
+                    blocked_gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
+                } else {
+                    <f32 as Real>::gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
+                }
+            }
+            let secs = (now_ms() - start) / 1000.0;
+            out.push(GemmResult {
+                kernel: kernel.to_string(),
+                m,
+                k,
+                n,
+                gflops: flops * reps as f64 / secs / 1e9,
+            });
+        }
+    }
+    out
 }

@@ -8,16 +8,28 @@ use super::{backend, decade_label, err, metric_axis, viridis, DrawResult, Style}
 use crate::chart_scale::{log10_point, unit, LogPoint};
 use crate::url_state::{GradMetric, Theme};
 
-/// Draws `values` (one per layer, already interpolated for animation) for `epoch`; the axis
-/// spans `range` (log10, whole decades) so that it stays put while the run goes on.
-pub fn draw(
-    canvas: &HtmlCanvasElement,
-    theme: Theme,
-    metric: GradMetric,
-    epoch: usize,
-    values: &[f64],
-    range: (f64, f64),
-) -> DrawResult {
+/// What the bar chart shows.
+pub struct Bars<'a> {
+    pub theme: Theme,
+    pub metric: GradMetric,
+    pub epoch: usize,
+    /// One value per Dense layer, already interpolated for the animation.
+    pub values: &'a [f64],
+    /// The log10 axis range in whole decades, kept steady while the run goes on.
+    pub range: (f64, f64),
+    /// Mean-field prediction of δ rms per hidden layer at initialization, if it applies.
+    pub theory: Option<&'a [f64]>,
+}
+
+pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
+    let Bars {
+        theme,
+        metric,
+        epoch,
+        values,
+        range,
+        theory,
+    } = *bars;
     let Some((backend, dpr)) = backend(canvas) else {
         return Ok(());
     };
@@ -113,6 +125,32 @@ pub fn draw(
                     .map_err(err)?;
             }
         }
+    }
+    if let Some(theory) = theory {
+        let marks = theory
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &v)| match log10_point(v) {
+                LogPoint::At(l) if l >= lo && l <= hi => Some(((i + 1) as f64, l)),
+                _ => None,
+            });
+        let line = s.fg.stroke_width(s.px(2.0) as u32);
+        for (x, l) in marks {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x - 0.48, l), (x + 0.48, l)],
+                    line,
+                )))
+                .map_err(err)?;
+        }
+        let (w, _) = root.dim_in_pixel();
+        let legend = "▬ mean-field theory at initialization";
+        root.draw(&Text::new(
+            legend,
+            (w as i32 - s.px(250.0), s.px(s.font * 3.0)),
+            s.text(0.9, s.fg),
+        ))
+        .map_err(err)?;
     }
     root.present().map_err(err)
 }
