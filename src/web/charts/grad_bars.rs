@@ -144,10 +144,10 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
                 .map_err(err)?;
         }
         let (w, _) = root.dim_in_pixel();
-        let legend = "▬ mean-field theory at initialization";
+        let legend = "▬ theory: mean-field prediction for the initial weights";
         root.draw(&Text::new(
             legend,
-            (w as i32 - s.px(250.0), s.px(s.font * 3.0)),
+            (w as i32 - s.px(s.font * 25.0), s.px(s.font * 3.0)),
             s.text(0.9, s.fg),
         ))
         .map_err(err)?;
