@@ -51,7 +51,7 @@ pub fn Transport() -> impl IntoView {
                 "measuring the initial network · step {}/{}",
                 p.step, p.steps_per_epoch
             ),
-            _ => format!("epoch {} · step {}/{}", p.epoch, p.step, p.steps_per_epoch),
+            _ => format!("in epoch {}: step {}/{}", p.epoch, p.step, p.steps_per_epoch),
         })
     };
     let speed_text = move || {

@@ -46,7 +46,8 @@ pub fn draw(
         .caption(title, s.text(1.15, s.fg))
         .x_label_area_size(s.px(s.font * 3.0))
         .y_label_area_size(s.px(s.font * 4.4))
-        .build_cartesian_2d(0f64..last_epoch, y_lo..y_hi)
+        // A little room right of the last epoch, so its marker is not cut in half.
+        .build_cartesian_2d(0f64..last_epoch * 1.04, y_lo..y_hi)
         .map_err(err)?;
     let log = which == Curve::Loss;
     chart
