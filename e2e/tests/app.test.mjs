@@ -211,6 +211,29 @@ test('a malformed link shows a notice, falls back to defaults and still works', 
   await page.close();
 });
 
+test('canvases are drawn at device resolution (sharp on HiDPI screens and projectors)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  await page.goto(server.url);
+  await waitForEpochs(page, 1);
+  for (const id of ['chart-bars', 'chart-heatmap', 'chart-loss', 'chart-accuracy']) {
+    const [w, cssW, h, cssH] = await page.$eval(`#${id}`, (c) => [c.width, c.clientWidth, c.height, c.clientHeight]);
+    assert.ok(Math.abs(w - 2 * cssW) <= 1 && Math.abs(h - 2 * cssH) <= 1, `${id}: ${w}x${h} for ${cssW}x${cssH} CSS px`);
+  }
+  await page.close();
+});
+
+test('a lesson loads its experiment and says what to watch', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitForEpochs(page, 1);
+  await page.selectOption('#ctl-preset', 'sigmoid');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('activation') === 'sigmoid');
+  assert.equal(query(page).get('init'), 'glorot_uniform');
+  assert.match(await page.textContent('.watch'), /toward the input/);
+  await page.waitForFunction(() => document.querySelector('#verdict').textContent.includes('Vanishing'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('readable at projector and phone sizes', async () => {
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 390, height: 844 }]) {
     const { page, problems } = await openPage(browser, `${server.url}?theme=lecture`, viewport);
