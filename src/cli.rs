@@ -26,7 +26,7 @@ OPTIONS:
                             lecun_uniform | lecun_normal | small | large | zeros    [he_normal]
     --batch-norm WHERE      none | before | after (the activation)          [none]
     --optimizer NAME        sgd | momentum | adam                           [sgd]
-    --lr X                  learning rate, 1e-6..10                         [0.05]
+    --lr X                  learning rate, 1e-6..10                         [0.02]
     --batch-size N          1..512                                          [32]
     --epochs N              0..1000 (0: only the network at initialization) [20]
     --seed N                seed of the data order (and of the weights)     [0]

@@ -191,3 +191,44 @@ fn edge_cases_never_panic_and_read_sensibly() {
     let empty = record(Vec::new(), 1.0);
     let _ = diagnose(&c, &[empty]);
 }
+
+#[test]
+fn zero_init_reads_as_no_gradient_without_nan_and_with_one_relevant_tip() {
+    for activation in [Activation::Tanh, Activation::Relu] {
+        let c = cfg(activation, Initializer::Zeros);
+        let mut t = Trainer::new(Config {
+            epochs: 1,
+            ..c.clone()
+        })
+        .unwrap();
+        while t.run_epoch().is_some() {}
+        let d = diagnose(&c, t.records());
+        assert_eq!(d.verdict, Verdict::Vanishing);
+        let text = format!("{} {:?} {:?}", d.headline, d.evidence, d.advice);
+        assert!(!text.contains("NaN"), "{text}");
+        assert_eq!(d.advice.len(), 1, "{:?}", d.advice);
+        assert!(d.advice[0].contains("random initializer"));
+    }
+}
+
+#[test]
+fn clipping_is_named_in_the_evidence_and_healthy_gives_the_spread() {
+    let c = Config {
+        clipping: gradscope::engine::clip::Clipping::Norm(1.0),
+        ..cfg(Activation::Relu, Initializer::HeNormal)
+    };
+    let mut t = Trainer::new(Config {
+        epochs: 0,
+        ..c.clone()
+    })
+    .unwrap();
+    t.run_epoch();
+    let d = diagnose(&c, t.records());
+    assert_eq!(d.verdict, Verdict::Healthy);
+    assert!(d.headline.contains("within"), "{}", d.headline);
+    assert!(
+        d.evidence.iter().any(|e| e.contains("clipnorm 1.00 is on")),
+        "{:?}",
+        d.evidence
+    );
+}

@@ -88,12 +88,16 @@ test('every control changes the run configuration (and the link)', async () => {
   assert.equal(await page.textContent('#lr-value'), '0.0100');
   // The structural changes built a new run with the new shape: 7 hidden layers + output.
   await page.waitForFunction(() => JSON.parse(document.querySelector('#chart-bars').dataset.log10 ?? '[]').length === 8);
-  // Out-of-range input is refused with a message, and the run keeps its value.
+  // Out-of-range input is clamped to the nearest allowed value, with a message; text is refused.
   await page.fill('#ctl-depth', '500');
   await page.$eval('#ctl-depth', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
   await page.waitForSelector('#error-notice');
-  assert.match(await page.textContent('#error-notice'), /1 to 100/);
-  assert.equal(query(page).get('depth'), '7');
+  assert.match(await page.textContent('#error-notice'), /1 to 100: using 100/);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('depth') === '100');
+  await page.fill('#ctl-width', '');
+  await page.$eval('#ctl-width', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.waitForFunction(() => /not a number/.test(document.querySelector('#error-notice')?.textContent ?? ''));
+  assert.equal(query(page).get('width'), '24');
   // The gradient measure and the theme are part of the view, and of the link.
   await page.click('#metric-delta');
   assert.equal(query(page).get('metric'), 'delta_rms');
@@ -219,6 +223,23 @@ test('canvases are drawn at device resolution (sharp on HiDPI screens and projec
     const [w, cssW, h, cssH] = await page.$eval(`#${id}`, (c) => [c.width, c.clientWidth, c.height, c.clientHeight]);
     assert.ok(Math.abs(w - 2 * cssW) <= 1 && Math.abs(h - 2 * cssH) <= 1, `${id}: ${w}x${h} for ${cssW}x${cssH} CSS px`);
   }
+  await page.close();
+});
+
+test('the epoch slider shows any past epoch, and "latest" follows the run again', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=16&epochs=4`);
+  await waitForEpochs(page, 1);
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished');
+  await waitForEpochs(page, 5);
+  const latest = await page.$eval('#chart-bars', (c) => [c.dataset.epoch, c.dataset.log10]);
+  assert.equal(latest[0], '4');
+  await page.$eval('#epoch-view', (el) => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => document.querySelector('#chart-bars').dataset.epoch === '0');
+  assert.notEqual(await page.getAttribute('#chart-bars', 'data-log10'), latest[1], 'epoch 0 has other figures');
+  await page.click('#epoch-follow');
+  await page.waitForFunction(() => document.querySelector('#chart-bars').dataset.epoch === '4');
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

@@ -49,7 +49,8 @@ impl Default for Config {
             init: Initializer::HeNormal,
             batch_norm: BatchNormPlacement::None,
             optimizer: OptimizerKind::Sgd,
-            lr: 0.05,
+            // 0.05 learns faster but its validation curve jumps; 0.02 reads calmly.
+            lr: 0.02,
             batch_size: 32,
             epochs: 20,
             seed: 0,

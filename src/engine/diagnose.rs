@@ -57,7 +57,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     let Some(last) = records.last() else {
         return Diagnosis {
             verdict: Verdict::Waiting,
-            headline: "Press play: the first figures describe the network as initialized.".into(),
+            headline: "Measuring the network as initialized (epoch 0)…".into(),
             evidence: Vec::new(),
             advice: Vec::new(),
         };
@@ -67,7 +67,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     }
     let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
     let (Some(first), Some(top)) = (hidden.first(), hidden.last()) else {
-        return healthy(config, last, Vec::new());
+        return healthy(config, last, Vec::new(), 1.0);
     };
     let ratio = first.delta_rms / top.delta_rms;
     let steps = hidden.len().saturating_sub(1).max(1) as f64;
@@ -78,13 +78,24 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     };
     let (dead, saturated) = (mean(|l| l.dead), mean(|l| l.saturated));
 
-    let mut evidence = vec![format!(
-        "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that layer {} receives — a factor of {} per layer.",
-        last.epoch,
-        ratio_text(ratio),
-        top.layer,
-        num(per_layer)
-    )];
+    let mut evidence = Vec::new();
+    if ratio.is_finite() {
+        evidence.push(format!(
+            "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that layer {} receives — a factor of {} per layer.",
+            last.epoch,
+            ratio_text(ratio),
+            top.layer,
+            num(per_layer)
+        ));
+    } else {
+        evidence.push(format!(
+            "Epoch {}: the back-propagated gradient δ is {} in layer 1 and {} in layer {}.",
+            last.epoch,
+            num(first.delta_rms),
+            num(top.delta_rms),
+            top.layer
+        ));
+    }
     evidence.push(format!(
         "Kernel gradient norms ‖∂L/∂W‖ range from {} to {}.",
         num(hidden
@@ -106,6 +117,13 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
             100.0 * dead
         ));
     }
+    if let Some(t) = config.clipping.threshold() {
+        evidence.push(format!(
+            "{} {} is on: the gradients above are measured before clipping; the steps taken are capped.",
+            config.clipping.mode_name(),
+            num(t)
+        ));
+    }
 
     if max_grad == 0.0 {
         return Diagnosis {
@@ -119,7 +137,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     if max_grad < TINY_GRADIENT || ratio < VANISHING_RATIO || dead > 0.5 {
         let headline = if ratio < VANISHING_RATIO {
             format!(
-                "The gradient shrinks by {} on its way from layer {} down to layer 1: the lower layers barely learn.",
+                "The back-propagated gradient δ shrinks by {} on its way from layer {} down to layer 1: the lower layers barely learn.",
                 ratio_text(1.0 / ratio),
                 top.layer
             )
@@ -141,7 +159,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     if ratio > EXPLODING_RATIO || max_grad > HUGE_GRADIENT {
         let headline = if ratio > EXPLODING_RATIO {
             format!(
-                "The gradient grows by {} on its way down to layer 1: the lower layers take huge steps.",
+                "The back-propagated gradient δ grows by {} on its way down to layer 1.",
                 ratio_text(ratio)
             )
         } else {
@@ -157,7 +175,12 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
             advice: advice_exploding(config),
         };
     }
-    healthy(config, last, evidence)
+    let spread = hidden.iter().map(|l| l.delta_rms).fold(0.0, f64::max)
+        / hidden
+            .iter()
+            .map(|l| l.delta_rms)
+            .fold(f64::INFINITY, f64::min);
+    healthy(config, last, evidence, spread)
 }
 
 fn ratio_text(r: f64) -> String {
@@ -168,7 +191,12 @@ fn ratio_text(r: f64) -> String {
     }
 }
 
-fn healthy(config: &Config, last: &EpochRecord, mut evidence: Vec<String>) -> Diagnosis {
+fn healthy(
+    config: &Config,
+    last: &EpochRecord,
+    mut evidence: Vec<String>,
+    spread: f64,
+) -> Diagnosis {
     evidence.push(format!(
         "Validation accuracy {:.1} %, loss {}.",
         100.0 * last.val_accuracy,
@@ -187,7 +215,10 @@ fn healthy(config: &Config, last: &EpochRecord, mut evidence: Vec<String>) -> Di
     }
     Diagnosis {
         verdict: Verdict::Healthy,
-        headline: "Gradients reach every layer at a similar size: all layers can learn.".into(),
+        headline: format!(
+            "Gradients reach every layer within {} of each other: all layers can learn.",
+            ratio_text(spread)
+        ),
         evidence,
         advice,
     }
@@ -224,7 +255,7 @@ fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Dia
     }
     Diagnosis {
         verdict: Verdict::Diverged,
-        headline: "Diverged: the loss is no longer a number. Gradients exploded and the weights overflowed.".into(),
+        headline: "Diverged: the loss is no longer a finite number, so training stopped.".into(),
         evidence,
         advice: advice_exploding(config),
     }
@@ -241,7 +272,12 @@ fn matched_init(a: Activation) -> Initializer {
 fn advice_vanishing(c: &Config) -> Vec<String> {
     let mut out = Vec::new();
     if c.init == Initializer::Zeros {
-        out.push("Zeros make every unit of a layer identical, and they stay identical: use any random initializer.".into());
+        out.push(format!(
+            "Zeros make every unit of a layer identical, and they stay identical: use a random initializer ({} for {}).",
+            matched_init(c.activation).name(),
+            c.activation.name()
+        ));
+        return out;
     }
     if c.init == Initializer::Small {
         out.push(format!(

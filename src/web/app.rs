@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use super::client;
 use super::controls::Controls;
 use super::panels::{Charts, DiagnosisPanel, Footer, Notices, ResultsCharts, Transport};
-use crate::engine::config::Config;
+use crate::engine::config::{Config, EPOCHS_RANGE};
 use crate::engine::metrics::EpochRecord;
 use crate::protocol::{FromWorker, Phase, Progress, Speed, ToWorker};
 use crate::url_state::{decode, encode, GradMetric, Theme, UrlState};
@@ -17,6 +17,8 @@ pub struct AppState {
     /// The configuration shown in the controls and run by the worker.
     pub config: RwSignal<Config>,
     pub records: RwSignal<Vec<EpochRecord>>,
+    /// The epoch the bar chart shows; None follows the latest.
+    pub view_epoch: RwSignal<Option<usize>>,
     /// Mean-field prediction of δ rms per hidden layer at initialization.
     pub theory: RwSignal<Option<Vec<f64>>>,
     pub progress: RwSignal<Option<Progress>>,
@@ -46,12 +48,14 @@ impl AppState {
             config: RwSignal::new(url.config),
             records: RwSignal::new(Vec::new()),
             theory: RwSignal::new(None),
+            view_epoch: RwSignal::new(None),
             progress: RwSignal::new(None),
             run_id: RwSignal::new(0),
             playing: RwSignal::new(false),
             metric: RwSignal::new(url.metric),
             theme: RwSignal::new(url.theme),
-            speed: RwSignal::new(Speed::Fast),
+            // Medium: slow enough to watch an epoch go by, fast enough for a lecture.
+            speed: RwSignal::new(Speed::Medium),
             notices: RwSignal::new(notices),
             error: RwSignal::new(None),
             resize: RwSignal::new(0),
@@ -120,14 +124,20 @@ impl AppState {
         }
         let phase = self.progress.get_untracked().map(|p| p.phase);
         match phase {
+            // Play after a divergence starts over from the same initial weights, with the
+            // settings as they are now (a lowered learning rate, clipping turned on…).
             Some(Phase::Diverged) => {
-                self.error.set(Some(
-                    "This run diverged. Change a setting, or reset, to start again.".into(),
-                ));
-                return;
+                self.records.set(Vec::new());
+                self.progress.set(None);
+                client::send(ToWorker::Reset { new_weights: false });
             }
-            // Play on a finished run replays it from the start.
-            Some(Phase::Finished) => client::send(ToWorker::Reset { new_weights: false }),
+            // Play on a finished run trains on: ten more epochs.
+            Some(Phase::Finished) => {
+                let more = (self.config.get_untracked().epochs + 10).min(EPOCHS_RANGE.1);
+                self.config.update(|c| c.epochs = more);
+                client::send(ToWorker::SetEpochs { epochs: more });
+                self.sync_url();
+            }
             _ => {}
         }
         self.playing.set(true);
@@ -147,6 +157,7 @@ impl AppState {
     pub fn reset(&self, new_weights: bool) {
         self.pause_quietly();
         self.records.set(Vec::new());
+        self.progress.set(None);
         client::send(ToWorker::Reset { new_weights });
     }
 
@@ -208,6 +219,7 @@ impl AppState {
                 self.run_id.set(run);
                 self.records.set(Vec::new());
                 self.theory.set(None);
+                self.view_epoch.set(None);
                 self.request_redraw();
                 if config != self.config.get_untracked() {
                     self.config.set(config);
@@ -300,6 +312,9 @@ fn App() -> impl IntoView {
     }) {
         state.error.set(Some(e));
     }
+    client::send(ToWorker::SetSpeed {
+        speed: state.speed.get_untracked(),
+    });
     state.restart(state.config.get_untracked());
     state.sync_url();
     if bench {

@@ -30,6 +30,10 @@ pub fn engine_results(results: Vec<BenchResult>, gemm: Vec<GemmResult>) {
 }
 
 pub fn run(state: AppState) {
+    state.speed.set(crate::protocol::Speed::Fast);
+    client::send(ToWorker::SetSpeed {
+        speed: crate::protocol::Speed::Fast,
+    });
     frame_run(state, 0);
 }
 

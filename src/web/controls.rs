@@ -78,11 +78,23 @@ fn Whole(
                 inputmode="numeric"
                 prop:value=move || value.get().to_string()
                 on:change=move |ev| {
-                    match event_target_value(&ev).trim().parse::<usize>() {
-                        Ok(v) if (min..=max).contains(&v) => on_set.run(v),
+                    let text = event_target_value(&ev);
+                    match text.trim().parse::<f64>() {
+                        Ok(v) if v.is_finite() => {
+                            // Out of range: take the nearest allowed value, and say so.
+                            let clamped = v.round().clamp(min as f64, max as f64) as usize;
+                            on_set.run(clamped);
+                            state.config.update(|_| {});
+                            // After the change (which clears old messages), say what happened.
+                            if clamped as f64 != v {
+                                state.error.set(Some(format!(
+                                    "{label} takes a whole number from {min} to {max}: using {clamped}."
+                                )));
+                            }
+                        }
                         _ => {
                             state.error.set(Some(format!(
-                                "{label}: enter a whole number from {min} to {max}."
+                                "{label}: '{text}' is not a number; enter one from {min} to {max}."
                             )));
                             // Show the value still in force.
                             state.config.update(|_| {});
@@ -98,6 +110,19 @@ fn Whole(
 fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<(String, String)> {
     all.iter()
         .map(|&v| (name(v).to_string(), name(v).to_string()))
+        .collect()
+}
+
+/// The usual batch sizes, plus the one in force if a link asked for another.
+fn batch_options(current: usize) -> Vec<(String, String)> {
+    let mut sizes = vec![1usize, 8, 16, 32, 64, 128, 256, 512];
+    if !sizes.contains(&current) {
+        sizes.push(current);
+        sizes.sort_unstable();
+    }
+    sizes
+        .iter()
+        .map(|b| (b.to_string(), b.to_string()))
         .collect()
 }
 
@@ -189,28 +214,6 @@ pub fn Controls() -> impl IntoView {
             "Watch: " {preset_watch}
         </p>
 
-        <h2 class="panel-title">"Data"</h2>
-        <Choice
-            id="ctl-dataset"
-            label="Dataset"
-            hint="digits: 8×8 handwritten digits, 10 classes. The others: two-class 2-D puzzles."
-            options=names(&DatasetKind::ALL, DatasetKind::name)
-            value=get(|c| c.dataset.name().into())
-            on_pick=set(|c, v| c.dataset = DatasetKind::from_name(v).unwrap_or(c.dataset))
-        />
-        <div class="control" class:hidden=move || !is_toy()>
-            <label for="ctl-noise">"Noise " <span class="value">{move || num(cfg.with(|c| c.noise))}</span></label>
-            <input id="ctl-noise" type="range" min="0" max="1" step="0.05"
-                prop:value=move || cfg.with(|c| c.noise).to_string()
-                on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        state.change(|c| c.noise = v.clamp(0.0, 1.0));
-                    }
-                }
-            />
-            <p class="hint">"Jitter added to the 2-D points: harder to separate."</p>
-        </div>
-
         <h2 class="panel-title">"Network"</h2>
         <Whole
             id="ctl-depth"
@@ -260,18 +263,6 @@ pub fn Controls() -> impl IntoView {
         />
 
         <h2 class="panel-title">"Training"</h2>
-        <Choice
-            id="ctl-optimizer"
-            label="Optimizer"
-            hint="SGD follows the gradient; momentum (0.9) and Adam smooth and rescale it."
-            options=vec![
-                ("sgd".into(), "SGD".into()),
-                ("momentum".into(), "SGD + momentum 0.9".into()),
-                ("adam".into(), "Adam".into()),
-            ]
-            value=get(|c| c.optimizer.name().into())
-            on_pick=set(|c, v| c.optimizer = OptimizerKind::from_name(v).unwrap_or(c.optimizer))
-        />
         <div class="control">
             <label for="ctl-lr">
                 "Learning rate " <span class="value" id="lr-value">{move || num(cfg.with(|c| c.lr))}</span>
@@ -299,10 +290,22 @@ pub fn Controls() -> impl IntoView {
                 prop:value=clip_value on:change=on_clip_at />
         </div>
         <Choice
+            id="ctl-optimizer"
+            label="Optimizer"
+            hint="SGD follows the gradient; momentum (0.9) and Adam smooth and rescale it."
+            options=vec![
+                ("sgd".into(), "SGD".into()),
+                ("momentum".into(), "SGD + momentum 0.9".into()),
+                ("adam".into(), "Adam".into()),
+            ]
+            value=get(|c| c.optimizer.name().into())
+            on_pick=set(|c, v| c.optimizer = OptimizerKind::from_name(v).unwrap_or(c.optimizer))
+        />
+        <Choice
             id="ctl-batch"
             label="Batch size"
             hint="Samples per step; smaller batches give noisier gradients."
-            options=[1usize, 8, 16, 32, 64, 128, 256, 512].iter().map(|b| (b.to_string(), b.to_string())).collect()
+            options=batch_options(cfg.with_untracked(|c| c.batch_size))
             value=get(|c| c.batch_size.to_string())
             on_pick=set(|c, v| c.batch_size = v.parse().unwrap_or(c.batch_size))
         />
@@ -323,6 +326,29 @@ pub fn Controls() -> impl IntoView {
             value=Signal::derive(move || cfg.with(|c| c.epochs))
             on_set=Callback::new(move |v| state.change(|c| c.epochs = v))
         />
+        <h2 class="panel-title">"Data"</h2>
+        <Choice
+            id="ctl-dataset"
+            label="Dataset"
+            hint="digits: 8×8 handwritten digits, 10 classes. The others: two-class 2-D puzzles."
+            options=names(&DatasetKind::ALL, DatasetKind::name)
+            value=get(|c| c.dataset.name().into())
+            on_pick=set(|c, v| c.dataset = DatasetKind::from_name(v).unwrap_or(c.dataset))
+        />
+        <div class="control" class:hidden=move || !is_toy()>
+            <label for="ctl-noise">"Noise " <span class="value">{move || num(cfg.with(|c| c.noise))}</span></label>
+            <input id="ctl-noise" type="range" min="0" max="1" step="0.05"
+                prop:value=move || cfg.with(|c| c.noise).to_string()
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        state.change(|c| c.noise = v.clamp(0.0, 1.0));
+                    }
+                }
+            />
+            <p class="hint">"Jitter added to the 2-D points: harder to separate."</p>
+        </div>
+
+        <h2 class="panel-title">"Run"</h2>
         <Whole
             id="ctl-seed"
             label="Seed"

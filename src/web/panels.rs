@@ -22,6 +22,16 @@ fn icon(path: &'static str) -> impl IntoView {
     }
 }
 
+/// Gives focus back to the page after a click, so Space keeps meaning play/pause.
+fn blur(ev: &leptos::ev::MouseEvent) {
+    if let Some(el) = ev
+        .current_target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
+        let _ = el.blur();
+    }
+}
+
 const ICON_PLAY: &str = "M7 4.5v15l13-7.5z";
 const ICON_PAUSE: &str = "M6 4h4.5v16H6zM13.5 4H18v16h-4.5z";
 const ICON_STEP: &str = "M5 5v14l10-7zM16 5h3v14h-3z";
@@ -51,7 +61,10 @@ pub fn Transport() -> impl IntoView {
                 "measuring the initial network · step {}/{}",
                 p.step, p.steps_per_epoch
             ),
-            _ => format!("in epoch {}: step {}/{}", p.epoch, p.step, p.steps_per_epoch),
+            _ => format!(
+                "in epoch {}: step {}/{}",
+                p.epoch, p.step, p.steps_per_epoch
+            ),
         })
     };
     let speed_text = move || {
@@ -68,7 +81,9 @@ pub fn Transport() -> impl IntoView {
             (Some(Phase::Diverged), _) => ("chip chip-alarm", "diverged"),
             (Some(Phase::Finished), _) => ("chip chip-done", "finished"),
             (_, true) => ("chip chip-live", "training"),
-            (None, _) => ("chip", "loading"),
+            // Measuring epoch 0, a step or an epoch asked for: busy without play.
+            (Some(Phase::Playing), false) => ("chip chip-live", "working"),
+            (None, _) => ("chip", "starting"),
             _ => ("chip", "paused"),
         }
     };
@@ -81,19 +96,19 @@ pub fn Transport() -> impl IntoView {
             </div>
             <div class="transport" role="toolbar" aria-label="Training">
                 <button id="btn-reset" class="icon-btn" title="Reset: replay from the same initial weights (R)"
-                    on:click=move |_| state.reset(false)>{icon(ICON_RESET)}<span class="btn-label">"reset"</span></button>
+                    on:click=move |ev| { blur(&ev); state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label">"reset"</span></button>
                 <button id="btn-play" class="play-btn"
                     title=move || if playing.get() { "Pause (Space)" } else { "Play (Space)" }
                     aria-pressed=move || playing.get().to_string()
-                    on:click=move |_| state.play_pause()>
+                    on:click=move |ev| { blur(&ev); state.play_pause(); }>
                     {move || if playing.get() { icon(ICON_PAUSE).into_any() } else { icon(ICON_PLAY).into_any() }}
                 </button>
                 <button id="btn-step" class="icon-btn" title="One mini-batch step (→)"
-                    on:click=move |_| state.step()>{icon(ICON_STEP)}<span class="btn-label">"step"</span></button>
+                    on:click=move |ev| { blur(&ev); state.step(); }>{icon(ICON_STEP)}<span class="btn-label">"step"</span></button>
                 <button id="btn-epoch" class="text-btn" title="Train to the end of this epoch (E)"
-                    on:click=move |_| state.epoch()>"+1 epoch"</button>
+                    on:click=move |ev| { blur(&ev); state.epoch(); }>"+1 epoch"</button>
                 <button id="btn-reinit" class="icon-btn" title="Re-initialize: draw new initial weights (N)"
-                    on:click=move |_| state.reset(true)>{icon(ICON_DICE)}<span class="btn-label">"new weights"</span></button>
+                    on:click=move |ev| { blur(&ev); state.reset(true); }>{icon(ICON_DICE)}<span class="btn-label">"new weights"</span></button>
             </div>
             <div class="status" aria-live="polite">
                 <div class="epoch">"Epoch " <b id="epoch-counter">{epoch_text}</b></div>
@@ -149,7 +164,7 @@ pub fn Notices() -> impl IntoView {
             <Show when=diverged>
                 <div class="notice notice-diverged" id="diverged-banner" role="alert">
                     <b>"Diverged."</b>
-                    " The loss became NaN or infinite and training stopped. Lower the learning rate, clip the gradients or pick a smaller initializer, then play again."
+                    " The loss became NaN or infinite and training stopped. Lower the learning rate, turn on clipping or pick a smaller initializer, then press play to start again from the same initial weights."
                 </div>
             </Show>
         </div>
@@ -241,9 +256,11 @@ pub fn Charts() -> impl IntoView {
         let theme = state.theme.get();
         state.resize.track();
         state.redraw.track();
+        let view = state.view_epoch.get();
         let Some(canvas) = bars_ref.get() else { return };
         state.records.with_untracked(|records| {
-            let Some(last) = records.last() else {
+            let shown = view.and_then(|e| records.iter().find(|r| r.epoch == e));
+            let Some(last) = shown.or(records.last()) else {
                 charts::placeholder(
                     &canvas,
                     |dpr| charts::Style::new(theme, dpr),
@@ -315,6 +332,7 @@ pub fn Charts() -> impl IntoView {
         let theme = state.theme.get();
         state.resize.track();
         state.redraw.track();
+        state.view_epoch.track();
         let Some(canvas) = heat_ref.get() else { return };
         // Each chart draws in a frame of its own, so no frame carries all four.
         after_frames(1, move || {
@@ -333,7 +351,8 @@ pub fn Charts() -> impl IntoView {
                         .flat_map(|r| r.layers.iter().map(|l| metric_value(metric, l))),
                     2.0,
                 );
-                if let Err(e) = heatmap::draw(&canvas, theme, metric, records, range) {
+                let highlight = state.view_epoch.get_untracked();
+                if let Err(e) = heatmap::draw(&canvas, theme, metric, records, range, highlight) {
                     web_sys::console::warn_1(&format!("heatmap: {e}").into());
                 }
             })
@@ -361,6 +380,22 @@ pub fn Charts() -> impl IntoView {
                 }}</p>
             </div>
             <canvas id="chart-bars" node_ref=bars_ref class="chart tall"></canvas>
+            <div class="scrub">
+                <label for="epoch-view">"Show epoch"</label>
+                <input id="epoch-view" type="range" min="0" step="1"
+                    prop:max=move || { state.redraw.track(); state.records.with_untracked(|r| r.last().map_or(0, |r| r.epoch)).to_string() }
+                    prop:value=move || { state.redraw.track(); state.view_epoch.get().unwrap_or_else(|| state.records.with_untracked(|r| r.last().map_or(0, |r| r.epoch))).to_string() }
+                    on:input=move |ev| {
+                        if let Ok(e) = event_target_value(&ev).parse::<usize>() {
+                            let last = state.records.with_untracked(|r| r.last().map_or(0, |r| r.epoch));
+                            state.view_epoch.set((e < last).then_some(e));
+                        }
+                    }
+                />
+                <button id="epoch-follow" class:active=move || state.view_epoch.get().is_none()
+                    title="Follow the latest epoch"
+                    on:click=move |_| state.view_epoch.set(None)>"latest"</button>
+            </div>
         </div>
         <div class="card chart-card">
             <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium"></canvas>
@@ -391,12 +426,16 @@ pub fn DiagnosisPanel() -> impl IntoView {
         state.redraw.track();
         state.records.with_untracked(|r| {
             r.last().map(|r| {
+                let accuracy = if r.val_loss.is_finite() {
+                    format!("{:.1} %", 100.0 * r.val_accuracy)
+                } else {
+                    "—".into()
+                };
                 format!(
-                    "epoch {} · train loss {} · val loss {} · val accuracy {:.1} %",
+                    "epoch {} · train loss {} · val loss {} · val accuracy {accuracy}",
                     r.epoch,
                     num(r.train_loss),
                     num(r.val_loss),
-                    100.0 * r.val_accuracy
                 )
             })
         })
@@ -449,6 +488,10 @@ pub fn ResultsCharts() -> impl IntoView {
         });
     }
     view! {
+        <div class="curve-legend" aria-hidden="true">
+            <span class="key key-train">"━ train"</span>
+            <span class="key key-val">"━● validation"</span>
+        </div>
         <div class="card chart-card"><canvas id="chart-loss" node_ref=loss_ref class="chart small"></canvas></div>
         <div class="card chart-card"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small"></canvas></div>
     }

@@ -37,7 +37,7 @@ pub fn draw(
     let (y_lo, y_hi, title, y_desc) = match which {
         Curve::Loss => {
             let (lo, hi) = decade_range(train.iter().chain(&val).map(|p| p.1), 1.0);
-            (lo, hi, "Loss (cross-entropy)", "log10 loss")
+            (lo, hi, "Loss (cross-entropy)", "loss (log scale)")
         }
         Curve::Accuracy => (0.0, 1.0, "Accuracy", "accuracy"),
     };
@@ -94,7 +94,8 @@ pub fn draw(
         }
     };
     let width = s.px(if theme == Theme::Lecture { 3.5 } else { 2.2 }) as u32;
-    for (points, colour, name) in [(&train, s.train, "train"), (&val, s.val, "validation")] {
+    // The legend (train / validation) is HTML above the charts, so it never hides a curve.
+    for (points, colour) in [(&train, s.train), (&val, s.val)] {
         let placed: Vec<(f64, f64)> = points
             .iter()
             .filter_map(|&(x, y)| place(y).map(|p| (x, p)))
@@ -104,11 +105,7 @@ pub fn draw(
                 placed.iter().copied(),
                 colour.stroke_width(width),
             ))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(width))
-            });
+            .map_err(err)?;
         let r = s.px(2.6) as u32;
         chart
             .draw_series(placed.iter().map(|&p| Circle::new(p, r, colour.filled())))
@@ -126,17 +123,5 @@ pub fn draw(
             }))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(if log {
-            SeriesLabelPosition::UpperRight
-        } else {
-            SeriesLabelPosition::LowerRight
-        })
-        .label_font(s.text(0.95, s.fg))
-        .background_style(s.bg.mix(0.85))
-        .border_style(s.grid)
-        .draw()
-        .map_err(err)?;
     root.present().map_err(err)
 }

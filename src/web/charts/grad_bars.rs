@@ -78,6 +78,7 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
 
     let half = 0.4;
     let mid = (lo + hi) / 2.0;
+    let mut any_nan_marks = false;
     for (i, &v) in values.iter().enumerate() {
         let x = (i + 1) as f64;
         match log10_point(v) {
@@ -115,7 +116,8 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
                     )))
                     .map_err(err)?;
             }
-            LogPoint::NaN | LogPoint::Negative => {
+            // Wide bars get the word; narrow ones (deep nets) a mark, named once below.
+            LogPoint::NaN | LogPoint::Negative if n <= 24 => {
                 chart
                     .draw_series(std::iter::once(Text::new(
                         "NaN",
@@ -124,7 +126,26 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
                     )))
                     .map_err(err)?;
             }
+            LogPoint::NaN | LogPoint::Negative => {
+                let h = 0.06 * (hi - lo);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - half, mid - h), (x + half, mid + h)],
+                        s.alarm.filled(),
+                    )))
+                    .map_err(err)?;
+                any_nan_marks = true;
+            }
         }
+    }
+    if any_nan_marks {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "orange marks: NaN",
+                (1.0, mid + 0.15 * (hi - lo)),
+                s.text(0.95, s.alarm),
+            )))
+            .map_err(err)?;
     }
     if let Some(theory) = theory {
         let marks = theory
@@ -143,14 +164,6 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
                 )))
                 .map_err(err)?;
         }
-        let (w, _) = root.dim_in_pixel();
-        let legend = "▬ theory: mean-field prediction for the initial weights";
-        root.draw(&Text::new(
-            legend,
-            (w as i32 - s.px(s.font * 25.0), s.px(s.font * 3.0)),
-            s.text(0.9, s.fg),
-        ))
-        .map_err(err)?;
     }
     root.present().map_err(err)
 }

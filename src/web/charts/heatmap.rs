@@ -15,6 +15,7 @@ pub fn draw(
     metric: GradMetric,
     records: &[EpochRecord],
     range: (f64, f64),
+    highlight: Option<usize>,
 ) -> DrawResult {
     let Some((backend, dpr)) = backend(canvas) else {
         return Ok(());
@@ -96,6 +97,16 @@ pub fn draw(
         })
     });
     chart.draw_series(cells).map_err(err)?;
+    if let Some(e) = highlight {
+        let x = e as f64;
+        let outline = s.fg.stroke_width(s.px(2.0) as u32);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.5, 0.5), (x + 0.5, layers as f64 + 0.5)],
+                outline,
+            )))
+            .map_err(err)?;
+    }
 
     draw_legend(&legend, &s, metric, lo, hi)?;
     root.present().map_err(err)

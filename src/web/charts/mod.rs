@@ -116,8 +116,8 @@ pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerSta
 /// The axis title of a gradient chart.
 pub fn metric_axis(metric: GradMetric) -> &'static str {
     match metric {
-        GradMetric::GradNorm => "log10 ‖∂L/∂W‖",
-        GradMetric::DeltaRms => "log10 rms(∂L/∂z)",
+        GradMetric::GradNorm => "‖∂L/∂W‖ (log scale)",
+        GradMetric::DeltaRms => "rms ∂L/∂z (log scale)",
     }
 }
 
