@@ -78,8 +78,9 @@ impl Activation {
                 }
             }
             Activation::Tanh => x.tanh(),
+            // NaN stays NaN (as in TensorFlow and PyTorch): a ReLU must not hide a divergence.
             Activation::Relu => {
-                if x > zero {
+                if x > zero || x.is_nan() {
                     x
                 } else {
                     zero
@@ -169,5 +170,36 @@ impl Activation {
         for ((g, &xi), &yi) in grad.iter_mut().zip(x).zip(y) {
             *g = *g * self.derivative(xi, yi);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Activation;
+
+    #[test]
+    fn every_activation_lets_nan_through() {
+        // Frameworks propagate NaN; an activation that turned it into 0 would hide a divergence.
+        for a in Activation::ALL {
+            assert!(a.apply(f64::NAN).is_nan(), "{}", a.name());
+        }
+    }
+
+    #[test]
+    fn known_values() {
+        assert_eq!(Activation::Sigmoid.apply(0.0f64), 0.5);
+        assert!(
+            (Activation::Sigmoid.apply(-800.0f64)).abs() < 1e-300,
+            "no overflow"
+        );
+        assert_eq!(Activation::Relu.apply(-2.0f64), 0.0);
+        assert_eq!(Activation::LeakyRelu.apply(-2.0f64), -0.02);
+        assert!((Activation::Elu.apply(-1.0f64) - (-1.0f64).exp_m1()).abs() < 1e-15);
+        let selu_neg = 1.050_700_987_355_480_5 * 1.673_263_242_354_377_2 * (-1.0f64).exp_m1();
+        assert!((Activation::Selu.apply(-1.0f64) - selu_neg).abs() < 1e-15);
+        assert_eq!(
+            Activation::Selu.apply(2.0f64),
+            2.0 * 1.050_700_987_355_480_5
+        );
     }
 }

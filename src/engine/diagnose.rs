@@ -241,11 +241,19 @@ fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Dia
         .flat_map(|r| r.layers.iter().map(|l| l.grad_norm))
         .filter(|g| g.is_finite())
         .fold(0.0, f64::max);
-    let mut evidence = vec![format!(
-        "The loss became {} during epoch {}; the run stopped there.",
-        num(last.train_loss),
-        last.epoch
-    )];
+    let mut evidence = vec![if last.train_loss.is_finite() {
+        format!(
+            "During epoch {} a gradient became NaN or infinite (the loss still read {}); the run stopped there.",
+            last.epoch,
+            num(last.train_loss)
+        )
+    } else {
+        format!(
+            "The loss became {} during epoch {}; the run stopped there.",
+            num(last.train_loss),
+            last.epoch
+        )
+    }];
     evidence.extend(last_finite);
     if biggest > 0.0 {
         evidence.push(format!(
@@ -255,7 +263,7 @@ fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Dia
     }
     Diagnosis {
         verdict: Verdict::Diverged,
-        headline: "Diverged: the loss is no longer a finite number, so training stopped.".into(),
+        headline: "Diverged: the numbers are no longer finite, so training stopped.".into(),
         evidence,
         advice: advice_exploding(config),
     }

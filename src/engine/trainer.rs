@@ -212,13 +212,18 @@ impl Trainer {
         s.correct += step.correct;
         s.seen += self.batch_y.len();
         s.steps += 1;
+        let mut gradients_finite = true;
         if self.measure_layers {
             for (l, d) in step.delta_rms.iter().enumerate() {
+                let g = norm(&self.net.dense(l).kernel.grad);
+                gradients_finite &= g.is_finite();
                 s.delta_rms[l] += d;
-                s.grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+                s.grad_norm[l] += g;
             }
         }
-        if !step.loss.is_finite() {
+        // A non-finite gradient would put NaN or ±Inf into the weights even while the loss
+        // still looks finite: that is a divergence too.
+        if !step.loss.is_finite() || !gradients_finite {
             self.state = RunState::Diverged;
             return Some(self.finish_epoch(Status::Diverged));
         }

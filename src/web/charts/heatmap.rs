@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{backend, decade_label, err, metric_axis, metric_value, viridis, DrawResult, Style};
+use super::{backend, decade_label, err, metric_value, viridis, DrawResult, Style};
 use crate::chart_scale::{decade_ticks, log10_point, unit, LogPoint};
 use crate::engine::metrics::EpochRecord;
 use crate::url_state::{GradMetric, Theme};
@@ -132,8 +132,12 @@ where
     if bottom <= top + 10 {
         return Ok(());
     }
+    let title = match metric {
+        GradMetric::GradNorm => "‖∂L/∂W‖",
+        GradMetric::DeltaRms => "δ rms",
+    };
     area.draw(&Text::new(
-        metric_axis(metric),
+        title,
         (bar_x, s.px(s.font * 1.2)),
         s.text(0.9, s.muted),
     ))
