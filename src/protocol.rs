@@ -46,8 +46,9 @@ pub enum ToWorker {
 #[serde(rename_all = "snake_case")]
 pub enum Speed {
     Slow,
-    Medium,
+    /// Slow enough to watch an epoch go by, fast enough for a lecture.
     #[default]
+    Medium,
     Fast,
 }
 

@@ -8,6 +8,7 @@ use crate::engine::data::DatasetKind;
 use crate::engine::init::Initializer;
 use crate::engine::network::BatchNormPlacement;
 use crate::engine::optim::OptimizerKind;
+use crate::protocol::Speed;
 
 /// Which gradient magnitude the bar chart and heatmap show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -64,6 +65,7 @@ pub struct UrlState {
     pub config: Config,
     pub metric: GradMetric,
     pub theme: Theme,
+    pub speed: Speed,
 }
 
 /// The query string (without '?') for a state; defaults are written too, so a link keeps
@@ -96,6 +98,9 @@ pub fn encode(state: &UrlState) -> String {
     q.append_pair("metric", state.metric.name());
     if state.theme != Theme::Light {
         q.append_pair("theme", state.theme.name());
+    }
+    if state.speed != Speed::default() {
+        q.append_pair("speed", state.speed.name());
     }
     q.finish()
 }
@@ -149,6 +154,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "bn" => choice!(c.batch_norm, BatchNormPlacement),
             "optimizer" => choice!(c.optimizer, OptimizerKind),
             "theme" => choice!(state.theme, Theme),
+            "speed" => choice!(state.speed, Speed),
             "metric" => match GradMetric::from_name(v) {
                 Some(m) => state.metric = m,
                 None => bad("grad_norm or delta_rms"),

@@ -7,6 +7,7 @@ use gradscope::engine::data::DatasetKind;
 use gradscope::engine::init::Initializer;
 use gradscope::engine::network::BatchNormPlacement;
 use gradscope::engine::optim::OptimizerKind;
+use gradscope::protocol::Speed;
 use gradscope::url_state::{decode, encode, GradMetric, Theme, UrlState};
 
 fn round_trip(state: UrlState) {
@@ -64,6 +65,12 @@ fn every_option_round_trips() {
         round_trip(UrlState {
             theme,
             metric: GradMetric::DeltaRms,
+            ..base.clone()
+        });
+    }
+    for speed in Speed::ALL {
+        round_trip(UrlState {
+            speed,
             ..base.clone()
         });
     }

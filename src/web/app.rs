@@ -54,8 +54,7 @@ impl AppState {
             playing: RwSignal::new(false),
             metric: RwSignal::new(url.metric),
             theme: RwSignal::new(url.theme),
-            // Medium: slow enough to watch an epoch go by, fast enough for a lecture.
-            speed: RwSignal::new(Speed::Medium),
+            speed: RwSignal::new(url.speed),
             notices: RwSignal::new(notices),
             error: RwSignal::new(None),
             resize: RwSignal::new(0),
@@ -174,6 +173,7 @@ impl AppState {
             config: self.config.get_untracked(),
             metric: self.metric.get_untracked(),
             theme: self.theme.get_untracked(),
+            speed: self.speed.get_untracked(),
         };
         let query = format!("?{}", encode(&state));
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -371,6 +371,7 @@ pub fn Controls() -> impl IntoView {
                 if let Some(speed) = Speed::from_name(&v) {
                     state.speed.set(speed);
                     super::client::send(ToWorker::SetSpeed { speed });
+                    state.sync_url();
                 }
             })
         />
