@@ -82,10 +82,16 @@ fn check(activation: Activation, bn: BatchNormPlacement, l2: f64, seed: u64) -> 
 #[test]
 fn every_activation_and_batch_norm_placement_matches_finite_differences() {
     let mut failures = Vec::new();
+    let mut worst: f64 = 0.0;
+    let mut worst_plain: f64 = 0.0;
     for activation in Activation::ALL {
         for bn in BatchNormPlacement::ALL {
             for seed in 0..2 {
                 let err = check(activation, bn, 0.0, seed);
+                if bn == BatchNormPlacement::None {
+                    worst_plain = worst_plain.max(err);
+                }
+                worst = worst.max(err);
                 if err.is_nan() || err >= 1e-4 {
                     failures.push(format!(
                         "{}/{} seed {seed}: {err:.2e}",
@@ -97,6 +103,9 @@ fn every_activation_and_batch_norm_placement_matches_finite_differences() {
         }
     }
     assert!(failures.is_empty(), "relative error ≥ 1e-4: {failures:?}");
+    // With batch norm the worst case is the bias just before it, whose true gradient is 0:
+    // there the central difference returns rounding noise measured against the 1e-5 floor.
+    println!("worst relative error over 7 activations × 3 placements × 2 seeds: {worst:.1e} (without batch norm: {worst_plain:.1e})");
 }
 
 #[test]

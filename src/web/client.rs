@@ -22,6 +22,8 @@ thread_local! {
 pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
     let worker =
         Worker::new(WORKER_URL).map_err(|e| format!("cannot start the training worker: {e:?}"))?;
+    let on_message = std::rc::Rc::new(on_message);
+    let report = on_message.clone();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         match serde_wasm_bindgen::from_value::<FromWorker>(ev.data()) {
             Ok(FromWorker::Ready) => {
@@ -39,9 +41,17 @@ pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
     });
     worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|ev: web_sys::ErrorEvent| {
-        web_sys::console::error_1(&format!("gradscope worker error: {}", ev.message()).into());
-    });
+    // A worker that cannot load (a missing file, a page opened from file://) must say so.
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
+        move |ev: web_sys::ErrorEvent| {
+            report(FromWorker::Error {
+            message: format!(
+                "The training worker stopped or could not start ({}). Serve the app over http (see README) and reload.",
+                ev.message()
+            ),
+        });
+        },
+    );
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     WORKER.with_borrow_mut(|w| *w = Some(worker));
