@@ -15,6 +15,15 @@ test('loads with no console error and measures the initial network', async () =>
   assert.equal(bars.length, 11, 'ten hidden layers and the output layer');
   assert.ok(bars.every((v) => typeof v === 'number' && v > -3 && v < 2), `He/ReLU bars in range: ${bars}`);
   assert.match(await page.textContent('#verdict'), /Healthy/);
+  // The numbers behind the bars: one row per layer, the same ‖∂L/∂W‖ as the bar chart.
+  await page.click('#layer-table summary');
+  const rows = await page.$$eval('#layer-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.equal(rows.length, 11);
+  assert.equal(rows[10][0], 'out');
+  rows.forEach((r, i) => {
+    const shown = Number(r[1]);
+    assert.ok(Math.abs(Math.log10(shown) - bars[i]) < 0.01, `row ${i + 1}: ${r[1]} vs 10^${bars[i]}`);
+  });
   for (const id of ['chart-bars', 'chart-heatmap', 'chart-loss', 'chart-accuracy']) {
     const size = await page.$eval(`#${id}`, (c) => [c.width, c.height]);
     assert.ok(size[0] > 100 && size[1] > 100, `${id} has a size`);

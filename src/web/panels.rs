@@ -400,6 +400,85 @@ pub fn Charts() -> impl IntoView {
         <div class="card chart-card">
             <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium"></canvas>
         </div>
+        <LayerTable/>
+    }
+}
+
+/// Every figure of every layer for the shown epoch, as numbers (DESIGN §3).
+#[component]
+fn LayerTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shown = move || {
+        state.redraw.track();
+        let view = state.view_epoch.get();
+        state.records.with_untracked(|records| {
+            view.and_then(|e| records.iter().find(|r| r.epoch == e))
+                .or(records.last())
+                .cloned()
+        })
+    };
+    let title = move || {
+        shown().map_or("Numbers for every layer".to_string(), |r| {
+            format!("Numbers for every layer — epoch {}", r.epoch)
+        })
+    };
+    let rows = move || {
+        shown().map(|r| {
+            let depth = r.layers.len().saturating_sub(1);
+            r.layers
+                .iter()
+                .map(|l| {
+                    let name = if l.layer > depth {
+                        "out".to_string()
+                    } else {
+                        l.layer.to_string()
+                    };
+                    let pct = |x: f64| {
+                        if x.is_finite() {
+                            format!("{:.0} %", 100.0 * x)
+                        } else {
+                            num(x)
+                        }
+                    };
+                    view! {
+                        <tr>
+                            <td>{name}</td>
+                            <td>{num(l.grad_norm)}</td>
+                            <td>{num(l.delta_rms)}</td>
+                            <td>{num(l.weight_norm)}</td>
+                            <td>{num(l.update_ratio)}</td>
+                            <td>{num(l.act_mean)}</td>
+                            <td>{num(l.act_std)}</td>
+                            <td>{pct(l.saturated)}</td>
+                            <td>{pct(l.dead)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <details class="card layer-table" id="layer-table">
+            <summary>{title}</summary>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th title="layer, input side first">"layer"</th>
+                            <th title="Frobenius norm of the kernel gradient, before clipping, mean over the epoch's steps">"‖∂L/∂W‖"</th>
+                            <th title="RMS of the back-propagated gradient ∂L/∂z, mean over the epoch's steps">"δ rms"</th>
+                            <th title="Frobenius norm of the kernel at the end of the epoch">"‖W‖"</th>
+                            <th title="‖ΔW‖ / ‖W‖ of the epoch's last step (healthy: often around 1e-3)">"update / weight"</th>
+                            <th title="mean of the layer's activations on the validation set (logits for the output layer)">"act mean"</th>
+                            <th title="standard deviation of the layer's activations on the validation set">"act sd"</th>
+                            <th title="sigmoid/tanh outputs whose slope is under 5 % of its peak">"saturated"</th>
+                            <th title="units that output 0 for every validation sample">"dead"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 
