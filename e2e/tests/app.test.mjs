@@ -260,6 +260,15 @@ test('a lesson loads its experiment and says what to watch', async () => {
   assert.equal(query(page).get('init'), 'glorot_uniform');
   assert.match(await page.textContent('.watch'), /toward the input/);
   await page.waitForFunction(() => document.querySelector('#verdict').textContent.includes('Vanishing'));
+  // A lesson is always a fresh run, even when it differs only in "live" settings.
+  await page.fill('#ctl-epochs', '2');
+  await page.$eval('#ctl-epochs', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished');
+  await page.selectOption('#ctl-preset', 'healthy');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('epochs') === '20');
+  await page.waitForFunction(() => Number(document.querySelector('.app').dataset.epochs) <= 1);
+  assert.notEqual(await page.getAttribute('.app', 'data-phase'), 'finished');
   assert.deepEqual(problems, []);
   await page.close();
 });

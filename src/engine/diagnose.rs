@@ -111,7 +111,12 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
             config.activation.name()
         ));
     }
-    if dead > 0.2 {
+    if config.init == Initializer::Zeros {
+        evidence.push(
+            "Every weight started at 0: all units of a layer compute the same value and get the same gradient, so they can never become different."
+                .into(),
+        );
+    } else if dead > 0.2 {
         evidence.push(format!(
             "{:.0} % of the hidden units output 0 for every validation sample (dead).",
             100.0 * dead
@@ -167,6 +172,11 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
                 "Gradients are huge (up to {}): each step throws the weights far.",
                 num(max_grad)
             )
+        };
+        let headline = if config.clipping.threshold().is_some() {
+            format!("{headline} Clipping caps every step, which is why training can still go on.")
+        } else {
+            headline
         };
         return Diagnosis {
             verdict: Verdict::Exploding,

@@ -105,6 +105,18 @@ impl AppState {
         self.sync_url();
     }
 
+    /// Replaces the whole configuration and starts a fresh run with it (a lesson).
+    pub fn load(&self, config: Config) {
+        if let Err(e) = config.validate() {
+            self.error.set(Some(format!("Not applied — {e}")));
+            return;
+        }
+        self.error.set(None);
+        self.config.set(config.clone());
+        self.restart(config);
+        self.sync_url();
+    }
+
     /// Builds a new run from `config`, keeping play going if it was.
     pub fn restart(&self, config: Config) {
         self.records.set(Vec::new());

@@ -155,11 +155,9 @@ pub fn Controls() -> impl IntoView {
     let pick_preset = Callback::new(move |id: String| {
         if let Some(p) = crate::presets::find(&id) {
             preset.set(id);
-            state.change(|c| {
-                let keep_epochs = c.epochs;
-                *c = (p.config)();
-                c.epochs = keep_epochs.max(c.epochs);
-            });
+            // A lesson is always a fresh run with exactly its settings, even when only
+            // "live" settings differ from the run on screen.
+            state.load((p.config)());
         }
     });
     let preset_watch = move || {

@@ -58,7 +58,7 @@ pub fn Transport() -> impl IntoView {
         progress.get().map_or(String::new(), |p| match p.phase {
             Phase::Finished | Phase::Diverged => String::new(),
             _ if p.epoch == 0 => format!(
-                "measuring the initial network · step {}/{}",
+                "epoch 0 (the network as initialized): step {}/{}",
                 p.step, p.steps_per_epoch
             ),
             _ => format!(
@@ -164,7 +164,7 @@ pub fn Notices() -> impl IntoView {
             <Show when=diverged>
                 <div class="notice notice-diverged" id="diverged-banner" role="alert">
                     <b>"Diverged."</b>
-                    " The loss became NaN or infinite and training stopped. Lower the learning rate, turn on clipping or pick a smaller initializer, then press play to start again from the same initial weights."
+                    " The numbers became NaN or infinite and training stopped. Pick a smaller initializer, turn on clipping or lower the learning rate, then press play to start again from the same initial weights."
                 </div>
             </Show>
         </div>

@@ -38,7 +38,7 @@ thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
     static RUNS: RefCell<u64> = const { RefCell::new(0) };
     static PUMP_SCHEDULED: RefCell<bool> = const { RefCell::new(false) };
-    static SPEED: RefCell<Speed> = const { RefCell::new(Speed::Fast) };
+    static SPEED: RefCell<Speed> = const { RefCell::new(Speed::Medium) };
     /// When progress was last posted while playing (progress is throttled; records are not).
     static LAST_PROGRESS: RefCell<f64> = const { RefCell::new(f64::NEG_INFINITY) };
 }

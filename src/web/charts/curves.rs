@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{backend, decade_label, err, DrawResult, Style};
+use super::{decade_label, err, DrawResult};
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::engine::metrics::EpochRecord;
 use crate::url_state::Theme;
@@ -20,19 +20,32 @@ pub fn draw(
     which: Curve,
     records: &[EpochRecord],
 ) -> DrawResult {
-    let Some((backend, dpr)) = backend(canvas) else {
+    let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let s = Style::new(theme, dpr);
-    let root = backend.into_drawing_area();
-    root.fill(&s.bg).map_err(err)?;
     let last_epoch = records.last().map_or(1, |r| r.epoch).max(1) as f64;
     let series = |f: fn(&EpochRecord) -> f64| -> Vec<(f64, f64)> {
         records.iter().map(|r| (r.epoch as f64, f(r))).collect()
     };
     let (train, val) = match which {
         Curve::Loss => (series(|r| r.train_loss), series(|r| r.val_loss)),
-        Curve::Accuracy => (series(|r| r.train_accuracy), series(|r| r.val_accuracy)),
+        // An accuracy next to a non-finite loss means nothing: show it as a marker instead.
+        Curve::Accuracy => (
+            series(|r| {
+                if r.train_loss.is_finite() {
+                    r.train_accuracy
+                } else {
+                    f64::NAN
+                }
+            }),
+            series(|r| {
+                if r.val_loss.is_finite() {
+                    r.val_accuracy
+                } else {
+                    f64::NAN
+                }
+            }),
+        ),
     };
     let (y_lo, y_hi, title, y_desc) = match which {
         Curve::Loss => {

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{backend, decade_label, err, metric_axis, viridis, DrawResult, Style};
+use super::{decade_label, err, metric_axis, viridis, DrawResult};
 use crate::chart_scale::{log10_point, unit, LogPoint};
 use crate::url_state::{GradMetric, Theme};
 
@@ -30,12 +30,9 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         range,
         theory,
     } = *bars;
-    let Some((backend, dpr)) = backend(canvas) else {
+    let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let s = Style::new(theme, dpr);
-    let root = backend.into_drawing_area();
-    root.fill(&s.bg).map_err(err)?;
     let n = values.len().max(1);
     let (lo, hi) = range;
     let title = match metric {

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{backend, decade_label, err, metric_value, viridis, DrawResult, Style};
+use super::{decade_label, err, metric_value, viridis, DrawResult, Style};
 use crate::chart_scale::{decade_ticks, log10_point, unit, LogPoint};
 use crate::engine::metrics::EpochRecord;
 use crate::url_state::{GradMetric, Theme};
@@ -17,12 +17,9 @@ pub fn draw(
     range: (f64, f64),
     highlight: Option<usize>,
 ) -> DrawResult {
-    let Some((backend, dpr)) = backend(canvas) else {
+    let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let s = Style::new(theme, dpr);
-    let root = backend.into_drawing_area();
-    root.fill(&s.bg).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
     let legend_w = s.px(s.font * 7.0).min(w as i32 / 3).max(1) as u32;
     let (plot, legend) = root.split_horizontally(w.saturating_sub(legend_w));

@@ -105,6 +105,20 @@ pub fn backend(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
     CanvasBackend::with_canvas_object(canvas.clone()).map(|b| (b, dpr))
 }
 
+/// The whole canvas as a plotters drawing area.
+pub type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+
+/// A cleared drawing area for the canvas in the theme's colours, or None while it has no size.
+pub fn begin(canvas: &HtmlCanvasElement, theme: Theme) -> Result<Option<(Area, Style)>, String> {
+    let Some((backend, dpr)) = backend(canvas) else {
+        return Ok(None);
+    };
+    let style = Style::new(theme, dpr);
+    let root = backend.into_drawing_area();
+    root.fill(&style.bg).map_err(err)?;
+    Ok(Some((root, style)))
+}
+
 /// The figure a gradient chart shows for a layer.
 pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerStats) -> f64 {
     match metric {
