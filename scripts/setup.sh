@@ -29,7 +29,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
 fi
 
 # npm: binaryen's wasm-opt 132 (Debian's 108 silently produces a blank page) and playwright-core.
-if ! cmp -s e2e/package-lock.json e2e/node_modules/.package-lock.json 2>/dev/null; then
+npm_version() { node -p "require('./e2e/node_modules/$1/package.json').version" 2>/dev/null || true; }
+want_npm() { node -p "require('./e2e/package.json').devDependencies['$1']"; }
+if [ "$(npm_version binaryen)" != "$(want_npm binaryen)" ] \
+  || [ "$(npm_version playwright-core)" != "$(want_npm playwright-core)" ]; then
   say "installing npm packages in e2e/ (binaryen, playwright-core)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
