@@ -66,6 +66,9 @@ pub struct UrlState {
     pub metric: GradMetric,
     pub theme: Theme,
     pub speed: Speed,
+    /// A lesson named by `?lesson=ID`: its configuration is the starting point, and any other
+    /// parameter in the link overrides it (not written back: the full configuration is).
+    pub lesson: Option<&'static str>,
 }
 
 /// The query string (without '?') for a state; defaults are written too, so a link keeps
@@ -111,14 +114,34 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut state = UrlState::default();
     let mut notices = Vec::new();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    // A lesson first, so that the link's other parameters can adjust it.
+    if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lesson") {
+        match crate::presets::find(id) {
+            Some(p) => {
+                state.config = (p.config)();
+                state.lesson = Some(p.id);
+            }
+            None => notices.push(format!(
+                "'lesson={id}' is not a lesson (one of {}); using the default",
+                crate::presets::PRESETS
+                    .iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
     let defaults = Config::default();
     let c = &mut state.config;
     let mut init_seed = None;
     let mut clip_mode: Option<String> = None;
     let mut clip_at: Option<f64> = None;
 
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        let (key, v) = (key.as_ref(), value.as_ref());
+    for (key, value) in &pairs {
+        let (key, v) = (key.as_str(), value.as_str());
         let mut bad = |allowed: &str| {
             notices.push(format!(
                 "'{key}={v}' is not valid ({allowed}); using the default"
@@ -153,6 +176,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "init" => choice!(c.init, Initializer),
             "bn" => choice!(c.batch_norm, BatchNormPlacement),
             "optimizer" => choice!(c.optimizer, OptimizerKind),
+            "lesson" => {}
             "theme" => choice!(state.theme, Theme),
             "speed" => choice!(state.speed, Speed),
             "metric" => match GradMetric::from_name(v) {

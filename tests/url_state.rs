@@ -124,3 +124,22 @@ fn broken_encodings_and_odd_shapes_do_not_panic() {
         "init_seed follows seed"
     );
 }
+
+#[test]
+fn a_lesson_link_loads_the_lesson_and_other_parameters_adjust_it() {
+    let (s, n) = decode("?lesson=sigmoid");
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!(s.lesson, Some("sigmoid"));
+    assert_eq!(s.config.activation, Activation::Sigmoid);
+    assert_eq!(s.config.init, Initializer::GlorotUniform);
+    let (s, _) = decode("?depth=4&lesson=relu30_glorot");
+    assert_eq!(
+        (s.config.depth, s.config.lr),
+        (4, 0.01),
+        "explicit depth wins, the lesson's lr stays"
+    );
+    let (s, n) = decode("?lesson=nope");
+    assert_eq!(s.config, Config::default());
+    assert_eq!(s.lesson, None);
+    assert!(n[0].contains("nope") && n[0].contains("sigmoid"));
+}

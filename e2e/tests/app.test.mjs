@@ -253,6 +253,14 @@ test('the epoch slider shows any past epoch, and "latest" follows the run again'
 });
 
 test('a lesson loads its experiment and says what to watch', async () => {
+  // A lesson can be linked to directly.
+  const linked = await openPage(browser, `${server.url}?lesson=bn_sigmoid`);
+  await waitForEpochs(linked.page, 1);
+  assert.equal(await linked.page.inputValue('#ctl-preset'), 'bn_sigmoid');
+  assert.equal(query(linked.page).get('bn'), 'before');
+  assert.match(await linked.page.textContent('.watch'), /moving averages/);
+  assert.deepEqual(linked.problems, []);
+  await linked.page.close();
   const { page, problems } = await openPage(browser, server.url);
   await waitForEpochs(page, 1);
   await page.selectOption('#ctl-preset', 'sigmoid');

@@ -29,6 +29,8 @@ pub struct AppState {
     pub metric: RwSignal<GradMetric>,
     pub theme: RwSignal<Theme>,
     pub speed: RwSignal<Speed>,
+    /// The lesson picked last (empty: none).
+    pub lesson: RwSignal<String>,
     /// Notices about the URL that could not be fully read.
     pub notices: RwSignal<Vec<String>>,
     /// The last problem (a refused value, a worker error).
@@ -56,6 +58,7 @@ impl AppState {
             theme: RwSignal::new(url.theme),
             speed: RwSignal::new(url.speed),
             notices: RwSignal::new(notices),
+            lesson: RwSignal::new(url.lesson.map(str::to_string).unwrap_or_default()),
             error: RwSignal::new(None),
             resize: RwSignal::new(0),
             redraw: RwSignal::new(0),
@@ -186,6 +189,7 @@ impl AppState {
             metric: self.metric.get_untracked(),
             theme: self.theme.get_untracked(),
             speed: self.speed.get_untracked(),
+            lesson: None,
         };
         let query = format!("?{}", encode(&state));
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -151,7 +151,7 @@ pub fn Controls() -> impl IntoView {
     let set =
         move |f: fn(&mut Config, &str)| Callback::new(move |v: String| state.change(|c| f(c, &v)));
 
-    let preset = RwSignal::new(String::new());
+    let preset = state.lesson;
     let pick_preset = Callback::new(move |id: String| {
         if let Some(p) = crate::presets::find(&id) {
             preset.set(id);
