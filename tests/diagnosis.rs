@@ -232,3 +232,20 @@ fn clipping_is_named_in_the_evidence_and_healthy_gives_the_spread() {
         d.evidence
     );
 }
+
+#[test]
+fn saturated_tanh_from_large_weights_is_told_to_fix_the_initializer() {
+    let c = Config {
+        lr: 0.01,
+        ..cfg(Activation::Tanh, Initializer::Large)
+    };
+    let mut t = Trainer::new(Config {
+        epochs: 3,
+        ..c.clone()
+    })
+    .unwrap();
+    while t.run_epoch().is_some() {}
+    let d = diagnose(&c, t.records());
+    assert_eq!(d.verdict, Verdict::Vanishing, "{}", d.headline);
+    assert!(d.advice[0].contains("glorot_uniform"), "{:?}", d.advice);
+}

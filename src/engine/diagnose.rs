@@ -303,6 +303,13 @@ fn advice_vanishing(c: &Config) -> Vec<String> {
             matched_init(c.activation).name()
         ));
     }
+    if c.init == Initializer::Large && c.activation.saturates() {
+        out.push(format!(
+            "Weights with sd 1 push {} into its flat tails, where the slope is almost 0: use {}.",
+            c.activation.name(),
+            matched_init(c.activation).name()
+        ));
+    }
     if c.activation.saturates() {
         out.push(
             "Switch to ReLU with He initialization: its slope is 1 for every active unit.".into(),
