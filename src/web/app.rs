@@ -140,11 +140,7 @@ impl AppState {
         match phase {
             // Play after a divergence starts over from the same initial weights, with the
             // settings as they are now (a lowered learning rate, clipping turned on…).
-            Some(Phase::Diverged) => {
-                self.records.set(Vec::new());
-                self.progress.set(None);
-                client::send(ToWorker::Reset { new_weights: false });
-            }
+            Some(Phase::Diverged) => self.reset(false),
             // Play on a finished run trains on: ten more epochs.
             Some(Phase::Finished) => {
                 let more = (self.config.get_untracked().epochs + 10).min(EPOCHS_RANGE.1);
@@ -342,12 +338,6 @@ fn App() -> impl IntoView {
     window_event_listener(leptos::ev::keydown, move |ev| on_key(state, ev));
 
     let theme_class = move || format!("app theme-{}", state.theme.get().name());
-    let verdict_attr = move || {
-        crate::engine::diagnose::diagnose(&state.config.get(), &state.records.get())
-            .verdict
-            .label()
-            .to_string()
-    };
     let phase_attr = move || {
         state
             .progress
@@ -364,7 +354,6 @@ fn App() -> impl IntoView {
         <div
             class=theme_class
             data-phase=phase_attr
-            data-verdict=verdict_attr
             data-epochs=move || state.records.with(|r| r.len()).to_string()
         >
             <Transport/>

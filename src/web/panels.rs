@@ -46,11 +46,8 @@ pub fn Transport() -> impl IntoView {
     let cfg = state.config;
     let epoch_text = move || {
         let total = cfg.with(|c| c.epochs);
-        match progress.get() {
-            Some(_) => {
-                let shown = state.records.with(|r| r.last().map_or(0, |r| r.epoch));
-                format!("{shown} / {total}")
-            }
+        match state.records.with(|r| r.last().map(|r| r.epoch)) {
+            Some(shown) => format!("{shown} / {total}"),
             None => format!("– / {total}"),
         }
     };

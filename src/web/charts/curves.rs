@@ -63,9 +63,9 @@ pub fn draw(
         .build_cartesian_2d(0f64..last_epoch * 1.04, y_lo..y_hi)
         .map_err(err)?;
     let log = which == Curve::Loss;
-    chart
-        .configure_mesh()
-        .x_labels(8)
+    let mut mesh = chart.configure_mesh();
+    s.theme_mesh(&mut mesh, 0.95);
+    mesh.x_labels(8)
         .y_labels(if log {
             ((y_hi - y_lo) as usize + 1).min(8)
         } else {
@@ -87,11 +87,6 @@ pub fn draw(
         })
         .x_desc("epoch")
         .y_desc(y_desc)
-        .label_style(s.text(0.95, s.fg))
-        .axis_desc_style(s.text(0.95, s.muted))
-        .light_line_style(s.grid.mix(0.0))
-        .bold_line_style(s.grid)
-        .axis_style(s.muted)
         .draw()
         .map_err(err)?;
 

@@ -47,9 +47,9 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .build_cartesian_2d(0.5f64..n as f64 + 0.5, lo..hi)
         .map_err(err)?;
     let last = n;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let mut mesh = chart.configure_mesh();
+    s.theme_mesh(&mut mesh, 1.0);
+    mesh.disable_x_mesh()
         .x_labels(n.min(20))
         .y_labels(((hi - lo) as usize + 1).min(12))
         .x_label_formatter(&|x| {
@@ -65,11 +65,6 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .y_label_formatter(&|y| decade_label(*y))
         .x_desc("layer (input → output)")
         .y_desc(metric_axis(metric))
-        .label_style(s.text(1.0, s.fg))
-        .axis_desc_style(s.text(1.0, s.muted))
-        .light_line_style(s.grid.mix(0.0))
-        .bold_line_style(s.grid)
-        .axis_style(s.muted)
         .draw()
         .map_err(err)?;
 

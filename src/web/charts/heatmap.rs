@@ -39,9 +39,9 @@ pub fn draw(
         .y_label_area_size(s.px(s.font * 4.2))
         .build_cartesian_2d(-0.5f64..epochs as f64 - 0.5, 0.5f64..layers as f64 + 0.5)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
+    let mut mesh = chart.configure_mesh();
+    s.theme_mesh(&mut mesh, 1.0);
+    mesh.disable_mesh()
         .x_labels(epochs.min(12))
         .y_labels(layers.min(12))
         .x_label_formatter(&|x| {
@@ -63,9 +63,6 @@ pub fn draw(
         })
         .x_desc("epoch")
         .y_desc("layer (input at bottom)")
-        .label_style(s.text(1.0, s.fg))
-        .axis_desc_style(s.text(1.0, s.muted))
-        .axis_style(s.muted)
         .draw()
         .map_err(err)?;
 

@@ -6,6 +6,7 @@ pub mod curves;
 pub mod grad_bars;
 pub mod heatmap;
 
+use plotters::chart::MeshStyle;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
@@ -74,6 +75,19 @@ impl Style {
             color: color.to_backend_color(),
             pos: Pos::default(),
         }
+    }
+
+    /// The theme's axes, labels and grid on a chart's mesh (labels at `scale` × the base font).
+    pub fn theme_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
+        &self,
+        mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
+        scale: f64,
+    ) {
+        mesh.label_style(self.text(scale, self.fg))
+            .axis_desc_style(self.text(scale, self.muted))
+            .light_line_style(self.grid.mix(0.0))
+            .bold_line_style(self.grid)
+            .axis_style(self.muted);
     }
 
     pub fn centered(&self, scale: f64, color: RGBColor) -> TextStyle<'static> {
