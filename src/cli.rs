@@ -1,45 +1,49 @@
 //! The command line `gradscope train …` (DESIGN §4): argument parsing and output formats.
 
-use crate::engine::activation::Activation;
-use crate::engine::clip::Clipping;
-use crate::engine::config::{Config, BATCH_RANGE, DEPTH_RANGE, EPOCHS_RANGE, WIDTH_RANGE};
-use crate::engine::data::DatasetKind;
-use crate::engine::init::Initializer;
+use crate::engine::config::Config;
 use crate::engine::metrics::{EpochRecord, Status};
-use crate::engine::network::BatchNormPlacement;
-use crate::engine::optim::OptimizerKind;
+use crate::engine::settings::{by_flag, Kind, Setting, SETTINGS};
 use crate::format::num;
 
-pub const USAGE: &str = "\
-gradscope train — train a deep network and print per-layer gradient figures per epoch
+/// Keras' own argument names, kept as shortcuts: `--clipvalue X` is `--clip clipvalue --clip-at X`.
+const CLIP_SHORTCUTS: [&str; 3] = ["--clipvalue", "--clipnorm", "--global-clipnorm"];
 
-USAGE:
-    gradscope train [OPTIONS]
-
-OPTIONS:
-    --dataset NAME          digits | spiral | circles | xor | gaussian      [digits]
-    --noise X               jitter of the 2-D sets, 0..1                    [0.1]
-    --depth N               hidden Dense layers, 1..100                     [10]
-    --width N               units per hidden layer, 2..512                  [64]
-    --activation NAME       linear | sigmoid | tanh | relu | leaky_relu | elu | selu   [relu]
-    --init NAME             glorot_uniform | glorot_normal | he_uniform | he_normal |
-                            lecun_uniform | lecun_normal | small | large | zeros    [he_normal]
-    --batch-norm WHERE      none | before | after (the activation)          [none]
-    --optimizer NAME        sgd | momentum | adam                           [sgd]
-    --lr X                  learning rate, 1e-6..10                         [0.02]
-    --batch-size N          1..512                                          [32]
-    --epochs N              0..1000 (0: only the network at initialization) [20]
-    --seed N                seed of the data order (and of the weights)     [0]
-    --init-seed N           seed of the initial weights                     [= --seed]
-    --l2 X                  L2 penalty λ·Σw² on kernels, 0..1               [0]
-    --clipvalue X           clip every gradient element to [-X, X]
-    --clipnorm X            rescale each variable's gradient to norm ≤ X
-    --global-clipnorm X     rescale all gradients together to norm ≤ X
-    --json                  one JSON object per epoch per line (null = non-finite)
-    -h, --help              this help
-
-Epoch 0 is the network as initialized (figures over one pass with no update).
-";
+/// `gradscope train --help`, written from the settings table.
+pub fn usage() -> String {
+    let defaults = Config::default();
+    let mut out = String::from(
+        "gradscope train — train a deep network and print per-layer gradient figures per epoch\n\n\
+         USAGE:\n    gradscope train [OPTIONS]\n\nOPTIONS:\n",
+    );
+    for s in SETTINGS {
+        let metavar = match s.kind {
+            Kind::Choice(_) => "NAME",
+            Kind::Whole { .. } => "N",
+            Kind::Number { .. } => "X",
+        };
+        let default = match s.key {
+            "init_seed" => "= --seed".into(),
+            "clip_at" => "—".into(),
+            _ => s.text(&defaults),
+        };
+        out.push_str(&format!(
+            "    {:<24}{}\n    {:<24}{}  [{default}]\n",
+            format!("{} {metavar}", s.flag),
+            s.help,
+            "",
+            s.allowed(),
+        ));
+    }
+    out.push_str(
+        "    --clipvalue X           the same as --clip clipvalue --clip-at X (Keras' name)\n\
+         \x20   --clipnorm X            the same as --clip clipnorm --clip-at X\n\
+         \x20   --global-clipnorm X     the same as --clip global_clipnorm --clip-at X\n\
+         \x20   --json                  one JSON object per epoch per line (null = non-finite)\n\
+         \x20   -h, --help              this help\n\n\
+         Epoch 0 is the network as initialized (figures over one pass with no update).\n",
+    );
+    out
+}
 
 /// What the command line asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,37 +62,6 @@ impl std::fmt::Display for ArgError {
     }
 }
 
-fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
-    all.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", ")
-}
-
-fn choice<T: Copy>(
-    flag: &str,
-    value: &str,
-    parse: fn(&str) -> Option<T>,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Result<T, ArgError> {
-    parse(value).ok_or_else(|| {
-        ArgError(format!(
-            "invalid value '{value}' for {flag}; allowed: {}",
-            names(all, name)
-        ))
-    })
-}
-
-fn number<T: std::str::FromStr>(flag: &str, value: &str, allowed: &str) -> Result<T, ArgError> {
-    value.parse().map_err(|_| {
-        ArgError(format!(
-            "invalid value '{value}' for {flag}; allowed: {allowed}"
-        ))
-    })
-}
-
-fn range(r: (usize, usize)) -> String {
-    format!("an integer from {} to {}", r.0, r.1)
-}
-
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     let mut it = args.iter();
@@ -101,135 +74,66 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             )))
         }
     }
-    let mut config = Config::default();
     let mut json = false;
-    let mut init_seed = None;
-    let mut clipping: Option<(&str, Clipping)> = None;
-    while let Some(flag) = it.next() {
-        let flag = flag.as_str();
-        if flag == "-h" || flag == "--help" {
+    // (setting, value, the flag as typed): applied in the table's order once all are read.
+    let mut given: Vec<(&Setting, String, String)> = Vec::new();
+    let mut shortcut: Option<String> = None;
+    while let Some(arg) = it.next() {
+        let arg = arg.as_str();
+        if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
         }
-        if flag == "--json" {
+        if arg == "--json" {
             json = true;
             continue;
         }
-        let (flag, inline) = match flag.split_once('=') {
+        let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) => (f, Some(v.to_string())),
-            None => (flag, None),
+            None => (arg, None),
         };
-        let known = [
-            "--dataset",
-            "--noise",
-            "--depth",
-            "--width",
-            "--activation",
-            "--init",
-            "--batch-norm",
-            "--optimizer",
-            "--lr",
-            "--batch-size",
-            "--epochs",
-            "--seed",
-            "--init-seed",
-            "--l2",
-            "--clipvalue",
-            "--clipnorm",
-            "--global-clipnorm",
-        ];
-        if !known.contains(&flag) {
+        let setting = by_flag(flag);
+        if setting.is_none() && !CLIP_SHORTCUTS.contains(&flag) {
+            let known: Vec<&str> = SETTINGS.iter().map(|s| s.flag).collect();
             return Err(ArgError(format!(
-                "unknown argument '{flag}'; allowed: {}, --json, --help",
-                known.join(", ")
+                "unknown argument '{flag}'; allowed: {}, {}, --json, --help",
+                known.join(", "),
+                CLIP_SHORTCUTS.join(", ")
             )));
         }
-        let value = match inline.or_else(|| it.next().cloned()) {
-            Some(v) => v,
-            None => return Err(ArgError(format!("{flag} needs a value"))),
+        let Some(value) = inline.or_else(|| it.next().cloned()) else {
+            return Err(ArgError(format!("{flag} needs a value")));
         };
-        let v = value.as_str();
-        let positive = "a number above 0";
-        match flag {
-            "--dataset" => {
-                config.dataset = choice(
-                    flag,
-                    v,
-                    DatasetKind::from_name,
-                    &DatasetKind::ALL,
-                    DatasetKind::name,
-                )?
-            }
-            "--noise" => config.noise = number(flag, v, "a number from 0 to 1")?,
-            "--depth" => config.depth = number(flag, v, &range(DEPTH_RANGE))?,
-            "--width" => config.width = number(flag, v, &range(WIDTH_RANGE))?,
-            "--activation" => {
-                config.activation = choice(
-                    flag,
-                    v,
-                    Activation::from_name,
-                    &Activation::ALL,
-                    Activation::name,
-                )?
-            }
-            "--init" => {
-                config.init = choice(
-                    flag,
-                    v,
-                    Initializer::from_name,
-                    &Initializer::ALL,
-                    Initializer::name,
-                )?
-            }
-            "--batch-norm" => {
-                config.batch_norm = choice(
-                    flag,
-                    v,
-                    BatchNormPlacement::from_name,
-                    &BatchNormPlacement::ALL,
-                    BatchNormPlacement::name,
-                )?
-            }
-            "--optimizer" => {
-                config.optimizer = choice(
-                    flag,
-                    v,
-                    OptimizerKind::from_name,
-                    &OptimizerKind::ALL,
-                    OptimizerKind::name,
-                )?
-            }
-            "--lr" => config.lr = number(flag, v, "a number from 1e-6 to 10")?,
-            "--batch-size" => config.batch_size = number(flag, v, &range(BATCH_RANGE))?,
-            "--epochs" => config.epochs = number(flag, v, &range(EPOCHS_RANGE))?,
-            "--seed" => config.seed = number(flag, v, "an integer from 0 to 2^64-1")?,
-            "--init-seed" => init_seed = Some(number(flag, v, "an integer from 0 to 2^64-1")?),
-            "--l2" => config.l2 = number(flag, v, "a number from 0 to 1")?,
-            clip => {
-                let t: f64 = number(clip, v, positive)?;
-                let mode = &clip[2..];
-                let c = Clipping::from_parts(&mode.replace('-', "_"), t)
-                    .ok_or_else(|| ArgError(format!("unknown clipping {clip}")))?;
-                if let Some((other, _)) = clipping {
-                    if other != clip {
-                        return Err(ArgError(format!(
-                            "{clip} conflicts with {other}; allowed: at most one of --clipvalue, --clipnorm, --global-clipnorm"
-                        )));
-                    }
+        match setting {
+            Some(s) => given.push((s, value, flag.to_string())),
+            None => {
+                if let Some(other) = shortcut.as_ref().filter(|o| o.as_str() != flag) {
+                    return Err(ArgError(format!(
+                        "{flag} conflicts with {other}; allowed: at most one of {}",
+                        CLIP_SHORTCUTS.join(", ")
+                    )));
                 }
-                clipping = Some((clip, c));
+                let mode = flag[2..].replace('-', "_");
+                given.push((by_flag("--clip").expect("a clip row"), mode, flag.into()));
+                given.push((
+                    by_flag("--clip-at").expect("a clip-at row"),
+                    value,
+                    flag.into(),
+                ));
+                shortcut = Some(flag.to_string());
             }
         }
     }
-    config.init_seed = init_seed.unwrap_or(config.seed);
-    if let Some((_, c)) = clipping {
-        config.clipping = c;
+    let mut config = Config::default();
+    for s in SETTINGS {
+        for (_, value, flag) in given.iter().filter(|(g, _, _)| std::ptr::eq(*g, s)) {
+            let v = s
+                .parse(value)
+                .map_err(|e| ArgError(format!("invalid value for {flag}: {e}")))?;
+            (s.set)(&mut config, v);
+        }
     }
     if let Err(e) = config.validate() {
-        let flag = match e.field {
-            "batch_size" => "--batch-size".to_string(),
-            "global_clipnorm" => "--global-clipnorm".to_string(),
-            f => format!("--{f}"),
-        };
+        let flag = crate::engine::settings::find(e.field).map_or(e.field, |s| s.flag);
         return Err(ArgError(format!("invalid value for {flag}: {}", e.message)));
     }
     Ok(Command::Train { config, json })

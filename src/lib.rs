@@ -6,6 +6,7 @@ pub mod engine;
 pub mod format;
 pub mod presets;
 pub mod protocol;
+pub mod store;
 pub mod url_state;
 
 /// The browser app: the page and the training worker (wasm32 only).

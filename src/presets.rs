@@ -1,17 +1,30 @@
 //! The lessons the app offers in one click (DESIGN §6), each a complete configuration.
 
 use crate::engine::activation::Activation;
-use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
 use crate::engine::init::Initializer;
-use crate::engine::network::BatchNormPlacement;
+use crate::engine::settings::apply_diff_text;
 
 pub struct Preset {
     pub id: &'static str,
     pub title: &'static str,
     /// What to look for, in a sentence.
     pub watch: &'static str,
+    /// The first run.
     pub config: fn() -> Config,
+    /// The runs compared with it, each as its differences from the first (`key:value,…`, as
+    /// in a link's `vs=`); empty for a one-run lesson.
+    pub vs: &'static [&'static str],
+}
+
+impl Preset {
+    /// Every run of the lesson, the first one first.
+    pub fn runs(&self) -> Vec<Config> {
+        let first = (self.config)();
+        let mut runs = vec![first.clone()];
+        runs.extend(self.vs.iter().map(|d| apply_diff_text(&first, d).0));
+        runs
+    }
 }
 
 fn base() -> Config {
@@ -24,6 +37,7 @@ pub const PRESETS: &[Preset] = &[
         title: "Healthy: ReLU + He, 10 layers",
         watch: "Bars of similar height in every layer; accuracy climbs past 90 %.",
         config: base,
+        vs: &[],
     },
     Preset {
         id: "sigmoid",
@@ -34,17 +48,79 @@ pub const PRESETS: &[Preset] = &[
             init: Initializer::GlorotUniform,
             ..base()
         },
+        vs: &[],
+    },
+    Preset {
+        id: "notes_clipvalue",
+        title: "The notes: SGD vs SGD + clipvalue 0.5",
+        watch: "MEASURE",
+        config: || Config {
+            init: Initializer::Large,
+            lr: 0.01,
+            ..base()
+        },
+        vs: &["clip:clipvalue,clip_at:0.5"],
+    },
+    Preset {
+        id: "clip_modes",
+        title: "Clipping modes at a too-high learning rate",
+        watch: "MEASURE",
+        config: || Config {
+            init: Initializer::Large,
+            lr: 0.01,
+            ..base()
+        },
+        vs: &[
+            "clip:clipvalue,clip_at:0.5",
+            "clip:clipnorm,clip_at:1",
+            "clip:global_clipnorm,clip_at:1",
+        ],
     },
     Preset {
         id: "relu30_glorot",
         title: "30 ReLU layers: Glorot vs He",
-        watch: "With Glorot, δ starts out shrinking about 0.7× per layer and nothing learns. Switch the initializer to he_normal: it learns (roughly 60–90 % after 20 epochs — 30 plain layers train noisily).",
+        watch: "MEASURE",
         config: || Config {
             depth: 30,
             init: Initializer::GlorotUniform,
             lr: 0.01,
             ..base()
         },
+        vs: &["init:he_normal"],
+    },
+    Preset {
+        id: "bn_sigmoid",
+        title: "Deep sigmoid with and without batch norm",
+        watch: "MEASURE",
+        config: || Config {
+            activation: Activation::Sigmoid,
+            init: Initializer::GlorotUniform,
+            ..base()
+        },
+        vs: &["batch_norm:before"],
+    },
+    Preset {
+        id: "selu",
+        title: "30 layers, LeCun normal: SELU vs ReLU",
+        watch: "MEASURE",
+        config: || Config {
+            depth: 30,
+            activation: Activation::Selu,
+            init: Initializer::LecunNormal,
+            lr: 0.01,
+            ..base()
+        },
+        vs: &["activation:relu"],
+    },
+    Preset {
+        id: "init_scale",
+        title: "Weight scale: too small vs He vs too large",
+        watch: "MEASURE",
+        config: || Config {
+            init: Initializer::Small,
+            ..base()
+        },
+        vs: &["init:he_normal", "init:large"],
     },
     Preset {
         id: "small",
@@ -54,6 +130,7 @@ pub const PRESETS: &[Preset] = &[
             init: Initializer::Small,
             ..base()
         },
+        vs: &[],
     },
     Preset {
         id: "large",
@@ -63,28 +140,7 @@ pub const PRESETS: &[Preset] = &[
             init: Initializer::Large,
             ..base()
         },
-    },
-    Preset {
-        id: "notes_clipvalue",
-        title: "The notes: clipvalue 0.5 saves it",
-        watch: "Large weights with clipvalue 0.5 learn (about 80 %) although the loss stays huge. Set clipping to off and press reset: the same run diverges in its first epoch.",
-        config: || Config {
-            init: Initializer::Large,
-            lr: 0.01,
-            clipping: Clipping::Value(0.5),
-            ..base()
-        },
-    },
-    Preset {
-        id: "clipnorm",
-        title: "Large weights with clipnorm 1.0",
-        watch: "Each variable's step is capped at norm 1: slower than clipvalue here, but no divergence.",
-        config: || Config {
-            init: Initializer::Large,
-            lr: 0.01,
-            clipping: Clipping::Norm(1.0),
-            ..base()
-        },
+        vs: &[],
     },
     Preset {
         id: "tanh_large",
@@ -96,29 +152,7 @@ pub const PRESETS: &[Preset] = &[
             lr: 0.01,
             ..base()
         },
-    },
-    Preset {
-        id: "bn_sigmoid",
-        title: "Batch norm rescues sigmoid",
-        watch: "Training accuracy rises at once; validation follows a few epochs later, once the moving averages (momentum 0.99) have caught up — Keras behaves the same.",
-        config: || Config {
-            activation: Activation::Sigmoid,
-            init: Initializer::GlorotUniform,
-            batch_norm: BatchNormPlacement::Before,
-            ..base()
-        },
-    },
-    Preset {
-        id: "selu",
-        title: "SELU + LeCun normal, 30 layers",
-        watch: "Self-normalizing: δ changes by only about 10 % per layer across 30 layers, without batch norm.",
-        config: || Config {
-            depth: 30,
-            activation: Activation::Selu,
-            init: Initializer::LecunNormal,
-            lr: 0.01,
-            ..base()
-        },
+        vs: &[],
     },
     Preset {
         id: "zeros",
@@ -129,6 +163,7 @@ pub const PRESETS: &[Preset] = &[
             init: Initializer::Zeros,
             ..base()
         },
+        vs: &[],
     },
 ];
 
@@ -143,9 +178,16 @@ mod tests {
     #[test]
     fn every_preset_is_a_valid_distinct_configuration() {
         for (i, p) in PRESETS.iter().enumerate() {
-            assert!((p.config)().problems().is_empty(), "{}", p.id);
+            for (k, run) in p.runs().iter().enumerate() {
+                assert!(run.problems().is_empty(), "{} run {k}", p.id);
+            }
+            for d in p.vs {
+                let (_, notices) = apply_diff_text(&(p.config)(), d);
+                assert!(notices.is_empty(), "{}: {d}: {notices:?}", p.id);
+            }
+            assert!(p.runs().len() <= crate::url_state::MAX_RUNS, "{}", p.id);
             for q in &PRESETS[i + 1..] {
-                assert_ne!((p.config)(), (q.config)(), "{} = {}", p.id, q.id);
+                assert_ne!(p.runs(), q.runs(), "{} = {}", p.id, q.id);
                 assert_ne!(p.id, q.id);
             }
         }

@@ -2,38 +2,34 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
 use crate::engine::metrics::EpochRecord;
+
+/// A run the worker should train: its id (a new id means a new run) and configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunJob {
+    pub id: u64,
+    pub config: Config,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Build a new run (replacing any other) and measure epoch 0.
-    Start {
-        config: Config,
+    /// The runs to train, in order. A run whose id the worker has keeps training (its live
+    /// settings — learning rate, clipping, epochs — follow the configuration); a new id is
+    /// built and measured (epoch 0); a run not listed is dropped.
+    Runs {
+        runs: Vec<RunJob>,
     },
+    /// Every run trains on, together.
     Play,
     Pause,
-    /// One mini-batch.
+    /// One mini-batch for every run.
     Step,
-    /// Until the current epoch completes.
+    /// Every run trains until its current epoch completes.
     Epoch,
-    SetLr {
-        lr: f64,
-    },
-    SetClipping {
-        clipping: Clipping,
-    },
-    SetEpochs {
-        epochs: usize,
-    },
     SetSpeed {
         speed: Speed,
-    },
-    /// Start over with the same initial weights, or draw new ones.
-    Reset {
-        new_weights: bool,
     },
     /// Measure training throughput on the digits at the given sizes.
     Benchmark {
@@ -119,11 +115,6 @@ pub struct GemmResult {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
     Ready,
-    /// A run was (re)built; `run` counts them so late messages of an old run can be dropped.
-    Started {
-        run: u64,
-        config: Config,
-    },
     Progress {
         run: u64,
         progress: Progress,

@@ -1,13 +1,11 @@
-//! The whole configuration (and the view) in the URL query, so a link replays a run exactly.
-//! Decoding never fails: what cannot be read falls back to its default, with a notice.
+//! Every run (and the view) in the URL query, so a link replays the runs exactly:
+//! `?depth=10&lr=0.3&vs=clip:global_clipnorm,clip_at:1` is two runs that differ in clipping.
+//! Keys come from the settings table. Decoding never fails: what cannot be read falls back to
+//! its default, with a notice.
 
-use crate::engine::activation::Activation;
-use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
-use crate::engine::data::DatasetKind;
-use crate::engine::init::Initializer;
-use crate::engine::network::BatchNormPlacement;
-use crate::engine::optim::OptimizerKind;
+use crate::engine::settings::{self, apply_diff_text, diff_text, SETTINGS};
+use crate::presets::{self, Preset};
 use crate::protocol::Speed;
 
 /// Which gradient magnitude the bar chart and heatmap show.
@@ -60,43 +58,66 @@ impl Theme {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+/// The most runs shown side by side (and held by a link).
+pub const MAX_RUNS: usize = 4;
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
-    pub config: Config,
+    /// The runs, 1 to [`MAX_RUNS`]; the first one's settings are the link's main keys.
+    pub runs: Vec<Config>,
     pub metric: GradMetric,
     pub theme: Theme,
     pub speed: Speed,
-    /// A lesson named by `?lesson=ID`: its configuration is the starting point, and any other
-    /// parameter in the link overrides it (not written back: the full configuration is).
+    /// A lesson named by `?lesson=ID`: its runs are the starting point, and the link's other
+    /// parameters adjust them.
     pub lesson: Option<&'static str>,
 }
 
-/// The query string (without '?') for a state; defaults are written too, so a link keeps
-/// meaning the same run even if a later version changes a default.
+impl Default for UrlState {
+    fn default() -> Self {
+        UrlState {
+            runs: vec![Config::default()],
+            metric: GradMetric::default(),
+            theme: Theme::default(),
+            speed: Speed::default(),
+            lesson: None,
+        }
+    }
+}
+
+/// The runs a lesson makes when its first run is `first` (the lesson's own first run, or one
+/// that a link adjusted): each comparison applies its differences to `first`.
+fn lesson_runs(lesson: &Preset, first: &Config) -> Vec<Config> {
+    let mut runs = vec![first.clone()];
+    runs.extend(lesson.vs.iter().map(|d| apply_diff_text(first, d).0));
+    runs
+}
+
+/// The query string (without '?') for a state. Without a lesson every setting of the first
+/// run is written (defaults too, so a link keeps meaning the same run if a default changes);
+/// with a lesson, only what differs from it. Each further run is one `vs=` parameter listing
+/// how it differs from the first run.
 pub fn encode(state: &UrlState) -> String {
-    let c = &state.config;
+    let Some(first) = state.runs.first() else {
+        return String::new();
+    };
     let mut q = form_urlencoded::Serializer::new(String::new());
-    q.append_pair("dataset", c.dataset.name());
-    q.append_pair("noise", &c.noise.to_string());
-    q.append_pair("depth", &c.depth.to_string())
-        .append_pair("width", &c.width.to_string())
-        .append_pair("activation", c.activation.name())
-        .append_pair("init", c.init.name())
-        .append_pair("bn", c.batch_norm.name())
-        .append_pair("optimizer", c.optimizer.name())
-        .append_pair("lr", &c.lr.to_string())
-        .append_pair("batch", &c.batch_size.to_string())
-        .append_pair("epochs", &c.epochs.to_string())
-        .append_pair("seed", &c.seed.to_string());
-    if c.init_seed != c.seed {
-        q.append_pair("init_seed", &c.init_seed.to_string());
+    let lesson = state.lesson.and_then(presets::find);
+    let written = match lesson {
+        Some(l) => {
+            q.append_pair("lesson", l.id);
+            settings::changes(&(l.config)(), first)
+        }
+        None => SETTINGS.iter().filter(|s| (s.written)(first)).collect(),
+    };
+    for s in written {
+        q.append_pair(s.key, &s.text(first));
     }
-    if c.l2 > 0.0 {
-        q.append_pair("l2", &c.l2.to_string());
-    }
-    q.append_pair("clip", c.clipping.mode_name());
-    if let Some(t) = c.clipping.threshold() {
-        q.append_pair("clip_at", &t.to_string());
+    let derived = lesson.is_some_and(|l| lesson_runs(l, first) == state.runs);
+    if !derived {
+        for run in &state.runs[1..] {
+            q.append_pair("vs", &diff_text(first, run));
+        }
     }
     q.append_pair("metric", state.metric.name());
     if state.theme != Theme::Light {
@@ -109,7 +130,8 @@ pub fn encode(state: &UrlState) -> String {
 }
 
 /// Reads a query string (with or without '?'). Returns the state and one notice per
-/// parameter that could not be used.
+/// parameter that could not be used. Decoding never fails: what cannot be read keeps its
+/// default.
 pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut state = UrlState::default();
@@ -118,15 +140,17 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     // A lesson first, so that the link's other parameters can adjust it.
+    let mut lesson = None;
     if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lesson") {
-        match crate::presets::find(id) {
+        match presets::find(id) {
             Some(p) => {
-                state.config = (p.config)();
+                state.runs[0] = (p.config)();
                 state.lesson = Some(p.id);
+                lesson = Some(p);
             }
             None => notices.push(format!(
                 "'lesson={id}' is not a lesson (one of {}); using the default",
-                crate::presets::PRESETS
+                presets::PRESETS
                     .iter()
                     .map(|p| p.id)
                     .collect::<Vec<_>>()
@@ -134,99 +158,58 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             )),
         }
     }
-    let defaults = Config::default();
-    let c = &mut state.config;
-    let mut init_seed = None;
-    let mut clip_mode: Option<String> = None;
-    let mut clip_at: Option<f64> = None;
-
+    let mut settings = Vec::new();
+    let mut vs = Vec::new();
     for (key, value) in &pairs {
         let (key, v) = (key.as_str(), value.as_str());
-        let mut bad = |allowed: &str| {
-            notices.push(format!(
-                "'{key}={v}' is not valid ({allowed}); using the default"
-            ));
-        };
-        macro_rules! choice {
-            ($field:expr, $ty:ty) => {
-                match <$ty>::from_name(v) {
-                    Some(x) => $field = x,
-                    None => bad(&format!(
-                        "one of {}",
-                        <$ty>::ALL
-                            .iter()
-                            .map(|x| x.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                }
-            };
-        }
-        macro_rules! number {
-            ($field:expr, $what:expr) => {
-                match v.parse() {
-                    Ok(x) => $field = x,
-                    Err(_) => bad($what),
-                }
-            };
-        }
+        let bad =
+            |allowed: &str| format!("'{key}={v}' is not valid ({allowed}); using the default");
         match key {
-            "dataset" => choice!(c.dataset, DatasetKind),
-            "activation" => choice!(c.activation, Activation),
-            "init" => choice!(c.init, Initializer),
-            "bn" => choice!(c.batch_norm, BatchNormPlacement),
-            "optimizer" => choice!(c.optimizer, OptimizerKind),
             "lesson" => {}
-            "theme" => choice!(state.theme, Theme),
-            "speed" => choice!(state.speed, Speed),
+            "vs" => vs.push(v),
+            "theme" => match Theme::from_name(v) {
+                Some(t) => state.theme = t,
+                None => notices.push(bad("light, dark or lecture")),
+            },
+            "speed" => match Speed::from_name(v) {
+                Some(x) => state.speed = x,
+                None => notices.push(bad("slow, medium or fast")),
+            },
             "metric" => match GradMetric::from_name(v) {
                 Some(m) => state.metric = m,
-                None => bad("grad_norm or delta_rms"),
+                None => notices.push(bad("grad_norm or delta_rms")),
             },
-            "noise" => number!(c.noise, "a number from 0 to 1"),
-            "depth" => number!(c.depth, "an integer from 1 to 100"),
-            "width" => number!(c.width, "an integer from 2 to 512"),
-            "lr" => number!(c.lr, "a number from 1e-6 to 10"),
-            "batch" => number!(c.batch_size, "an integer from 1 to 512"),
-            "epochs" => number!(c.epochs, "an integer from 0 to 1000"),
-            "seed" => number!(c.seed, "a whole number ≥ 0"),
-            "l2" => number!(c.l2, "a number from 0 to 1"),
-            "init_seed" => match v.parse() {
-                Ok(x) => init_seed = Some(x),
-                Err(_) => bad("a whole number ≥ 0"),
+            _ => match settings::find(key) {
+                Some(s) => settings.push((s, v.to_string())),
+                None => notices.push(format!("unknown parameter '{key}' ignored")),
             },
-            "clip" => {
-                if Clipping::MODES.contains(&v) {
-                    clip_mode = Some(v.to_string());
-                } else {
-                    bad(&format!("one of {}", Clipping::MODES.join(", ")));
-                }
-            }
-            "clip_at" => match v.parse::<f64>() {
-                Ok(x) => clip_at = Some(x),
-                Err(_) => bad("a number above 0"),
-            },
-            _ => notices.push(format!("unknown parameter '{key}' ignored")),
         }
     }
-    c.init_seed = init_seed.unwrap_or(c.seed);
-    if let Some(mode) = clip_mode {
-        let t = clip_at.unwrap_or(1.0);
-        c.clipping = Clipping::from_parts(&mode, t).unwrap_or_default();
+    let first = &mut state.runs[0];
+    for (key, problem) in settings::apply(first, &settings) {
+        let given = pairs
+            .iter()
+            .find(|(k, _)| settings::find(k).is_some_and(|s| s.key == key))
+            .map_or(String::new(), |(k, v)| format!("{k}={v}"));
+        notices.push(format!("'{given}': {problem}; using the default"));
     }
-    // Values that parsed but are out of range: back to the default, one notice each.
-    for problem in c.problems() {
-        notices.push(format!("{problem}; using the default"));
-        match problem.field {
-            "depth" => c.depth = defaults.depth,
-            "width" => c.width = defaults.width,
-            "batch_size" => c.batch_size = defaults.batch_size,
-            "epochs" => c.epochs = defaults.epochs,
-            "lr" => c.lr = defaults.lr,
-            "noise" => c.noise = defaults.noise,
-            "l2" => c.l2 = defaults.l2,
-            _ => c.clipping = defaults.clipping,
+    let first = state.runs[0].clone();
+    if vs.is_empty() {
+        if let Some(l) = lesson {
+            state.runs = lesson_runs(l, &first);
         }
+    }
+    for (i, diff) in vs.iter().enumerate() {
+        if state.runs.len() >= MAX_RUNS {
+            notices.push(format!(
+                "only {MAX_RUNS} runs can be compared; {} more ignored",
+                vs.len() - i
+            ));
+            break;
+        }
+        let (run, problems) = apply_diff_text(&first, diff);
+        notices.extend(problems.into_iter().map(|p| format!("vs={diff}: {p}")));
+        state.runs.push(run);
     }
     (state, notices)
 }

@@ -22,7 +22,7 @@ fn every_option_round_trips() {
     let base = UrlState::default();
     let with = |f: &dyn Fn(&mut Config)| {
         let mut s = base.clone();
-        f(&mut s.config);
+        f(&mut s.runs[0]);
         s
     };
     for d in DatasetKind::ALL {
@@ -81,7 +81,7 @@ fn garbage_falls_back_to_defaults_with_a_notice_each() {
     let (state, notices) = decode(
         "?depth=abc&width=99999&activation=swish&lr=-3&clip=sometimes&bogus=1&epochs=1e9&batch=0&noise=NaN",
     );
-    assert_eq!(state.config, Config::default());
+    assert_eq!(state.runs[0], Config::default());
     assert_eq!(notices.len(), 9, "{notices:?}");
     assert!(notices.iter().any(|n| n.contains("depth=abc")));
     assert!(notices
@@ -111,15 +111,20 @@ fn broken_encodings_and_odd_shapes_do_not_panic() {
         "\u{1F600}=\u{1F600}",
     ] {
         let (state, _) = decode(q);
-        assert!(state.config.problems().is_empty(), "{q}");
+        assert!(state.runs[0].problems().is_empty(), "{q}");
     }
+    // A bad threshold keeps the mode at its default threshold, and says so.
     let (s, n) = decode("clip=clipnorm&clip_at=0");
-    assert_eq!(s.config.clipping, Clipping::Off);
+    assert_eq!(s.runs[0].clipping, Clipping::Norm(1.0));
     assert_eq!(n.len(), 1);
+    assert!(
+        n[0].contains("clip_at=0") && n[0].contains("above 0"),
+        "{n:?}"
+    );
     let (s, n) = decode("depth=3&seed=4");
     assert!(n.is_empty());
     assert_eq!(
-        (s.config.depth, s.config.init_seed),
+        (s.runs[0].depth, s.runs[0].init_seed),
         (3, 4),
         "init_seed follows seed"
     );
@@ -130,16 +135,95 @@ fn a_lesson_link_loads_the_lesson_and_other_parameters_adjust_it() {
     let (s, n) = decode("?lesson=sigmoid");
     assert!(n.is_empty(), "{n:?}");
     assert_eq!(s.lesson, Some("sigmoid"));
-    assert_eq!(s.config.activation, Activation::Sigmoid);
-    assert_eq!(s.config.init, Initializer::GlorotUniform);
+    assert_eq!(s.runs[0].activation, Activation::Sigmoid);
+    assert_eq!(s.runs[0].init, Initializer::GlorotUniform);
     let (s, _) = decode("?depth=4&lesson=relu30_glorot");
     assert_eq!(
-        (s.config.depth, s.config.lr),
+        (s.runs[0].depth, s.runs[0].lr),
         (4, 0.01),
         "explicit depth wins, the lesson's lr stays"
     );
+    // A lesson link stays a lesson link: encoding names the lesson and only what differs.
+    let (s, _) = decode("?lesson=sigmoid");
+    assert_eq!(encode(&s), "lesson=sigmoid&metric=grad_norm");
+    let (s, _) = decode("?depth=4&lesson=relu30_glorot");
+    assert_eq!(s.runs.len(), 2, "Glorot and He");
+    assert_eq!(
+        s.runs[1].depth, 4,
+        "the comparison follows the adjusted first run"
+    );
+    assert_eq!(s.runs[1].init, Initializer::HeNormal);
+    assert_eq!(encode(&s), "lesson=relu30_glorot&depth=4&metric=grad_norm");
     let (s, n) = decode("?lesson=nope");
-    assert_eq!(s.config, Config::default());
+    assert_eq!(s.runs, vec![Config::default()]);
     assert_eq!(s.lesson, None);
     assert!(n[0].contains("nope") && n[0].contains("sigmoid"));
+}
+
+#[test]
+fn old_link_keys_are_still_read() {
+    let (s, n) = decode("?bn=before&batch=16");
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!(s.runs[0].batch_norm, BatchNormPlacement::Before);
+    assert_eq!(s.runs[0].batch_size, 16);
+    let q = encode(&s);
+    assert!(
+        q.contains("batch_norm=before") && q.contains("batch_size=16"),
+        "{q}"
+    );
+}
+
+#[test]
+fn every_run_of_a_comparison_round_trips() {
+    let first = Config {
+        depth: 10,
+        lr: 0.3,
+        ..Config::default()
+    };
+    let runs = vec![
+        first.clone(),
+        Config {
+            clipping: Clipping::GlobalNorm(1.0),
+            ..first.clone()
+        },
+        Config {
+            init: Initializer::GlorotUniform,
+            seed: 5,
+            init_seed: 0,
+            ..first.clone()
+        },
+        first.clone(),
+    ];
+    for n in 1..=4 {
+        round_trip(UrlState {
+            runs: runs[..n].to_vec(),
+            ..UrlState::default()
+        });
+    }
+    let q = encode(&UrlState {
+        runs: runs[..2].to_vec(),
+        ..UrlState::default()
+    });
+    assert!(
+        q.contains("&vs=clip%3Aglobal_clipnorm%2Cclip_at%3A1&"),
+        "{q}"
+    );
+    // The issue's own example, as a user would type it (':' and ',' unescaped).
+    let (s, n) = decode("?depth=10&lr=0.3&vs=clip:global_clipnorm,clip_at:1");
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!(s.runs, runs[..2].to_vec());
+}
+
+#[test]
+fn a_bad_comparison_is_reported_and_extra_runs_are_ignored() {
+    let (s, n) = decode("?vs=depth:0&vs=color:red&vs=&vs=&vs=");
+    assert_eq!(s.runs.len(), 4);
+    assert_eq!(s.runs[1], Config::default(), "a bad value keeps run 1's");
+    assert!(
+        n.iter()
+            .any(|m| m.contains("depth") && m.contains("1 to 100")),
+        "{n:?}"
+    );
+    assert!(n.iter().any(|m| m.contains("color")), "{n:?}");
+    assert!(n.iter().any(|m| m.contains("only 4 runs")), "{n:?}");
 }

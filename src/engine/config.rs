@@ -8,12 +8,7 @@ use super::data::DatasetKind;
 use super::init::Initializer;
 use super::network::BatchNormPlacement;
 use super::optim::OptimizerKind;
-
-pub const DEPTH_RANGE: (usize, usize) = (1, 100);
-pub const WIDTH_RANGE: (usize, usize) = (2, 512);
-pub const BATCH_RANGE: (usize, usize) = (1, 512);
-pub const EPOCHS_RANGE: (usize, usize) = (0, 1000);
-pub const LR_RANGE: (f64, f64) = (1e-6, 10.0);
+use super::settings::{find, Setting, SETTINGS};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {
@@ -76,52 +71,15 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn check_usize(field: &'static str, v: usize, (lo, hi): (usize, usize)) -> Result<(), ConfigError> {
-    if (lo..=hi).contains(&v) {
-        Ok(())
-    } else {
-        Err(ConfigError {
-            field,
-            message: format!("{v} is out of range; allowed: an integer from {lo} to {hi}"),
-        })
-    }
-}
-
-fn check_f64(field: &'static str, v: f64, lo: f64, hi: f64, what: &str) -> Result<(), ConfigError> {
-    if v.is_finite() && v >= lo && v <= hi {
-        Ok(())
-    } else {
-        Err(ConfigError {
-            field,
-            message: format!("{v} is out of range; allowed: {what}"),
-        })
-    }
-}
-
 impl Config {
-    /// Every problem with this configuration (empty when it can run).
+    /// Every problem with this configuration (empty when it can run): each setting of the
+    /// table that means something here, checked against its range.
     pub fn problems(&self) -> Vec<ConfigError> {
-        let mut out = Vec::new();
-        let mut push = |r: Result<(), ConfigError>| {
-            if let Err(e) = r {
-                out.push(e);
-            }
-        };
-        push(check_usize("depth", self.depth, DEPTH_RANGE));
-        push(check_usize("width", self.width, WIDTH_RANGE));
-        push(check_usize("batch_size", self.batch_size, BATCH_RANGE));
-        push(check_usize("epochs", self.epochs, EPOCHS_RANGE));
-        push(check_lr(self.lr));
-        push(check_f64(
-            "noise",
-            self.noise,
-            0.0,
-            1.0,
-            "a number from 0 to 1",
-        ));
-        push(check_f64("l2", self.l2, 0.0, 1.0, "a number from 0 to 1"));
-        push(check_clipping(self.clipping));
-        out
+        SETTINGS
+            .iter()
+            .filter(|s| s.key != "clip_at" || self.clipping != Clipping::Off)
+            .filter_map(|s| check(s, self).err())
+            .collect()
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -129,24 +87,39 @@ impl Config {
     }
 }
 
-pub fn check_lr(lr: f64) -> Result<(), ConfigError> {
-    check_f64(
-        "lr",
-        lr,
-        LR_RANGE.0,
-        LR_RANGE.1,
-        &format!("a number from {:e} to {}", LR_RANGE.0, LR_RANGE.1),
-    )
+fn check(setting: &Setting, config: &Config) -> Result<(), ConfigError> {
+    setting
+        .check((setting.get)(config))
+        .map_err(|message| ConfigError {
+            field: setting.key,
+            message,
+        })
 }
 
-pub fn check_clipping(c: Clipping) -> Result<(), ConfigError> {
-    match c.threshold() {
-        Some(t) if !(t.is_finite() && t > 0.0 && t <= 1e6) => Err(ConfigError {
-            field: c.mode_name(),
-            message: format!(
-                "{t} is not a usable threshold; allowed: a number above 0, at most 1e6"
-            ),
-        }),
-        _ => Ok(()),
-    }
+/// The learning rate's range check (a live change is checked before it is applied).
+pub fn check_lr(lr: f64) -> Result<(), ConfigError> {
+    let c = Config {
+        lr,
+        ..Config::default()
+    };
+    check(setting("lr"), &c)
+}
+
+/// The clipping threshold's range check.
+pub fn check_clipping(clipping: Clipping) -> Result<(), ConfigError> {
+    let c = Config {
+        clipping,
+        ..Config::default()
+    };
+    c.validate()
+}
+
+/// A row of the settings table by key (a typo here is a bug: it panics in tests).
+pub fn setting(key: &str) -> &'static Setting {
+    find(key).unwrap_or_else(|| panic!("no setting '{key}'"))
+}
+
+/// The most epochs a run may have.
+pub fn max_epochs() -> usize {
+    setting("epochs").range().1 as usize
 }

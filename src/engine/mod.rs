@@ -17,5 +17,6 @@ pub mod network;
 pub mod optim;
 pub mod param;
 pub mod real;
+pub mod settings;
 pub mod theory;
 pub mod trainer;

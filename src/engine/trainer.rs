@@ -162,7 +162,7 @@ impl Trainer {
 
     /// Changes how many epochs the run lasts; a finished run can be extended.
     pub fn set_epochs(&mut self, epochs: usize) {
-        self.config.epochs = epochs.min(super::config::EPOCHS_RANGE.1);
+        self.config.epochs = epochs.min(super::config::max_epochs());
         if self.state == RunState::Finished && self.epoch <= self.config.epochs {
             self.state = RunState::Running;
         } else if self.state == RunState::Running && self.epoch > self.config.epochs {

@@ -1,0 +1,203 @@
+//! The store of runs: the only place runs change. Compare, change one setting, remove, reset,
+//! play, and the link with one to four runs.
+
+use gradscope::engine::clip::Clipping;
+use gradscope::engine::config::Config;
+use gradscope::engine::init::Initializer;
+use gradscope::engine::metrics::{EpochRecord, Status};
+use gradscope::presets;
+use gradscope::protocol::{Phase, Progress};
+use gradscope::store::{Store, Transport, MAX_RUNS};
+use gradscope::url_state::{decode, encode, UrlState};
+
+fn record(epoch: usize) -> EpochRecord {
+    EpochRecord {
+        epoch,
+        train_loss: 1.0,
+        train_accuracy: 0.5,
+        val_loss: 1.0,
+        val_accuracy: 0.5,
+        status: Status::Ok,
+        layers: Vec::new(),
+    }
+}
+
+fn progress(phase: Phase) -> Progress {
+    Progress {
+        epoch: 1,
+        step: 0,
+        steps_per_epoch: 45,
+        phase,
+        samples_per_second: 0.0,
+    }
+}
+
+#[test]
+fn compare_duplicates_the_selected_run_and_changes_apply_to_the_copy() {
+    let mut store = Store::new(vec![Config::default()], None);
+    let first_id = store.runs()[0].id;
+    assert_eq!(store.compare(), Some(1));
+    assert_eq!(store.selected(), 1);
+    assert_eq!(
+        store.runs()[1].config,
+        store.runs()[0].config,
+        "same data, same weights"
+    );
+    assert_ne!(store.runs()[1].id, first_id);
+    assert_eq!(store.labels(), ["run 1", "run 2"]);
+    // A live change keeps the run (and its records); a structural one rebuilds it.
+    let id = store.runs()[1].id;
+    assert!(store.add_record(id, record(0)));
+    assert_eq!(
+        store.change(1, |c| c.clipping = Clipping::Value(0.5)),
+        Ok(true)
+    );
+    assert_eq!((store.runs()[1].id, store.runs()[1].records.len()), (id, 1));
+    assert_eq!(store.labels(), ["no clipping", "clipvalue 0.5"]);
+    assert_eq!(
+        store.change(1, |c| c.init = Initializer::GlorotUniform),
+        Ok(true)
+    );
+    assert_ne!(store.runs()[1].id, id);
+    assert!(store.runs()[1].records.is_empty());
+    assert_eq!(
+        store.labels(),
+        [
+            "init he_normal, no clipping",
+            "init glorot_uniform, clipvalue 0.5"
+        ]
+    );
+    assert_eq!(
+        store.runs()[0].id,
+        first_id,
+        "the first run was not touched"
+    );
+    // Out of range: refused, nothing changes.
+    let before = store.clone();
+    assert!(store.change(1, |c| c.depth = 0).is_err());
+    assert_eq!(store, before);
+    // Late records of a rebuilt run are dropped.
+    assert!(!store.add_record(id, record(1)));
+}
+
+#[test]
+fn at_most_four_runs_and_at_least_one() {
+    let mut store = Store::new(vec![Config::default()], None);
+    for n in 2..=MAX_RUNS {
+        assert_eq!(store.compare(), Some(n - 1));
+    }
+    assert_eq!(store.compare(), None);
+    let colours: Vec<usize> = store.runs().iter().map(|r| r.colour).collect();
+    assert_eq!(colours, [0, 1, 2, 3]);
+    // Removing a run keeps the others' colours; a new run takes the free one.
+    assert!(store.remove(1));
+    assert_eq!(
+        store.runs().iter().map(|r| r.colour).collect::<Vec<_>>(),
+        [0, 2, 3]
+    );
+    assert_eq!(store.compare(), Some(3));
+    assert_eq!(store.runs()[3].colour, 1);
+    while store.runs().len() > 1 {
+        assert!(store.remove(store.runs().len() - 1));
+    }
+    assert!(!store.remove(0), "the last run stays");
+    assert_eq!(store.selected(), 0);
+}
+
+#[test]
+fn reset_rebuilds_every_run_and_new_weights_move_them_together() {
+    let mut store = Store::new(
+        presets::find("notes_clipvalue").unwrap().runs(),
+        Some("notes_clipvalue"),
+    );
+    let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();
+    for r in store.runs().to_vec() {
+        store.add_record(r.id, record(0));
+    }
+    store.reset(false);
+    assert!(store.runs().iter().all(|r| r.records.is_empty()));
+    assert!(store.runs().iter().zip(&ids).all(|(r, old)| r.id != *old));
+    store.reset(true);
+    let seeds: Vec<u64> = store.runs().iter().map(|r| r.config.init_seed).collect();
+    assert_eq!(seeds, [1, 1], "new weights, still shared");
+    assert_eq!(store.lesson(), Some("notes_clipvalue"));
+}
+
+#[test]
+fn play_extends_finished_runs_and_restarts_when_all_diverged() {
+    let mut store = Store::new(
+        vec![
+            Config::default(),
+            Config {
+                lr: 5.0,
+                ..Config::default()
+            },
+        ],
+        None,
+    );
+    assert_eq!(store.play_pause(), Transport::Play);
+    assert!(store.playing());
+    let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();
+    store.set_progress(ids[0], progress(Phase::Finished));
+    assert!(store.playing(), "one run still trains");
+    store.set_progress(ids[1], progress(Phase::Diverged));
+    assert!(!store.playing(), "every run is done: play ends");
+    assert_eq!(store.play_pause(), Transport::Play);
+    assert_eq!(
+        store.runs()[0].config.epochs,
+        30,
+        "ten more epochs for the finished run"
+    );
+    assert_eq!(
+        store.runs()[1].config.epochs,
+        20,
+        "the diverged run stays as it is"
+    );
+    assert_eq!(store.play_pause(), Transport::Pause);
+    // Every run diverged: play starts them over.
+    let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();
+    for id in &ids {
+        store.set_progress(*id, progress(Phase::Diverged));
+    }
+    store.play_pause();
+    assert!(store
+        .runs()
+        .iter()
+        .zip(&ids)
+        .all(|(r, old)| r.id != *old && r.progress.is_none()));
+}
+
+#[test]
+fn the_link_holds_every_run_and_names_the_lesson() {
+    for n in 1..=MAX_RUNS {
+        let mut store = Store::new(vec![Config::default()], None);
+        for k in 1..n {
+            store.compare();
+            store.change(k, |c| c.lr = 0.01 * k as f64).unwrap();
+        }
+        let link = encode(&UrlState {
+            runs: store.configs(),
+            ..UrlState::default()
+        });
+        assert_eq!(link.matches("vs=").count(), n - 1, "{link}");
+        let (back, notices) = decode(&link);
+        assert!(notices.is_empty());
+        assert_eq!(
+            Store::new(back.runs, back.lesson).configs(),
+            store.configs()
+        );
+    }
+    // A lesson: its link is its name; a removed run drops the lesson from the store.
+    let lesson = presets::find("init_scale").unwrap();
+    let mut store = Store::new(vec![Config::default()], None);
+    store.load_lesson(lesson);
+    assert_eq!(store.runs().len(), 3);
+    let state = UrlState {
+        runs: store.configs(),
+        lesson: store.lesson(),
+        ..UrlState::default()
+    };
+    assert_eq!(encode(&state), "lesson=init_scale&metric=grad_norm");
+    store.remove(2);
+    assert_eq!(store.lesson(), None);
+}
