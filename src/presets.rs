@@ -53,10 +53,10 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "notes_clipvalue",
         title: "The notes: SGD vs SGD + clipvalue 0.5",
-        watch: "MEASURE",
+        watch: "Both runs learn, but plain SGD lurches from epoch to epoch and ends at 31–76 % (seeds 0–4), while with clipvalue 0.5 every seed ends at 90–94 %.",
         config: || Config {
-            init: Initializer::Large,
-            lr: 0.01,
+            depth: 20,
+            lr: 0.05,
             ..base()
         },
         vs: &["clip:clipvalue,clip_at:0.5"],
@@ -64,10 +64,9 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "clip_modes",
         title: "Clipping modes at a too-high learning rate",
-        watch: "MEASURE",
+        watch: "At lr 0.3 unclipped SGD flails (21–60 % on seeds 0–4), clipvalue 0.5 helps only partly (55–91 %), and both norm clips train normally (89–99 %).",
         config: || Config {
-            init: Initializer::Large,
-            lr: 0.01,
+            lr: 0.3,
             ..base()
         },
         vs: &[
@@ -79,11 +78,11 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "relu30_glorot",
         title: "30 ReLU layers: Glorot vs He",
-        watch: "MEASURE",
+        watch: "With Glorot, layer 1's δ is ~10⁻⁵ of the output layer's and accuracy stays at chance (7 %); with He it is 0.2–0.8 of it and accuracy climbs to 74–80 % (seeds 0–4).",
         config: || Config {
             depth: 30,
             init: Initializer::GlorotUniform,
-            lr: 0.01,
+            lr: 0.004,
             ..base()
         },
         vs: &["init:he_normal"],
@@ -91,7 +90,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "bn_sigmoid",
         title: "Deep sigmoid with and without batch norm",
-        watch: "MEASURE",
+        watch: "Without batch norm layer 1's δ is ~10⁻⁷ of the output layer's and accuracy stays at chance (7–11 %); with batch norm before each sigmoid it is about 0.7 of it and accuracy reaches 95–97 % (seeds 0–4).",
         config: || Config {
             activation: Activation::Sigmoid,
             init: Initializer::GlorotUniform,
@@ -102,7 +101,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "selu",
         title: "30 layers, LeCun normal: SELU vs ReLU",
-        watch: "MEASURE",
+        watch: "SELU keeps layer 1's δ within 1.5–4× of the output layer's and reaches 91–97 %; ReLU with the same LeCun weights lets it fade to ~10⁻⁵ and stays at chance, 7 % (seeds 0–4).",
         config: || Config {
             depth: 30,
             activation: Activation::Selu,
@@ -115,7 +114,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "init_scale",
         title: "Weight scale: too small vs He vs too large",
-        watch: "MEASURE",
+        watch: "At epoch 0 layer 1's δ is 10⁻¹³ of the output layer's with small weights (stuck at 7 %), about a third with He (94–98 %), and 10⁷× with large weights, which turn to NaN in epoch 1 (seeds 0–4).",
         config: || Config {
             init: Initializer::Small,
             ..base()

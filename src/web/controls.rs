@@ -1,377 +1,205 @@
-//! The configuration panel: every control labelled, each with a line on what it does to
-//! the gradients.
+//! The configuration panel: the lesson picker, then every setting of the selected run, each
+//! with a line on what it does to the gradients. Labels, hints and limits come from the
+//! settings table.
 
 use leptos::prelude::*;
 
-use super::app::AppState;
-use crate::engine::activation::{Activation, LEAKY_SLOPE};
-use crate::engine::clip::Clipping;
-use crate::engine::config::{Config, LR_RANGE};
-use crate::engine::data::DatasetKind;
-use crate::engine::init::Initializer;
-use crate::engine::network::BatchNormPlacement;
-use crate::engine::optim::OptimizerKind;
+use super::fields::{capitalized, live_badge, set_text, value_text, SettingChoice, SettingWhole};
+use super::state::AppState;
+use crate::engine::activation::LEAKY_SLOPE;
+use crate::engine::config::setting;
+use crate::engine::settings::Value;
 use crate::format::num;
 use crate::presets::PRESETS;
-use crate::protocol::{Speed, ToWorker};
+use crate::protocol::Speed;
 
-/// A labelled drop-down.
-#[component]
-fn Choice(
-    id: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    options: Vec<(String, String)>,
-    #[prop(into)] value: Signal<String>,
-    on_pick: Callback<String>,
-    #[prop(optional)] live: bool,
-) -> impl IntoView {
-    view! {
-        <div class="control">
-            <label for=id>
-                {label}
-                {live.then(|| view! { <span class="live" title="changes the running network">"live"</span> })}
-            </label>
-            <select
-                id=id
-                on:change=move |ev| on_pick.run(event_target_value(&ev))
-                prop:value=move || value.get()
-            >
-                {options
-                    .into_iter()
-                    .map(|(v, text)| {
-                        let v2 = v.clone();
-                        view! {
-                            <option value=v selected=move || value.get() == v2>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <p class="hint">{hint}</p>
-        </div>
+fn init_label(name: &str) -> String {
+    match name {
+        "glorot_uniform" | "glorot_normal" => format!("{name} (Xavier)"),
+        "small" => "small (normal, sd 0.01)".into(),
+        "large" => "large (normal, sd 1)".into(),
+        other => other.into(),
     }
 }
 
-/// A labelled whole-number field; out-of-range input is refused with a message.
+fn activation_label(name: &str) -> String {
+    match name {
+        "leaky_relu" => format!("leaky_relu (slope {LEAKY_SLOPE})"),
+        other => other.into(),
+    }
+}
+
+fn batch_norm_label(name: &str) -> String {
+    match name {
+        "none" => "off".into(),
+        where_ => format!("{where_} the activation"),
+    }
+}
+
+fn optimizer_label(name: &str) -> String {
+    match name {
+        "sgd" => "SGD".into(),
+        "momentum" => "SGD + momentum 0.9".into(),
+        "adam" => "Adam".into(),
+        other => other.into(),
+    }
+}
+
+/// A setting on a slider: position = the value, or log10 of it (`log`); the value is rounded
+/// to two significant digits so links and labels stay readable.
 #[component]
-fn Whole(
-    id: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    min: usize,
-    max: usize,
-    #[prop(into)] value: Signal<usize>,
-    on_set: Callback<usize>,
-) -> impl IntoView {
+fn SettingSlider(key: &'static str, log: bool, step: f64) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let s = setting(key);
+    let (lo, hi) = s.range();
+    let to_pos = move |x: f64| if log { x.log10() } else { x };
+    let value = move || state.store.with(|st| (s.get)(&st.selected_run().config));
+    let number = move || match value() {
+        Value::Number(x) => x,
+        _ => f64::NAN,
+    };
+    let id = format!("ctl-{}", key.replace('_', "-"));
+    let on_change = move |ev| {
+        if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+            let x = if log { 10f64.powf(p) } else { p };
+            let x = format!("{x:.1e}").parse::<f64>().unwrap_or(x);
+            let v = s.clamp(x);
+            state.change(|c| (s.set)(c, v));
+        }
+    };
     view! {
         <div class="control">
-            <label for=id>{label}</label>
-            <input
-                id=id
-                type="number"
-                min=min
-                max=max
-                step="1"
-                inputmode="numeric"
-                prop:value=move || value.get().to_string()
-                on:change=move |ev| {
-                    let text = event_target_value(&ev);
-                    match text.trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() => {
-                            // Out of range: take the nearest allowed value, and say so.
-                            let clamped = v.round().clamp(min as f64, max as f64) as usize;
-                            on_set.run(clamped);
-                            state.config.update(|_| {});
-                            // After the change (which clears old messages), say what happened.
-                            if clamped as f64 != v {
-                                state.error.set(Some(format!(
-                                    "{label} takes a whole number from {min} to {max}: using {clamped}."
-                                )));
-                            }
-                        }
-                        _ => {
-                            state.error.set(Some(format!(
-                                "{label}: '{text}' is not a number; enter one from {min} to {max}."
-                            )));
-                            // Show the value still in force.
-                            state.config.update(|_| {});
-                        }
-                    }
-                }
-            />
-            <p class="hint">{hint}</p>
+            <label for=id.clone()>
+                {s.label} " " <span class="value" id=format!("{key}-value")>{move || num(number())}</span>
+                {live_badge(s)}
+            </label>
+            <input id=id type="range" min=to_pos(lo) max=to_pos(hi) step=step
+                prop:value=move || to_pos(number()).to_string() on:change=on_change />
+            <p class="hint">{capitalized(s.help)} {log.then(|| format!(" ({} to {}, log scale)", num(lo), num(hi)))}</p>
         </div>
-    }
-}
-
-fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&v| (name(v).to_string(), name(v).to_string()))
-        .collect()
-}
-
-/// The usual batch sizes, plus the one in force if a link asked for another.
-fn batch_options(current: usize) -> Vec<(String, String)> {
-    let mut sizes = vec![1usize, 8, 16, 32, 64, 128, 256, 512];
-    if !sizes.contains(&current) {
-        sizes.push(current);
-        sizes.sort_unstable();
-    }
-    sizes
-        .iter()
-        .map(|b| (b.to_string(), b.to_string()))
-        .collect()
-}
-
-fn init_label(i: Initializer) -> String {
-    match i {
-        Initializer::GlorotUniform => "glorot_uniform (Xavier)".into(),
-        Initializer::GlorotNormal => "glorot_normal (Xavier)".into(),
-        Initializer::Small => "small (normal, sd 0.01)".into(),
-        Initializer::Large => "large (normal, sd 1)".into(),
-        other => other.name().to_string(),
-    }
-}
-
-fn activation_label(a: Activation) -> String {
-    match a {
-        Activation::LeakyRelu => format!("leaky_relu (slope {LEAKY_SLOPE})"),
-        other => other.name().to_string(),
     }
 }
 
 #[component]
 pub fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let cfg = state.config;
-    let get = move |f: fn(&Config) -> String| Signal::derive(move || cfg.with(f));
-    let set =
-        move |f: fn(&mut Config, &str)| Callback::new(move |v: String| state.change(|c| f(c, &v)));
-
-    let preset = state.lesson;
-    let pick_preset = Callback::new(move |id: String| {
-        if let Some(p) = crate::presets::find(&id) {
-            preset.set(id);
-            // A lesson is always a fresh run with exactly its settings, even when only
-            // "live" settings differ from the run on screen.
-            state.load((p.config)());
-        }
-    });
-    let preset_watch = move || {
-        crate::presets::find(&preset.get())
-            .map(|p| p.watch)
-            .unwrap_or("")
-    };
-
-    // Learning rate on a log slider: position = log10(lr).
-    let lr_pos = move || cfg.with(|c| c.lr.log10()).to_string();
-    let on_lr = move |ev| {
-        if let Ok(p) = event_target_value(&ev).parse::<f64>() {
-            let lr = 10f64.powf(p);
-            // Round to 2 significant digits so links and labels stay readable.
-            let lr = format!("{lr:.1e}").parse::<f64>().unwrap_or(lr);
-            state.change(|c| c.lr = lr.clamp(LR_RANGE.0, LR_RANGE.1));
+    let lesson = Memo::new(move |_| state.store.with(|s| s.lesson()));
+    let pick_lesson = move |ev| {
+        if let Some(p) = crate::presets::find(&event_target_value(&ev)) {
+            state.load_lesson(p);
         }
     };
-
-    let clip_value = move || {
-        cfg.with(|c| c.clipping.threshold().unwrap_or(1.0))
-            .to_string()
+    let watch = move || lesson.get().and_then(crate::presets::find).map(|p| p.watch);
+    let config = move || state.store.with(|s| s.selected_run().config.clone());
+    let is_toy = move || config().dataset.is_toy();
+    let clipping_on = move || config().clipping.threshold().is_some();
+    let editing = move || {
+        state.store.with(|s| {
+            s.is_comparing().then(|| {
+                let i = s.selected();
+                let label = s.labels()[i].clone();
+                let colour = s.runs()[i].colour;
+                view! {
+                    <p class="editing" id="editing-run">
+                        <span class=format!("swatch run-{colour}")></span>
+                        {format!("Editing run {} — {label}", i + 1)}
+                    </p>
+                }
+            })
+        })
     };
-    let on_clip_at = move |ev| match event_target_value(&ev).trim().parse::<f64>() {
-        Ok(t) if t.is_finite() && t > 0.0 && t <= 1e6 => state.change(|c| {
-            c.clipping = Clipping::from_parts(c.clipping.mode_name(), t).unwrap_or_default()
-        }),
-        _ => {
-            state.error.set(Some(
-                "Clipping threshold: enter a number above 0 (at most 1e6).".into(),
-            ));
-            cfg.update(|_| {});
+    let l2_value = value_text(state, "l2");
+    let l2_options = move || {
+        let current = l2_value.get();
+        let mut values: Vec<String> = ["0", "0.00001", "0.0001", "0.001", "0.01"]
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        if !values.contains(&current) {
+            values.push(current.clone());
         }
+        values
+            .into_iter()
+            .map(|v| {
+                let text = num(v.parse().unwrap_or(f64::NAN));
+                let selected = v == current;
+                view! { <option value=v selected=selected>{text}</option> }
+            })
+            .collect_view()
     };
-
-    let is_toy = move || cfg.with(|c| c.dataset.is_toy());
-    let clipping_on = move || cfg.with(|c| c.clipping != Clipping::Off);
-
+    let l2 = setting("l2");
+    let clip_at = setting("clip_at");
     view! {
         <h2 class="panel-title">"Experiment"</h2>
-        <Choice
-            id="ctl-preset"
-            label="Lesson"
-            hint="Load a ready-made experiment; then change one thing at a time."
-            options=std::iter::once((String::new(), "— choose a lesson —".to_string()))
-                .chain(PRESETS.iter().map(|p| (p.id.to_string(), p.title.to_string())))
-                .collect()
-            value=Signal::derive(move || preset.get())
-            on_pick=pick_preset
-        />
-        <p class="watch" class:hidden=move || preset_watch().is_empty()>
-            "Watch: " {preset_watch}
-        </p>
+        <div class="control">
+            <label for="ctl-preset">"Lesson"</label>
+            <select id="ctl-preset" on:change=pick_lesson prop:value=move || lesson.get().unwrap_or("").to_string()>
+                <option value="" selected=move || lesson.get().is_none()>"— choose a lesson —"</option>
+                {PRESETS.iter().map(|p| {
+                    let runs = p.vs.len() + 1;
+                    let title = if runs > 1 { format!("{} ({runs} runs)", p.title) } else { p.title.to_string() };
+                    view! { <option value=p.id selected=move || lesson.get() == Some(p.id)>{title}</option> }
+                }).collect_view()}
+            </select>
+            <p class="hint">"Load a ready-made experiment; then change one thing at a time, or press Compare."</p>
+        </div>
+        <p class="watch" class:hidden=move || watch().is_none()>"Watch: " {move || watch().unwrap_or("")}</p>
+        {editing}
 
         <h2 class="panel-title">"Network"</h2>
-        <Whole
-            id="ctl-depth"
-            label="Depth (hidden layers)"
-            hint="Each layer multiplies the gradient once more on its way back."
-            min=1
-            max=100
-            value=Signal::derive(move || cfg.with(|c| c.depth))
-            on_set=Callback::new(move |v| state.change(|c| c.depth = v))
-        />
-        <Whole
-            id="ctl-width"
-            label="Width (units per layer)"
-            hint="Sets the fan-in and fan-out that scale the initial weights."
-            min=2
-            max=512
-            value=Signal::derive(move || cfg.with(|c| c.width))
-            on_set=Callback::new(move |v| state.change(|c| c.width = v))
-        />
-        <Choice
-            id="ctl-init"
-            label="Weight initializer"
-            hint="The starting weight variance: too small shrinks the signal layer by layer, too large amplifies it."
-            options=Initializer::ALL.iter().map(|&i| (i.name().to_string(), init_label(i))).collect()
-            value=get(|c| c.init.name().into())
-            on_pick=set(|c, v| c.init = Initializer::from_name(v).unwrap_or(c.init))
-        />
-        <Choice
-            id="ctl-activation"
-            label="Activation"
-            hint="Its slope multiplies the gradient at every layer (sigmoid's is at most 0.25)."
-            options=Activation::ALL.iter().map(|&a| (a.name().to_string(), activation_label(a))).collect()
-            value=get(|c| c.activation.name().into())
-            on_pick=set(|c, v| c.activation = Activation::from_name(v).unwrap_or(c.activation))
-        />
-        <Choice
-            id="ctl-bn"
-            label="Batch normalization"
-            hint="Re-centres and re-scales every layer's values on each batch, before or after the activation."
-            options=vec![
-                ("none".into(), "off".into()),
-                ("before".into(), "before the activation".into()),
-                ("after".into(), "after the activation".into()),
-            ]
-            value=get(|c| c.batch_norm.name().into())
-            on_pick=set(|c, v| c.batch_norm = BatchNormPlacement::from_name(v).unwrap_or(c.batch_norm))
-        />
+        <SettingWhole key="depth"/>
+        <SettingWhole key="width"/>
+        <SettingChoice key="init" label_of=init_label/>
+        <SettingChoice key="activation" label_of=activation_label/>
+        <SettingChoice key="batch_norm" label_of=batch_norm_label/>
 
         <h2 class="panel-title">"Training"</h2>
-        <div class="control">
-            <label for="ctl-lr">
-                "Learning rate " <span class="value" id="lr-value">{move || num(cfg.with(|c| c.lr))}</span>
-                <span class="live" title="changes the running network">"live"</span>
-            </label>
-            <input id="ctl-lr" type="range" min="-4" max="1" step="0.1"
-                prop:value=lr_pos on:change=on_lr />
-            <p class="hint">"The step size, 1e-4 to 10 on a log scale. Too large and the weights overshoot."</p>
-        </div>
-        <Choice
-            id="ctl-clip"
-            label="Gradient clipping"
-            hint="Caps the gradient before each update: each element (clipvalue), each variable's norm, or all together."
-            options=Clipping::MODES.iter().map(|m| (m.to_string(), m.to_string())).collect()
-            value=get(|c| c.clipping.mode_name().into())
-            on_pick=set(|c, v| {
-                let t = c.clipping.threshold().unwrap_or(1.0);
-                c.clipping = Clipping::from_parts(v, t).unwrap_or(c.clipping);
-            })
-            live=true
-        />
+        <SettingSlider key="lr" log=true step=0.1/>
+        <SettingChoice key="clip"/>
         <div class="control" class:hidden=move || !clipping_on()>
-            <label for="ctl-clip-at">"Clipping threshold"</label>
-            <input id="ctl-clip-at" type="number" min="0" step="any"
-                prop:value=clip_value on:change=on_clip_at />
-        </div>
-        <Choice
-            id="ctl-optimizer"
-            label="Optimizer"
-            hint="SGD follows the gradient; momentum (0.9) and Adam smooth and rescale it."
-            options=vec![
-                ("sgd".into(), "SGD".into()),
-                ("momentum".into(), "SGD + momentum 0.9".into()),
-                ("adam".into(), "Adam".into()),
-            ]
-            value=get(|c| c.optimizer.name().into())
-            on_pick=set(|c, v| c.optimizer = OptimizerKind::from_name(v).unwrap_or(c.optimizer))
-        />
-        <Choice
-            id="ctl-batch"
-            label="Batch size"
-            hint="Samples per step; smaller batches give noisier gradients."
-            options=batch_options(cfg.with_untracked(|c| c.batch_size))
-            value=get(|c| c.batch_size.to_string())
-            on_pick=set(|c, v| c.batch_size = v.parse().unwrap_or(c.batch_size))
-        />
-        <Choice
-            id="ctl-l2"
-            label="L2 penalty λ"
-            hint="Adds λ·Σw² to the loss, pulling weights toward zero."
-            options=["0", "1e-5", "1e-4", "1e-3", "1e-2"].iter().map(|v| (v.to_string(), v.to_string())).collect()
-            value=get(|c| if c.l2 == 0.0 { "0".into() } else { format!("{:e}", c.l2) })
-            on_pick=set(|c, v| c.l2 = v.parse().unwrap_or(c.l2))
-        />
-        <Whole
-            id="ctl-epochs"
-            label="Epochs"
-            hint="Passes over the training set; epoch 0 is the network as initialized."
-            min=0
-            max=1000
-            value=Signal::derive(move || cfg.with(|c| c.epochs))
-            on_set=Callback::new(move |v| state.change(|c| c.epochs = v))
-        />
-        <h2 class="panel-title">"Data"</h2>
-        <Choice
-            id="ctl-dataset"
-            label="Dataset"
-            hint="digits: 8×8 handwritten digits, 10 classes. The others: two-class 2-D puzzles."
-            options=names(&DatasetKind::ALL, DatasetKind::name)
-            value=get(|c| c.dataset.name().into())
-            on_pick=set(|c, v| c.dataset = DatasetKind::from_name(v).unwrap_or(c.dataset))
-        />
-        <div class="control" class:hidden=move || !is_toy()>
-            <label for="ctl-noise">"Noise " <span class="value">{move || num(cfg.with(|c| c.noise))}</span></label>
-            <input id="ctl-noise" type="range" min="0" max="1" step="0.05"
-                prop:value=move || cfg.with(|c| c.noise).to_string()
+            <label for="ctl-clip-at">{clip_at.label} {live_badge(clip_at)}</label>
+            <input id="ctl-clip-at" type="number" step="any"
+                prop:value=value_text(state, "clip_at")
                 on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        state.change(|c| c.noise = v.clamp(0.0, 1.0));
-                    }
-                }
-            />
-            <p class="hint">"Jitter added to the 2-D points: harder to separate."</p>
+                    set_text(state, "clip_at", &event_target_value(&ev));
+                    state.store.update(|_| {});
+                } />
+            <p class="hint">{capitalized(clip_at.help)} " (" {clip_at.allowed()} ")"</p>
+        </div>
+        <SettingChoice key="optimizer" label_of=optimizer_label/>
+        <SettingWhole key="batch_size"/>
+        <div class="control">
+            <label for="ctl-l2">{l2.label}</label>
+            <select id="ctl-l2" on:change=move |ev| set_text(state, "l2", &event_target_value(&ev))
+                prop:value=move || l2_value.get()>
+                {l2_options}
+            </select>
+            <p class="hint">{capitalized(l2.help)}</p>
+        </div>
+        <SettingWhole key="epochs"/>
+
+        <h2 class="panel-title">"Data"</h2>
+        <SettingChoice key="dataset"/>
+        <div class:hidden=move || !is_toy()>
+            <SettingSlider key="noise" log=false step=0.05/>
         </div>
 
         <h2 class="panel-title">"Run"</h2>
-        <Whole
-            id="ctl-seed"
-            label="Seed"
-            hint="Fixes the initial weights and the data order: the same seed replays the same run."
-            min=0
-            max=1_000_000_000
-            value=Signal::derive(move || cfg.with(|c| c.seed as usize))
-            on_set=Callback::new(move |v| state.change(|c| {
-                c.seed = v as u64;
-                c.init_seed = v as u64;
-            }))
-        />
-        <Choice
-            id="ctl-speed"
-            label="Speed"
-            hint="Slow shows each step; fast trains as quickly as this machine can."
-            options=Speed::ALL.iter().map(|s| (s.name().to_string(), s.name().to_string())).collect()
-            value=Signal::derive(move || state.speed.get().name().to_string())
-            on_pick=Callback::new(move |v: String| {
-                if let Some(speed) = Speed::from_name(&v) {
-                    state.speed.set(speed);
-                    super::client::send(ToWorker::SetSpeed { speed });
-                    state.sync_url();
+        <SettingWhole key="seed"/>
+        <div class="control">
+            <label for="ctl-speed">"Speed"</label>
+            <select id="ctl-speed"
+                on:change=move |ev| {
+                    if let Some(speed) = Speed::from_name(&event_target_value(&ev)) {
+                        state.set_speed(speed);
+                    }
                 }
-            })
-        />
+                prop:value=move || state.speed.get().name().to_string()>
+                {Speed::ALL.iter().map(|&s| view! {
+                    <option value=s.name() selected=move || state.speed.get() == s>{s.name()}</option>
+                }).collect_view()}
+            </select>
+            <p class="hint">"Slow shows each step; fast trains as quickly as this machine can."</p>
+        </div>
     }
 }

@@ -1,5 +1,6 @@
-//! The training worker: owns the [`Trainer`], takes commands, and trains in slices of a few
-//! tens of milliseconds so that a pause is heard between slices.
+//! The training worker: owns one [`Trainer`] per run on screen, takes commands, and trains in
+//! slices of a few tens of milliseconds so that a pause is heard between slices. Within a
+//! slice the runs take turns — always the one furthest behind — so they advance together.
 
 use std::cell::RefCell;
 
@@ -8,18 +9,17 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::config::Config;
-use crate::engine::gemm::blocked_gemm;
-use crate::engine::real::Real;
+use crate::engine::data::{Dataset, DatasetKind};
 use crate::engine::theory::predicted_delta_rms;
 use crate::engine::trainer::{RunState, Trainer};
-use crate::protocol::{BenchResult, FromWorker, GemmResult, Phase, Progress, Speed, ToWorker};
+use crate::protocol::{FromWorker, Phase, Progress, RunJob, Speed, ToWorker};
 
 /// How long one slice of training may run before the worker checks its messages again.
 const SLICE_MS: f64 = 30.0;
 /// Shortest interval between two progress messages while playing.
 const PROGRESS_MS: f64 = 100.0;
 
-/// What the worker is asked to do until further notice.
+/// What a run is asked to do until further notice.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Goal {
     Idle,
@@ -32,29 +32,50 @@ struct Run {
     id: u64,
     trainer: Trainer,
     goal: Goal,
+    /// Samples trained in the current slice (for the samples/s figure).
+    samples: usize,
+}
+
+impl Run {
+    fn active(&self) -> bool {
+        self.goal != Goal::Idle && self.trainer.state() == RunState::Running
+    }
+
+    /// How far along the run is, in epochs: the run furthest behind steps next.
+    fn position(&self) -> f64 {
+        let t = &self.trainer;
+        t.epoch() as f64 + t.steps_into_epoch() as f64 / t.steps_per_epoch().max(1) as f64
+    }
+}
+
+#[derive(Default)]
+struct State {
+    runs: Vec<Run>,
+    playing: bool,
+    speed: Speed,
+    pump_scheduled: bool,
+    /// When progress was last posted while playing (progress is throttled; records are not).
+    last_progress: f64,
+    /// Loaded datasets by (kind, noise), shared by the runs: every run sees the same samples.
+    datasets: Vec<(DatasetKind, f64, Dataset)>,
 }
 
 thread_local! {
-    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
-    static RUNS: RefCell<u64> = const { RefCell::new(0) };
-    static PUMP_SCHEDULED: RefCell<bool> = const { RefCell::new(false) };
-    static SPEED: RefCell<Speed> = const { RefCell::new(Speed::Medium) };
-    /// When progress was last posted while playing (progress is throttled; records are not).
-    static LAST_PROGRESS: RefCell<f64> = const { RefCell::new(f64::NEG_INFINITY) };
+    static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     scope()
         .performance()
         .map(|p| p.now())
         .unwrap_or_else(js_sys::Date::now)
 }
 
-fn post(msg: &FromWorker) {
+pub fn post(msg: &FromWorker) {
     match super::to_js(msg) {
         Ok(v) => {
             let _ = scope().post_message(&v);
@@ -79,282 +100,221 @@ pub fn start() {
 }
 
 fn handle(cmd: ToWorker) {
-    match cmd {
-        ToWorker::Start { config } => start_run(config),
-        ToWorker::Benchmark { sizes } => benchmark(&sizes),
-        ToWorker::SetSpeed { speed } => SPEED.with_borrow_mut(|s| *s = speed),
-        other => {
-            let is_reset = matches!(other, ToWorker::Reset { .. });
-            let reply = RUN.with_borrow_mut(|run| {
-                let Some(run) = run.as_mut() else {
-                    return Some("no run yet: send start first".to_string());
-                };
-                let t = &mut run.trainer;
-                let result = match other {
-                    ToWorker::Play => {
-                        run.goal = Goal::Play;
-                        Ok(())
-                    }
-                    ToWorker::Pause => {
-                        run.goal = Goal::Idle;
-                        Ok(())
-                    }
-                    ToWorker::Step => {
-                        run.goal = Goal::Steps(1);
-                        Ok(())
-                    }
-                    ToWorker::Epoch => {
-                        run.goal = Goal::EndOfEpoch;
-                        Ok(())
-                    }
-                    ToWorker::SetLr { lr } => t.set_learning_rate(lr).map_err(|e| e.to_string()),
-                    ToWorker::SetClipping { clipping } => {
-                        t.set_clipping(clipping).map_err(|e| e.to_string())
-                    }
-                    ToWorker::SetEpochs { epochs } => {
-                        t.set_epochs(epochs);
-                        Ok(())
-                    }
-                    ToWorker::Reset { new_weights } => {
-                        t.reset(new_weights);
-                        // A new id, so records of the old run still in flight are dropped.
-                        run.id = next_run_id();
-                        run.goal = Goal::EndOfEpoch;
-                        Ok(())
-                    }
-                    ToWorker::Start { .. }
-                    | ToWorker::Benchmark { .. }
-                    | ToWorker::SetSpeed { .. } => Ok(()),
-                };
-                result.err()
-            });
-            if let Some(message) = reply {
-                post(&FromWorker::Error { message });
-            }
-            if is_reset {
-                announce_run();
-            }
-            report_progress(0.0);
-            schedule_pump();
-        }
+    if let ToWorker::Benchmark { sizes } = cmd {
+        super::worker_bench::benchmark(&sizes);
+        return;
     }
-}
-
-/// After a reset the page needs the (possibly new) config and starts an empty history.
-fn announce_run() {
-    RUN.with_borrow(|run| {
-        if let Some(run) = run {
-            post(&FromWorker::Started {
-                run: run.id,
-                config: run.trainer.config().clone(),
-            });
+    STATE.with_borrow_mut(|s| {
+        let goal = match cmd {
+            ToWorker::Runs { runs } => {
+                sync_runs(s, runs);
+                None
+            }
+            ToWorker::Play => {
+                s.playing = true;
+                Some(Goal::Play)
+            }
+            ToWorker::Pause => {
+                s.playing = false;
+                Some(Goal::Idle)
+            }
+            ToWorker::Step => Some(Goal::Steps(1)),
+            ToWorker::Epoch => Some(Goal::EndOfEpoch),
+            ToWorker::SetSpeed { speed } => {
+                s.speed = speed;
+                None
+            }
+            ToWorker::Benchmark { .. } => None,
+        };
+        if let Some(goal) = goal {
+            for r in &mut s.runs {
+                r.goal = goal;
+            }
         }
+        report_progress(s);
     });
+    schedule_pump(0);
 }
 
-fn start_run(config: Config) {
-    match Trainer::new(config) {
-        Ok(trainer) => {
-            let id = next_run_id();
-            post(&FromWorker::Started {
-                run: id,
-                config: trainer.config().clone(),
-            });
-            RUN.with_borrow_mut(|run| {
-                *run = Some(Run {
-                    id,
-                    trainer,
-                    // Epoch 0 (the network as initialized) is measured straight away.
-                    goal: Goal::EndOfEpoch,
-                })
-            });
-            report_progress(0.0);
-            schedule_pump();
+/// Makes the worker's runs those of the page: keeps the ids it has (following their live
+/// settings), builds the new ones, drops the rest.
+fn sync_runs(s: &mut State, jobs: Vec<RunJob>) {
+    let mut old = std::mem::take(&mut s.runs);
+    for RunJob { id, config } in jobs {
+        if let Some(i) = old.iter().position(|r| r.id == id) {
+            let mut run = old.swap_remove(i);
+            if let Err(e) = follow_live_settings(&mut run.trainer, &config) {
+                post(&FromWorker::Error { message: e });
+            }
+            s.runs.push(run);
+            continue;
         }
-        Err(e) => post(&FromWorker::Error {
-            message: e.to_string(),
-        }),
+        let data = dataset(&mut s.datasets, &config);
+        match Trainer::with_data(config, data) {
+            Ok(trainer) => s.runs.push(Run {
+                id,
+                trainer,
+                // Epoch 0 (the network as initialized) is measured straight away.
+                goal: if s.playing {
+                    Goal::Play
+                } else {
+                    Goal::EndOfEpoch
+                },
+                samples: 0,
+            }),
+            Err(e) => post(&FromWorker::Error {
+                message: e.to_string(),
+            }),
+        }
     }
 }
 
-fn next_run_id() -> u64 {
-    RUNS.with_borrow_mut(|n| {
-        *n += 1;
-        *n
-    })
+fn follow_live_settings(t: &mut Trainer, config: &Config) -> Result<(), String> {
+    let now = t.config().clone();
+    if now.lr != config.lr {
+        t.set_learning_rate(config.lr).map_err(|e| e.to_string())?;
+    }
+    if now.clipping != config.clipping {
+        t.set_clipping(config.clipping).map_err(|e| e.to_string())?;
+    }
+    if now.epochs != config.epochs {
+        t.set_epochs(config.epochs);
+    }
+    Ok(())
 }
 
-fn schedule_pump() {
-    schedule_pump_after(0);
+/// The dataset a configuration trains on, loaded once.
+fn dataset(cache: &mut Vec<(DatasetKind, f64, Dataset)>, config: &Config) -> Dataset {
+    let noise = if config.dataset.is_toy() {
+        config.noise
+    } else {
+        0.0
+    };
+    if let Some((_, _, d)) = cache
+        .iter()
+        .find(|(kind, n, _)| *kind == config.dataset && *n == noise)
+    {
+        return d.clone();
+    }
+    let d = Dataset::load(config.dataset, noise);
+    cache.push((config.dataset, noise, d.clone()));
+    d
 }
 
-fn schedule_pump_after(delay_ms: i32) {
-    let already = PUMP_SCHEDULED.with_borrow_mut(|s| std::mem::replace(s, true));
+fn schedule_pump(delay_ms: i32) {
+    let already = STATE.with_borrow_mut(|s| std::mem::replace(&mut s.pump_scheduled, true));
     if already {
         return;
     }
     let cb = Closure::once_into_js(|| {
-        PUMP_SCHEDULED.with_borrow_mut(|s| *s = false);
+        STATE.with_borrow_mut(|s| s.pump_scheduled = false);
         pump();
     });
     let _ =
         scope().set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms);
 }
 
-/// Trains for up to one slice toward the current goal, posting records as epochs complete.
+/// Trains for up to one slice, the run furthest behind first, posting records as epochs
+/// complete; then schedules the next slice if any run still has work.
 fn pump() {
     let started = now_ms();
-    let mut samples = 0usize;
-    let (max_steps, pause_ms) = SPEED.with_borrow(|s| s.pacing());
-    let mut steps = 0usize;
-    let goal = RUN.with_borrow_mut(|run| {
-        let Some(run) = run.as_mut() else {
-            return Goal::Idle;
-        };
-        while run.goal != Goal::Idle && run.trainer.state() == RunState::Running {
-            let batch = run.trainer.config().batch_size;
-            let record = run.trainer.step();
-            samples += batch;
-            if let Some(record) = record {
-                let theory = (record.epoch == 0).then(|| {
-                    let t = &run.trainer;
-                    let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
-                    let data = t.dataset();
-                    predicted_delta_rms(t.config(), &data.train, data.classes, output)
-                });
-                post(&FromWorker::Record {
-                    run: run.id,
-                    record,
-                });
-                if let Some(delta_rms) = theory {
-                    post(&FromWorker::Theory {
-                        run: run.id,
-                        delta_rms,
-                    });
-                }
-                if run.goal == Goal::EndOfEpoch {
-                    run.goal = Goal::Idle;
+    STATE
+        .with_borrow_mut(|s| {
+            let (max_steps, pause_ms) = s.speed.pacing();
+            let active = s.runs.iter().filter(|r| r.active()).count().max(1);
+            let mut steps = 0usize;
+            for r in &mut s.runs {
+                r.samples = 0;
+            }
+            while let Some(run) = s
+                .runs
+                .iter_mut()
+                .filter(|r| r.active())
+                .min_by(|a, b| a.position().total_cmp(&b.position()))
+            {
+                step(run);
+                steps += 1;
+                let paced = s.playing && max_steps.is_some_and(|m| steps >= m * active);
+                if now_ms() - started > SLICE_MS || paced {
+                    break;
                 }
             }
-            if let Goal::Steps(n) = run.goal {
-                run.goal = if n <= 1 {
-                    Goal::Idle
-                } else {
-                    Goal::Steps(n - 1)
-                };
+            for r in &mut s.runs {
+                if r.trainer.state() != RunState::Running {
+                    r.goal = Goal::Idle;
+                }
             }
-            steps += 1;
-            let paced = run.goal == Goal::Play && max_steps.is_some_and(|m| steps >= m);
-            if now_ms() - started > SLICE_MS || paced {
-                break;
+            let busy = s.runs.iter().any(Run::active);
+            let now = now_ms();
+            // While playing, ten progress messages a second are plenty; a stop is always reported.
+            if now - s.last_progress >= PROGRESS_MS || !busy || !s.playing {
+                s.last_progress = now;
+                let elapsed = (now - started).max(1e-3) / 1000.0;
+                for r in &s.runs {
+                    post_progress(r, r.samples as f64 / elapsed);
+                }
             }
-        }
-        if run.trainer.state() != RunState::Running {
-            run.goal = Goal::Idle;
-        }
-        run.goal
-    });
-    let now = now_ms();
-    let elapsed = (now - started).max(1e-3);
-    // While playing, ten progress messages a second are plenty; a stop is always reported.
-    let due = LAST_PROGRESS.with_borrow(|t| now - *t >= PROGRESS_MS);
-    if due || goal != Goal::Play {
-        LAST_PROGRESS.with_borrow_mut(|t| *t = now);
-        report_progress(samples as f64 / (elapsed / 1000.0));
-    }
-    match goal {
-        Goal::Idle => {}
-        Goal::Play => schedule_pump_after(pause_ms),
-        _ => schedule_pump(),
-    }
-}
-
-fn report_progress(samples_per_second: f64) {
-    RUN.with_borrow(|run| {
-        let Some(run) = run else { return };
-        let t = &run.trainer;
-        let phase = match t.state() {
-            RunState::Diverged => Phase::Diverged,
-            RunState::Finished => Phase::Finished,
-            RunState::Running if run.goal == Goal::Idle => Phase::Paused,
-            RunState::Running => Phase::Playing,
-        };
-        post(&FromWorker::Progress {
-            run: run.id,
-            progress: Progress {
-                epoch: t.epoch(),
-                step: t.steps_into_epoch(),
-                steps_per_epoch: t.steps_per_epoch(),
-                phase,
-                samples_per_second,
-            },
-        });
-    });
-}
-
-/// One training epoch on the digits per size (after the epoch-0 pass), timed here.
-fn benchmark(sizes: &[(usize, usize)]) {
-    let results = sizes
-        .iter()
-        .filter_map(|&(depth, width)| {
-            let mut t = Trainer::new(Config {
-                depth,
-                width,
-                epochs: 2,
-                ..Config::default()
-            })
-            .ok()?;
-            t.run_epoch();
-            let start = now_ms();
-            t.run_epoch();
-            let ms = now_ms() - start;
-            let n = t.dataset().train.len() as f64;
-            Some(BenchResult {
-                depth,
-                width,
-                samples_per_second: n / (ms / 1000.0),
-                epoch_ms: ms,
-            })
+            let delay = if s.playing { pause_ms } else { 0 };
+            busy.then_some(delay)
         })
-        .collect();
-    post(&FromWorker::Benchmark {
-        results,
-        gemm: gemm_benchmark(),
-    });
+        .map_or((), schedule_pump);
 }
 
-/// GFLOP/s of both matrix-product kernels at the batch shapes training uses.
-fn gemm_benchmark() -> Vec<GemmResult> {
-    let mut out = Vec::new();
-    for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
-        let a = vec![0.5f32; m * k];
-        let b = vec![0.25f32; k * n];
-        let mut c = vec![0.0f32; m * n];
-        let flops = (2 * m * k * n) as f64;
-        let reps = (2e8 / flops).ceil() as usize;
-        for kernel in ["matrixmultiply", "blocked"] {
-            let start = now_ms();
-            for _ in 0..reps {
-                let (ta, tb, tc) = (
-                    (&a[..], k as isize, 1),
-                    (&b[..], n as isize, 1),
-                    (&mut c[..], n as isize, 1),
-                );
-                if kernel == "blocked" {
-                    blocked_gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
-                } else {
-                    <f32 as Real>::gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
-                }
-            }
-            let secs = (now_ms() - start) / 1000.0;
-            out.push(GemmResult {
-                kernel: kernel.to_string(),
-                m,
-                k,
-                n,
-                gflops: flops * reps as f64 / secs / 1e9,
+/// One mini-batch of one run, with its record (and, after epoch 0, the theory) posted.
+fn step(run: &mut Run) {
+    run.samples += run.trainer.config().batch_size;
+    if let Some(record) = run.trainer.step() {
+        let theory = (record.epoch == 0).then(|| {
+            let t = &run.trainer;
+            let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
+            let data = t.dataset();
+            predicted_delta_rms(t.config(), &data.train, data.classes, output)
+        });
+        post(&FromWorker::Record {
+            run: run.id,
+            record,
+        });
+        if let Some(delta_rms) = theory {
+            post(&FromWorker::Theory {
+                run: run.id,
+                delta_rms,
             });
         }
+        if run.goal == Goal::EndOfEpoch {
+            run.goal = Goal::Idle;
+        }
     }
-    out
+    if let Goal::Steps(n) = run.goal {
+        run.goal = if n <= 1 {
+            Goal::Idle
+        } else {
+            Goal::Steps(n - 1)
+        };
+    }
+}
+
+fn report_progress(s: &State) {
+    for r in &s.runs {
+        post_progress(r, 0.0);
+    }
+}
+
+fn post_progress(run: &Run, samples_per_second: f64) {
+    let t = &run.trainer;
+    let phase = match t.state() {
+        RunState::Diverged => Phase::Diverged,
+        RunState::Finished => Phase::Finished,
+        RunState::Running if run.goal == Goal::Idle => Phase::Paused,
+        RunState::Running => Phase::Playing,
+    };
+    post(&FromWorker::Progress {
+        run: run.id,
+        progress: Progress {
+            epoch: t.epoch(),
+            step: t.steps_into_epoch(),
+            steps_per_epoch: t.steps_per_epoch(),
+            phase,
+            samples_per_second,
+        },
+    });
 }

@@ -21,9 +21,6 @@ pub struct Style {
     pub fg: RGBColor,
     pub muted: RGBColor,
     pub grid: RGBColor,
-    /// Okabe–Ito blue and orange: train and validation, told apart in every colour vision.
-    pub train: RGBColor,
-    pub val: RGBColor,
     /// Markers for values a log axis cannot place.
     pub alarm: RGBColor,
     /// Base font size in CSS pixels.
@@ -56,8 +53,6 @@ impl Style {
             } else {
                 RGBColor(228, 230, 234)
             },
-            train: RGBColor(0, 114, 178),
-            val: RGBColor(230, 159, 0),
             alarm: RGBColor(213, 94, 0),
             font: if theme == Theme::Lecture { 17.0 } else { 12.5 },
             dpr,
@@ -94,6 +89,19 @@ impl Style {
         self.text(scale, color)
             .pos(Pos::new(HPos::Center, VPos::Center))
     }
+}
+
+/// One colour per run (Okabe–Ito blue, orange, bluish green, reddish purple: told apart in
+/// every colour vision); the CSS classes `run-0`…`run-3` use the same.
+pub const RUN_COLOURS: [RGBColor; 4] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+];
+
+pub fn run_colour(i: usize) -> RGBColor {
+    RUN_COLOURS[i % RUN_COLOURS.len()]
 }
 
 /// Sizes the canvas for sharp drawing and returns its backend, or None while it has no size.
@@ -139,6 +147,45 @@ pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerSta
         GradMetric::GradNorm => layer.grad_norm,
         GradMetric::DeltaRms => layer.delta_rms,
     }
+}
+
+/// Chart coordinates of the line charts.
+pub type XY = plotters::coord::cartesian::Cartesian2d<
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::types::RangedCoordf64,
+>;
+
+/// Draws a run's markers: circle, square, triangle or cross by run, so runs are told apart
+/// without colour too.
+pub fn draw_markers<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, XY>,
+    run: usize,
+    points: &[(f64, f64)],
+    size: i32,
+    colour: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let fill = colour.filled();
+    let pts = points.iter().copied();
+    match run % 4 {
+        0 => chart
+            .draw_series(pts.map(|p| Circle::new(p, size, fill)))
+            .map(|_| ()),
+        1 => chart
+            .draw_series(pts.map(|p| {
+                EmptyElement::at(p) + Rectangle::new([(-size, -size), (size, size)], fill)
+            }))
+            .map(|_| ()),
+        2 => chart
+            .draw_series(pts.map(|p| TriangleMarker::new(p, size + 2, fill)))
+            .map(|_| ()),
+        _ => chart
+            .draw_series(pts.map(|p| Cross::new(p, size + 1, colour.stroke_width(3))))
+            .map(|_| ()),
+    }
+    .map_err(err)
 }
 
 /// The axis title of a gradient chart.

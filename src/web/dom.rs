@@ -1,0 +1,51 @@
+//! Small browser helpers shared by the components: time, frames, focus, icons.
+
+use leptos::prelude::*;
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The page's query string, with its '?'.
+pub fn query_string() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the address bar's query (Back still leaves the app).
+pub fn replace_query(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+    }
+}
+
+/// Runs `f` `n` animation frames from now (charts draw in frames of their own).
+pub fn after_frames(n: usize, f: impl FnOnce() + 'static) {
+    if n == 0 {
+        f();
+    } else {
+        request_animation_frame(move || after_frames(n - 1, f));
+    }
+}
+
+/// Gives focus back to the page after a click, so Space keeps meaning play/pause.
+pub fn blur(ev: &leptos::ev::MouseEvent) {
+    if let Some(el) = ev
+        .current_target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
+        let _ = el.blur();
+    }
+}
+
+/// A 24×24 SVG icon in the text colour.
+pub fn icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+            <path d=path fill="currentColor"/>
+        </svg>
+    }
+}

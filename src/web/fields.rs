@@ -1,0 +1,112 @@
+//! Form fields bound to a row of the settings table: the label, the hint, the choices and the
+//! limits all come from the table, and the value is the selected run's.
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::engine::config::setting;
+use crate::engine::settings::{Setting, Value};
+
+/// The selected run's value of a setting, as text.
+pub fn value_text(state: AppState, key: &'static str) -> Signal<String> {
+    let s = setting(key);
+    Signal::derive(move || state.store.with(|st| s.text(&st.selected_run().config)))
+}
+
+/// Sets a setting of the selected run from text; what the table refuses is reported.
+pub fn set_text(state: AppState, key: &'static str, text: &str) {
+    let s = setting(key);
+    match s.parse(text) {
+        Ok(v) => state.change(|c| (s.set)(c, v)),
+        Err(e) => state.error.set(Some(format!("{}: {e}", s.label))),
+    }
+}
+
+/// "live" beside a setting that changes the running network.
+pub fn live_badge(s: &Setting) -> impl IntoView {
+    s.live
+        .then(|| view! { <span class="live" title="changes the running network">"live"</span> })
+}
+
+/// A labelled drop-down over a choice setting; `label_of` names each choice on screen.
+#[component]
+pub fn SettingChoice(
+    key: &'static str,
+    #[prop(optional)] label_of: Option<fn(&str) -> String>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let s = setting(key);
+    let value = value_text(state, key);
+    let id = format!("ctl-{}", key.replace('_', "-"));
+    let options = s
+        .choices()
+        .into_iter()
+        .map(|v| {
+            let text = label_of.map_or_else(|| v.to_string(), |f| f(v));
+            view! { <option value=v selected=move || value.get() == v>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="control">
+            <label for=id.clone()>{s.label} {live_badge(s)}</label>
+            <select id=id
+                on:change=move |ev| set_text(state, key, &event_target_value(&ev))
+                prop:value=move || value.get()>
+                {options}
+            </select>
+            <p class="hint">{capitalized(s.help)}</p>
+        </div>
+    }
+}
+
+/// A labelled whole-number field: out-of-range input takes the nearest allowed value (and
+/// says so); text that is not a number is refused.
+#[component]
+pub fn SettingWhole(key: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let s = setting(key);
+    let (min, max) = s.range();
+    let value = value_text(state, key);
+    let id = format!("ctl-{}", key.replace('_', "-"));
+    let on_change = move |ev| {
+        let text = event_target_value(&ev);
+        match text.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => {
+                let clamped = s.clamp(v);
+                state.change(|c| (s.set)(c, clamped));
+                if let Value::Whole(n) = clamped {
+                    if n as f64 != v {
+                        state.error.set(Some(format!(
+                            "{} takes {}: using {n}.",
+                            s.label,
+                            s.allowed()
+                        )));
+                    }
+                }
+            }
+            _ => state.error.set(Some(format!(
+                "{}: '{text}' is not a number; enter {}.",
+                s.label,
+                s.allowed()
+            ))),
+        }
+        // Show the value in force (a refused or clamped entry is replaced).
+        state.store.update(|_| {});
+    };
+    view! {
+        <div class="control">
+            <label for=id.clone()>{s.label} {live_badge(s)}</label>
+            <input id=id type="number" min=min max=max step="1" inputmode="numeric"
+                prop:value=move || value.get() on:change=on_change />
+            <p class="hint">{capitalized(s.help)}</p>
+        </div>
+    }
+}
+
+/// The table's help lines start in lower case (they follow a flag in `--help`).
+pub fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

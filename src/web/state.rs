@@ -1,0 +1,235 @@
+//! The page's state: the store of runs (the only place runs change) wrapped in a signal, the
+//! view settings, and the messages shown to the user. Every change to the runs goes through
+//! [`AppState::update`], which tells the worker what to train.
+
+use leptos::prelude::*;
+
+use super::client;
+use super::dom::now_ms;
+use crate::engine::config::Config;
+use crate::presets::Preset;
+use crate::protocol::{FromWorker, RunJob, Speed, ToWorker};
+use crate::store::{Store, Transport};
+use crate::url_state::{GradMetric, Theme, UrlState};
+
+/// What the layer × epoch maps show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum HeatQuantity {
+    /// The gradient measure chosen above (‖∂L/∂W‖ or δ).
+    #[default]
+    Gradient,
+    /// ‖W‖: exponential growth is the notes' sign of exploding.
+    WeightNorm,
+    /// ‖ΔW‖/‖W‖: lower layers that barely move are the notes' sign of vanishing.
+    UpdateRatio,
+}
+
+/// Shortest interval between two chart redraws (8 per second at most).
+pub const REDRAW_MS: f64 = 125.0;
+
+#[derive(Default)]
+struct RedrawClock {
+    last: f64,
+    pending: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub store: RwSignal<Store>,
+    pub metric: RwSignal<GradMetric>,
+    pub theme: RwSignal<Theme>,
+    pub speed: RwSignal<Speed>,
+    pub heat: RwSignal<HeatQuantity>,
+    /// The epoch the bar charts show; None follows the latest.
+    pub view_epoch: RwSignal<Option<usize>>,
+    /// Notices about the link that could not be fully read.
+    pub notices: RwSignal<Vec<String>>,
+    /// The last problem (a refused value, a worker error).
+    pub error: RwSignal<Option<String>>,
+    /// Bumped when the window resizes, so charts redraw at the new size.
+    pub resize: RwSignal<u32>,
+    /// Bumped (at most every [`REDRAW_MS`]) when records arrive: charts follow this, not
+    /// every record, so a fast run cannot flood the page with redraws.
+    pub redraw: RwSignal<u64>,
+    redraw_clock: StoredValue<RedrawClock>,
+    /// Milliseconds from navigation start to the first chart with data (benchmark figure).
+    pub first_chart_ms: RwSignal<Option<f64>>,
+}
+
+impl AppState {
+    pub fn new(url: UrlState, notices: Vec<String>) -> Self {
+        AppState {
+            store: RwSignal::new(Store::new(url.runs, url.lesson)),
+            metric: RwSignal::new(url.metric),
+            theme: RwSignal::new(url.theme),
+            speed: RwSignal::new(url.speed),
+            heat: RwSignal::new(HeatQuantity::default()),
+            view_epoch: RwSignal::new(None),
+            notices: RwSignal::new(notices),
+            error: RwSignal::new(None),
+            resize: RwSignal::new(0),
+            redraw: RwSignal::new(0),
+            redraw_clock: StoredValue::new(RedrawClock::default()),
+            first_chart_ms: RwSignal::new(None),
+        }
+    }
+
+    /// The link for what is on screen.
+    pub fn link(&self) -> UrlState {
+        let (runs, lesson) = self.store.with(|s| (s.configs(), s.lesson()));
+        UrlState {
+            runs,
+            lesson,
+            metric: self.metric.get(),
+            theme: self.theme.get(),
+            speed: self.speed.get(),
+        }
+    }
+
+    /// Changes the store; when the runs to train changed, the worker hears it at once (before
+    /// any transport command that follows).
+    pub fn update<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let before = self.store.with_untracked(Store::jobs);
+        let out = self
+            .store
+            .try_update(f)
+            .expect("the store lives as long as the page");
+        let after = self.store.with_untracked(Store::jobs);
+        if after != before {
+            self.send_runs();
+            self.request_redraw();
+        }
+        out
+    }
+
+    /// Tells the worker which runs to train.
+    pub fn send_runs(&self) {
+        let runs = self
+            .store
+            .with_untracked(Store::jobs)
+            .into_iter()
+            .map(|(id, config)| RunJob { id, config })
+            .collect();
+        client::send(ToWorker::Runs { runs });
+    }
+
+    /// Changes the selected run's configuration; an out-of-range result is refused, with the
+    /// reason shown.
+    pub fn change(&self, f: impl FnOnce(&mut Config)) {
+        match self.update(|s| s.change(s.selected(), f)) {
+            Ok(true) => self.error.set(None),
+            Ok(false) => {}
+            Err(e) => self.error.set(Some(format!("Not applied — {e}"))),
+        }
+    }
+
+    pub fn load_lesson(&self, lesson: &'static Preset) {
+        self.error.set(None);
+        self.view_epoch.set(None);
+        self.update(|s| s.load_lesson(lesson));
+    }
+
+    pub fn compare(&self) {
+        if self.update(Store::compare).is_none() {
+            self.error.set(Some(format!(
+                "At most {} runs can be compared: remove one first.",
+                crate::store::MAX_RUNS
+            )));
+        }
+    }
+
+    pub fn remove(&self, run: usize) {
+        self.update(|s| s.remove(run));
+    }
+
+    pub fn select(&self, run: usize) {
+        self.update(|s| s.select(run));
+    }
+
+    pub fn play_pause(&self) {
+        let transport = self.update(Store::play_pause);
+        client::send(match transport {
+            Transport::Play => ToWorker::Play,
+            Transport::Pause => ToWorker::Pause,
+        });
+    }
+
+    pub fn step(&self) {
+        self.pause_quietly();
+        client::send(ToWorker::Step);
+    }
+
+    pub fn epoch(&self) {
+        self.pause_quietly();
+        client::send(ToWorker::Epoch);
+    }
+
+    /// Every run starts over (from the same weights, or from new ones shared by all runs).
+    pub fn reset(&self, new_weights: bool) {
+        self.pause_quietly();
+        self.view_epoch.set(None);
+        self.update(|s| s.reset(new_weights));
+    }
+
+    fn pause_quietly(&self) {
+        if self.update(Store::pause) {
+            client::send(ToWorker::Pause);
+        }
+    }
+
+    pub fn set_speed(&self, speed: Speed) {
+        self.speed.set(speed);
+        client::send(ToWorker::SetSpeed { speed });
+    }
+
+    /// Asks the charts to redraw: now, or when [`REDRAW_MS`] have passed since the last time.
+    pub fn request_redraw(&self) {
+        let now = now_ms();
+        let wait = self.redraw_clock.try_update_value(|r| {
+            if r.pending {
+                return None;
+            }
+            let wait = (r.last + REDRAW_MS - now).max(0.0);
+            r.pending = wait > 0.0;
+            if !r.pending {
+                r.last = now;
+            }
+            Some(wait)
+        });
+        let (redraw, clock) = (self.redraw, self.redraw_clock);
+        match wait.flatten() {
+            Some(w) if w > 0.0 => set_timeout(
+                move || {
+                    clock.update_value(|r| {
+                        r.pending = false;
+                        r.last = now_ms();
+                    });
+                    redraw.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(w.ceil() as u64),
+            ),
+            Some(_) => redraw.update(|n| *n += 1),
+            None => {}
+        }
+    }
+
+    /// A message from the worker.
+    pub fn receive(&self, msg: FromWorker) {
+        match msg {
+            FromWorker::Ready | FromWorker::Benchmark { .. } => {}
+            FromWorker::Record { run, record } => {
+                if self.store.try_update(|s| s.add_record(run, record)) == Some(true) {
+                    self.request_redraw();
+                }
+            }
+            FromWorker::Theory { run, delta_rms } => {
+                self.store.update(|s| s.set_theory(run, delta_rms));
+                self.request_redraw();
+            }
+            FromWorker::Progress { run, progress } => {
+                self.store.update(|s| s.set_progress(run, progress));
+            }
+            FromWorker::Error { message } => self.error.set(Some(message)),
+        }
+    }
+}

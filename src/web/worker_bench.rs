@@ -1,0 +1,77 @@
+//! The engine benchmark, run in the worker on request: training throughput per network size
+//! and the matrix-product kernels' GFLOP/s, timed where the engine really runs.
+
+use crate::engine::config::Config;
+use crate::engine::gemm::blocked_gemm;
+use crate::engine::real::Real;
+use crate::engine::trainer::Trainer;
+use crate::protocol::{BenchResult, FromWorker, GemmResult};
+
+use super::worker::{now_ms, post};
+
+/// One training epoch on the digits per size (after the epoch-0 pass), timed here.
+pub fn benchmark(sizes: &[(usize, usize)]) {
+    let results = sizes
+        .iter()
+        .filter_map(|&(depth, width)| {
+            let mut t = Trainer::new(Config {
+                depth,
+                width,
+                epochs: 2,
+                ..Config::default()
+            })
+            .ok()?;
+            t.run_epoch();
+            let start = now_ms();
+            t.run_epoch();
+            let ms = now_ms() - start;
+            let n = t.dataset().train.len() as f64;
+            Some(BenchResult {
+                depth,
+                width,
+                samples_per_second: n / (ms / 1000.0),
+                epoch_ms: ms,
+            })
+        })
+        .collect();
+    post(&FromWorker::Benchmark {
+        results,
+        gemm: gemm_benchmark(),
+    });
+}
+
+/// GFLOP/s of both matrix-product kernels at the batch shapes training uses.
+fn gemm_benchmark() -> Vec<GemmResult> {
+    let mut out = Vec::new();
+    for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
+        let a = vec![0.5f32; m * k];
+        let b = vec![0.25f32; k * n];
+        let mut c = vec![0.0f32; m * n];
+        let flops = (2 * m * k * n) as f64;
+        let reps = (2e8 / flops).ceil() as usize;
+        for kernel in ["matrixmultiply", "blocked"] {
+            let start = now_ms();
+            for _ in 0..reps {
+                let (ta, tb, tc) = (
+                    (&a[..], k as isize, 1),
+                    (&b[..], n as isize, 1),
+                    (&mut c[..], n as isize, 1),
+                );
+                if kernel == "blocked" {
+                    blocked_gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
+                } else {
+                    <f32 as Real>::gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
+                }
+            }
+            let secs = (now_ms() - start) / 1000.0;
+            out.push(GemmResult {
+                kernel: kernel.to_string(),
+                m,
+                k,
+                n,
+                gflops: flops * reps as f64 / secs / 1e9,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! The comparison lessons say what happens on seeds 0–4: train every run of every comparison
+//! lesson on those seeds and hold each "Watch:" claim to the numbers.
+
+use gradscope::engine::config::Config;
+use gradscope::engine::metrics::{EpochRecord, Status};
+use gradscope::engine::trainer::Trainer;
+use gradscope::presets;
+
+struct Outcome {
+    /// Validation accuracy at the last epoch that did not diverge.
+    final_acc: f64,
+    /// The epoch whose record first says "diverged".
+    diverged_at: Option<usize>,
+    /// Epoch 0: δ rms of layer 1 over the output layer's.
+    delta_ratio: f64,
+}
+
+fn train(config: Config) -> Outcome {
+    let mut t = Trainer::new(config).unwrap();
+    let mut records: Vec<EpochRecord> = Vec::new();
+    while let Some(r) = t.run_epoch() {
+        records.push(r);
+    }
+    let first = &records[0].layers;
+    let diverged_at = records
+        .iter()
+        .find(|r| r.status == Status::Diverged)
+        .map(|r| r.epoch);
+    let last_ok = records
+        .iter()
+        .rev()
+        .find(|r| r.status == Status::Ok)
+        .unwrap();
+    Outcome {
+        final_acc: last_ok.val_accuracy,
+        diverged_at,
+        delta_ratio: first[0].delta_rms / first.last().unwrap().delta_rms,
+    }
+}
+
+/// Every run of a lesson, for every seed 0–4: outcomes[run][seed].
+fn lesson(id: &str) -> Vec<Vec<Outcome>> {
+    let p = presets::find(id).unwrap();
+    let runs = p.runs();
+    runs.iter()
+        .map(|c| {
+            (0..5)
+                .map(|seed| {
+                    train(Config {
+                        seed,
+                        init_seed: seed,
+                        ..c.clone()
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn accs(run: &[Outcome]) -> Vec<f64> {
+    run.iter().map(|o| o.final_acc).collect()
+}
+
+fn within(run: &[Outcome], lo: f64, hi: f64, what: &str) {
+    for (seed, o) in run.iter().enumerate() {
+        assert!(
+            o.diverged_at.is_none() && o.final_acc >= lo && o.final_acc <= hi,
+            "{what}, seed {seed}: {:.3} (diverged at {:?}) not in [{lo}, {hi}]: {:?}",
+            o.final_acc,
+            o.diverged_at,
+            accs(run)
+        );
+    }
+}
+
+fn ratios_within(run: &[Outcome], lo: f64, hi: f64, what: &str) {
+    for (seed, o) in run.iter().enumerate() {
+        assert!(
+            o.delta_ratio >= lo && o.delta_ratio <= hi,
+            "{what}, seed {seed}: δ ratio {:e} not in [{lo:e}, {hi:e}]",
+            o.delta_ratio
+        );
+    }
+}
+
+#[test]
+fn notes_clipvalue_both_learn_and_clipping_wins_on_every_seed() {
+    let r = lesson("notes_clipvalue");
+    within(&r[0], 0.30, 0.77, "plain SGD");
+    within(&r[1], 0.895, 0.945, "clipvalue 0.5");
+    for seed in 0..5 {
+        assert!(r[1][seed].final_acc > r[0][seed].final_acc + 0.1);
+    }
+}
+
+#[test]
+fn clip_modes_rank_as_the_lesson_says() {
+    let r = lesson("clip_modes");
+    within(&r[0], 0.20, 0.61, "no clipping");
+    within(&r[1], 0.54, 0.92, "clipvalue 0.5");
+    within(&r[2], 0.885, 0.995, "clipnorm 1");
+    within(&r[3], 0.885, 0.995, "global_clipnorm 1");
+    for seed in 0..5 {
+        assert!(r[1][seed].final_acc > r[0][seed].final_acc, "seed {seed}");
+    }
+}
+
+#[test]
+fn relu30_glorot_stalls_where_he_learns() {
+    let r = lesson("relu30_glorot");
+    within(&r[0], 0.0, 0.12, "Glorot");
+    within(&r[1], 0.73, 0.81, "He");
+    ratios_within(&r[0], 1e-6, 1e-4, "Glorot");
+    ratios_within(&r[1], 0.15, 0.9, "He");
+}
+
+#[test]
+fn batch_norm_rescues_deep_sigmoid() {
+    let r = lesson("bn_sigmoid");
+    within(&r[0], 0.0, 0.12, "no batch norm");
+    within(&r[1], 0.95, 0.975, "batch norm before");
+    ratios_within(&r[0], 1e-8, 1e-6, "no batch norm");
+    ratios_within(&r[1], 0.6, 0.8, "batch norm before");
+}
+
+#[test]
+fn selu_self_normalizes_where_relu_fades() {
+    let r = lesson("selu");
+    within(&r[0], 0.90, 0.975, "SELU");
+    within(&r[1], 0.0, 0.12, "ReLU");
+    ratios_within(&r[0], 1.4, 4.5, "SELU");
+    ratios_within(&r[1], 1e-6, 1e-4, "ReLU");
+}
+
+#[test]
+fn init_scale_small_stalls_he_learns_large_explodes() {
+    let r = lesson("init_scale");
+    within(&r[0], 0.0, 0.12, "small");
+    within(&r[1], 0.935, 0.98, "He");
+    ratios_within(&r[0], 1e-14, 1e-12, "small");
+    ratios_within(&r[1], 0.25, 0.45, "He");
+    ratios_within(&r[2], 1e6, 1e8, "large");
+    for (seed, o) in r[2].iter().enumerate() {
+        assert_eq!(o.diverged_at, Some(1), "large, seed {seed}");
+    }
+}
