@@ -174,6 +174,12 @@ impl Store {
         Ok(true)
     }
 
+    /// Replaces every run with new ones (fresh ids: nothing of the old runs is kept).
+    pub fn load(&mut self, configs: Vec<Config>) {
+        self.replace_runs(configs);
+        self.lesson = None;
+    }
+
     /// Replaces every run with a lesson's (a fresh start, even where only live settings differ).
     pub fn load_lesson(&mut self, lesson: &'static Preset) {
         self.replace_runs(lesson.runs());

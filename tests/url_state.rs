@@ -180,7 +180,7 @@ fn every_run_of_a_comparison_round_trips() {
         lr: 0.3,
         ..Config::default()
     };
-    let runs = vec![
+    let runs = [
         first.clone(),
         Config {
             clipping: Clipping::GlobalNorm(1.0),

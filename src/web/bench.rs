@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::app::{now_ms, AppState};
 use super::client;
+use super::dom::now_ms;
+use super::state::AppState;
 use crate::engine::config::Config;
 use crate::protocol::{BenchResult, GemmResult, ToWorker};
 
@@ -17,8 +18,12 @@ const WARM_UP_MS: u64 = 1000;
 /// How long frame times are sampled for each network.
 const SAMPLE_MS: f64 = 5000.0;
 
-/// The networks trained while frames are sampled: (label, depth, width).
-const FRAME_RUNS: [(&str, usize, usize); 2] = [("10x64", 10, 64), ("100x512", 100, 512)];
+/// The networks trained while frames are sampled: (label, runs side by side, depth, width).
+const FRAME_RUNS: [(&str, usize, usize, usize); 3] = [
+    ("10x64", 1, 10, 64),
+    ("4 runs of 10x64", 4, 10, 64),
+    ("100x512", 1, 100, 512),
+];
 
 thread_local! {
     static ENGINE: RefCell<Option<(Vec<BenchResult>, Vec<GemmResult>)>> = const { RefCell::new(None) };
@@ -30,38 +35,43 @@ pub fn engine_results(results: Vec<BenchResult>, gemm: Vec<GemmResult>) {
 }
 
 pub fn run(state: AppState) {
-    state.speed.set(crate::protocol::Speed::Fast);
-    client::send(ToWorker::SetSpeed {
-        speed: crate::protocol::Speed::Fast,
-    });
+    state.set_speed(crate::protocol::Speed::Fast);
     frame_run(state, 0);
+}
+
+/// Records on screen, over all runs.
+fn records(state: AppState) -> usize {
+    state
+        .store
+        .with_untracked(|s| s.runs().iter().map(|r| r.records.len()).sum())
 }
 
 /// Starts network `i` of [`FRAME_RUNS`] playing, then samples frames after the warm-up.
 fn frame_run(state: AppState, i: usize) {
-    let Some(&(label, depth, width)) = FRAME_RUNS.get(i) else {
-        state.playing.set(false);
-        client::send(ToWorker::Pause);
+    let Some(&(label, runs, depth, width)) = FRAME_RUNS.get(i) else {
+        if state.update(|s| s.pause()) {
+            client::send(ToWorker::Pause);
+        }
         client::send(ToWorker::Benchmark {
             sizes: vec![(10, 64), (50, 256)],
         });
         wait_for_engine(state);
         return;
     };
-    state.change(|c| {
-        *c = Config {
-            depth,
-            width,
-            epochs: 1000,
-            ..Config::default()
-        }
-    });
-    state.playing.set(true);
-    client::send(ToWorker::Play);
+    let config = Config {
+        depth,
+        width,
+        epochs: 1000,
+        ..Config::default()
+    };
+    state.update(|s| s.load(vec![config; runs]));
+    if !state.store.with_untracked(|s| s.playing()) {
+        state.play_pause();
+    }
     set_timeout(
         move || {
             let start = now_ms();
-            let epochs_before = state.records.with_untracked(|r| r.len());
+            let epochs_before = records(state);
             sample_frame(state, i, label, start, start, Vec::new(), epochs_before);
         },
         Duration::from_millis(WARM_UP_MS),
@@ -84,10 +94,7 @@ fn sample_frame(
             sample_frame(state, i, label, start, t, frames, epochs_before);
         } else {
             frames.remove(0); // the first interval started before sampling did
-            let epochs = state
-                .records
-                .with_untracked(|r| r.len())
-                .saturating_sub(epochs_before);
+            let epochs = records(state).saturating_sub(epochs_before);
             FRAMES.with_borrow_mut(|f| f.push((label.to_string(), frames, epochs)));
             frame_run(state, i + 1);
         }

@@ -2,6 +2,8 @@
 //! M switch the gradient measure, C compare. They act on every run. Ignored while typing in a
 //! field.
 
+use leptos::prelude::*;
+
 use super::state::AppState;
 use crate::url_state::GradMetric;
 

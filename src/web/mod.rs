@@ -6,8 +6,13 @@ pub mod bench;
 pub mod charts;
 pub mod client;
 pub mod controls;
+pub mod dom;
+pub mod fields;
+pub mod keys;
 pub mod panels;
+pub mod state;
 pub mod worker;
+pub mod worker_bench;
 
 /// Converts a message to a JS value; u64 seeds go as BigInt, so no seed loses bits.
 pub fn to_js<T: serde::Serialize>(msg: &T) -> Result<wasm_bindgen::JsValue, String> {

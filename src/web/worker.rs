@@ -218,46 +218,47 @@ fn schedule_pump(delay_ms: i32) {
 /// complete; then schedules the next slice if any run still has work.
 fn pump() {
     let started = now_ms();
-    STATE
-        .with_borrow_mut(|s| {
-            let (max_steps, pause_ms) = s.speed.pacing();
-            let active = s.runs.iter().filter(|r| r.active()).count().max(1);
-            let mut steps = 0usize;
-            for r in &mut s.runs {
-                r.samples = 0;
+    let next = STATE.with_borrow_mut(|s| {
+        let (max_steps, pause_ms) = s.speed.pacing();
+        let active = s.runs.iter().filter(|r| r.active()).count().max(1);
+        let mut steps = 0usize;
+        for r in &mut s.runs {
+            r.samples = 0;
+        }
+        while let Some(run) = s
+            .runs
+            .iter_mut()
+            .filter(|r| r.active())
+            .min_by(|a, b| a.position().total_cmp(&b.position()))
+        {
+            step(run);
+            steps += 1;
+            let paced = s.playing && max_steps.is_some_and(|m| steps >= m * active);
+            if now_ms() - started > SLICE_MS || paced {
+                break;
             }
-            while let Some(run) = s
-                .runs
-                .iter_mut()
-                .filter(|r| r.active())
-                .min_by(|a, b| a.position().total_cmp(&b.position()))
-            {
-                step(run);
-                steps += 1;
-                let paced = s.playing && max_steps.is_some_and(|m| steps >= m * active);
-                if now_ms() - started > SLICE_MS || paced {
-                    break;
-                }
+        }
+        for r in &mut s.runs {
+            if r.trainer.state() != RunState::Running {
+                r.goal = Goal::Idle;
             }
-            for r in &mut s.runs {
-                if r.trainer.state() != RunState::Running {
-                    r.goal = Goal::Idle;
-                }
+        }
+        let busy = s.runs.iter().any(Run::active);
+        let now = now_ms();
+        // While playing, ten progress messages a second are plenty; a stop is always reported.
+        if now - s.last_progress >= PROGRESS_MS || !busy || !s.playing {
+            s.last_progress = now;
+            let elapsed = (now - started).max(1e-3) / 1000.0;
+            for r in &s.runs {
+                post_progress(r, r.samples as f64 / elapsed);
             }
-            let busy = s.runs.iter().any(Run::active);
-            let now = now_ms();
-            // While playing, ten progress messages a second are plenty; a stop is always reported.
-            if now - s.last_progress >= PROGRESS_MS || !busy || !s.playing {
-                s.last_progress = now;
-                let elapsed = (now - started).max(1e-3) / 1000.0;
-                for r in &s.runs {
-                    post_progress(r, r.samples as f64 / elapsed);
-                }
-            }
-            let delay = if s.playing { pause_ms } else { 0 };
-            busy.then_some(delay)
-        })
-        .map_or((), schedule_pump);
+        }
+        let delay = if s.playing { pause_ms } else { 0 };
+        busy.then_some(delay)
+    });
+    if let Some(delay) = next {
+        schedule_pump(delay);
+    }
 }
 
 /// One mini-batch of one run, with its record (and, after epoch 0, the theory) posted.

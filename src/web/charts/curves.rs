@@ -1,9 +1,10 @@
-//! Loss (log scale) and accuracy curves, train and validation, epoch by epoch.
+//! Loss (log scale) and accuracy curves of every run, train (dashed) and validation (solid,
+//! with the run's marker), epoch by epoch.
 
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, err, DrawResult};
+use super::{decade_label, draw_markers, err, run_colour, DrawResult};
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::engine::metrics::EpochRecord;
 use crate::url_state::Theme;
@@ -14,42 +15,67 @@ pub enum Curve {
     Accuracy,
 }
 
+type Points = Vec<(f64, f64)>;
+
+/// One run's curves.
+pub struct CurveRun<'a> {
+    /// Index into the run palette (also picks the marker).
+    pub colour: usize,
+    pub records: &'a [EpochRecord],
+}
+
+/// The (epoch, value) points of one series; an accuracy next to a non-finite loss means
+/// nothing, so it becomes NaN (drawn as a marker).
+fn series(which: Curve, records: &[EpochRecord], train: bool) -> Vec<(f64, f64)> {
+    records
+        .iter()
+        .map(|r| {
+            let (loss, acc) = if train {
+                (r.train_loss, r.train_accuracy)
+            } else {
+                (r.val_loss, r.val_accuracy)
+            };
+            let y = match which {
+                Curve::Loss => loss,
+                Curve::Accuracy if loss.is_finite() => acc,
+                Curve::Accuracy => f64::NAN,
+            };
+            (r.epoch as f64, y)
+        })
+        .collect()
+}
+
 pub fn draw(
     canvas: &HtmlCanvasElement,
     theme: Theme,
     which: Curve,
-    records: &[EpochRecord],
+    runs: &[CurveRun],
 ) -> DrawResult {
     let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let last_epoch = records.last().map_or(1, |r| r.epoch).max(1) as f64;
-    let series = |f: fn(&EpochRecord) -> f64| -> Vec<(f64, f64)> {
-        records.iter().map(|r| (r.epoch as f64, f(r))).collect()
-    };
-    let (train, val) = match which {
-        Curve::Loss => (series(|r| r.train_loss), series(|r| r.val_loss)),
-        // An accuracy next to a non-finite loss means nothing: show it as a marker instead.
-        Curve::Accuracy => (
-            series(|r| {
-                if r.train_loss.is_finite() {
-                    r.train_accuracy
-                } else {
-                    f64::NAN
-                }
-            }),
-            series(|r| {
-                if r.val_loss.is_finite() {
-                    r.val_accuracy
-                } else {
-                    f64::NAN
-                }
-            }),
-        ),
-    };
+    let last_epoch = runs
+        .iter()
+        .filter_map(|r| r.records.last().map(|x| x.epoch))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let all: Vec<(usize, Points, Points)> = runs
+        .iter()
+        .map(|r| {
+            (
+                r.colour,
+                series(which, r.records, true),
+                series(which, r.records, false),
+            )
+        })
+        .collect();
     let (y_lo, y_hi, title, y_desc) = match which {
         Curve::Loss => {
-            let (lo, hi) = decade_range(train.iter().chain(&val).map(|p| p.1), 1.0);
+            let values = all
+                .iter()
+                .flat_map(|(_, t, v)| t.iter().chain(v).map(|p| p.1));
+            let (lo, hi) = decade_range(values, 1.0);
             (lo, hi, "Loss (cross-entropy)", "loss (log scale)")
         }
         Curve::Accuracy => (0.0, 1.0, "Accuracy", "accuracy"),
@@ -102,34 +128,46 @@ pub fn draw(
         }
     };
     let width = s.px(if theme == Theme::Lecture { 3.5 } else { 2.2 }) as u32;
-    // The legend (train / validation) is HTML above the charts, so it never hides a curve.
-    for (points, colour) in [(&train, s.train), (&val, s.val)] {
-        let placed: Vec<(f64, f64)> = points
-            .iter()
-            .filter_map(|&(x, y)| place(y).map(|p| (x, p)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                placed.iter().copied(),
-                colour.stroke_width(width),
-            ))
-            .map_err(err)?;
-        let r = s.px(2.6) as u32;
-        chart
-            .draw_series(placed.iter().map(|&p| Circle::new(p, r, colour.filled())))
-            .map_err(err)?;
-        // A non-finite value: a marker at the top of the axis.
-        let bad = points.iter().filter(|p| place(p.1).is_none());
-        chart
-            .draw_series(bad.map(|&(x, y)| {
-                let label = if y.is_nan() { "NaN" } else { "∞" };
-                Text::new(
-                    label,
-                    (x, y_hi - 0.06 * (y_hi - y_lo)),
-                    s.centered(1.0, s.alarm),
-                )
-            }))
-            .map_err(err)?;
+    // The legend (runs, train / validation) is HTML above the charts, so it never hides a curve.
+    for (colour_index, train, val) in &all {
+        let colour = run_colour(*colour_index);
+        for (points, is_train) in [(train, true), (val, false)] {
+            let placed: Vec<(f64, f64)> = points
+                .iter()
+                .filter_map(|&(x, y)| place(y).map(|p| (x, p)))
+                .collect();
+            if is_train {
+                let dash = s.px(6.0).max(1) as u32;
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        placed.iter().copied(),
+                        dash,
+                        dash * 2 / 3,
+                        colour.stroke_width((width * 2 / 3).max(1)),
+                    ))
+                    .map_err(err)?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(
+                        placed.iter().copied(),
+                        colour.stroke_width(width),
+                    ))
+                    .map_err(err)?;
+                draw_markers(&mut chart, *colour_index, &placed, s.px(3.0), colour)?;
+            }
+            // A non-finite value: a marker at the top of the axis.
+            let bad = points.iter().filter(|p| place(p.1).is_none());
+            chart
+                .draw_series(bad.map(|&(x, y)| {
+                    let label = if y.is_nan() { "NaN" } else { "∞" };
+                    Text::new(
+                        label,
+                        (x, y_hi - 0.06 * (y_hi - y_lo)),
+                        s.centered(1.0, s.alarm),
+                    )
+                }))
+                .map_err(err)?;
+        }
     }
     root.present().map_err(err)
 }

@@ -1,24 +1,32 @@
-//! One bar per Dense layer, input side to output side, on a log10 axis: how much gradient
-//! reaches each layer at the shown epoch.
+//! One bar per Dense layer and run, input side to output side, on one shared log10 axis: how
+//! much gradient reaches each layer at the shown epoch. Runs sit side by side within a layer,
+//! each in its colour.
 
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, err, metric_axis, viridis, DrawResult};
-use crate::chart_scale::{log10_point, unit, LogPoint};
+use super::{decade_label, err, metric_axis, run_colour, DrawResult};
+use crate::chart_scale::{log10_point, LogPoint};
 use crate::url_state::{GradMetric, Theme};
+
+/// One run's bars.
+pub struct BarRun<'a> {
+    /// Index into the run palette.
+    pub colour: usize,
+    /// One value per Dense layer, already interpolated for the animation.
+    pub values: &'a [f64],
+    /// Mean-field prediction of δ rms per hidden layer at initialization, if shown.
+    pub theory: Option<&'a [f64]>,
+}
 
 /// What the bar chart shows.
 pub struct Bars<'a> {
     pub theme: Theme,
     pub metric: GradMetric,
     pub epoch: usize,
-    /// One value per Dense layer, already interpolated for the animation.
-    pub values: &'a [f64],
-    /// The log10 axis range in whole decades, kept steady while the run goes on.
+    pub runs: &'a [BarRun<'a>],
+    /// The log10 axis range in whole decades, kept steady while the runs go on.
     pub range: (f64, f64),
-    /// Mean-field prediction of δ rms per hidden layer at initialization, if it applies.
-    pub theory: Option<&'a [f64]>,
 }
 
 pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
@@ -26,14 +34,18 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         theme,
         metric,
         epoch,
-        values,
+        runs,
         range,
-        theory,
     } = *bars;
     let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let n = values.len().max(1);
+    let n = runs
+        .iter()
+        .map(|r| r.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let (lo, hi) = range;
     let title = match metric {
         GradMetric::GradNorm => "Gradient of each layer's weights",
@@ -46,7 +58,6 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .y_label_area_size(s.px(s.font * 5.0))
         .build_cartesian_2d(0.5f64..n as f64 + 0.5, lo..hi)
         .map_err(err)?;
-    let last = n;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh, 1.0);
     mesh.disable_x_mesh()
@@ -54,9 +65,9 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .y_labels(((hi - lo) as usize + 1).min(12))
         .x_label_formatter(&|x| {
             let i = x.round() as usize;
-            if (x - x.round()).abs() > 1e-6 || i == 0 || i > last {
+            if (x - x.round()).abs() > 1e-6 || i == 0 || i > n {
                 String::new()
-            } else if i == last {
+            } else if i == n {
                 "out".into()
             } else {
                 i.to_string()
@@ -68,94 +79,80 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .draw()
         .map_err(err)?;
 
-    let half = 0.4;
+    // Each layer's slot (0.8 wide) is shared by the runs.
+    let k = runs.len().max(1) as f64;
+    let width = 0.8 / k;
     let mid = (lo + hi) / 2.0;
+    let narrow = (n as f64 * k) > 24.0;
     let mut any_nan_marks = false;
-    for (i, &v) in values.iter().enumerate() {
-        let x = (i + 1) as f64;
-        match log10_point(v) {
-            LogPoint::At(l) => {
-                let top = l.clamp(lo, hi);
-                let colour = viridis(unit(l, lo, hi));
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x - half, lo), (x + half, top)],
-                        colour.filled(),
-                    )))
-                    .map_err(err)?;
-            }
-            LogPoint::Zero => {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        "0",
-                        (x, lo + 0.04 * (hi - lo)),
-                        s.centered(0.95, s.alarm),
-                    )))
-                    .map_err(err)?;
-            }
-            LogPoint::Inf => {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x - half, lo), (x + half, hi)],
-                        s.alarm.mix(0.35).filled(),
-                    )))
-                    .map_err(err)?;
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        "∞",
-                        (x, hi - 0.05 * (hi - lo)),
-                        s.centered(1.2, s.alarm),
-                    )))
-                    .map_err(err)?;
-            }
-            // Wide bars get the word; narrow ones (deep nets) a mark, named once below.
-            LogPoint::NaN | LogPoint::Negative if n <= 24 => {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        "NaN",
-                        (x, mid),
-                        s.centered(0.9, s.alarm),
-                    )))
-                    .map_err(err)?;
-            }
-            LogPoint::NaN | LogPoint::Negative => {
-                let h = 0.06 * (hi - lo);
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x - half, mid - h), (x + half, mid + h)],
-                        s.alarm.filled(),
-                    )))
-                    .map_err(err)?;
-                any_nan_marks = true;
+    let mut shapes: Vec<(f64, f64, f64, f64, RGBColor, bool)> = Vec::new();
+    let mut labels: Vec<(&str, f64, f64, f64)> = Vec::new();
+    for (r, run) in runs.iter().enumerate() {
+        let colour = run_colour(run.colour);
+        for (i, &v) in run.values.iter().enumerate() {
+            let x0 = (i + 1) as f64 - 0.4 + r as f64 * width;
+            let (x1, xc) = (x0 + width * 0.92, x0 + width * 0.46);
+            match log10_point(v) {
+                LogPoint::At(l) => shapes.push((x0, lo, x1, l.clamp(lo, hi), colour, true)),
+                LogPoint::Zero => labels.push(("0", xc, lo + 0.04 * (hi - lo), 0.95)),
+                LogPoint::Inf => {
+                    shapes.push((x0, lo, x1, hi, s.alarm, false));
+                    labels.push(("∞", xc, hi - 0.05 * (hi - lo), 1.2));
+                }
+                // Wide bars get the word; narrow ones (deep nets) a mark, named once below.
+                LogPoint::NaN | LogPoint::Negative if !narrow => labels.push(("NaN", xc, mid, 0.9)),
+                LogPoint::NaN | LogPoint::Negative => {
+                    let h = 0.06 * (hi - lo);
+                    shapes.push((x0, mid - h, x1, mid + h, s.alarm, true));
+                    any_nan_marks = true;
+                }
             }
         }
     }
+    chart
+        .draw_series(shapes.iter().map(|&(x0, y0, x1, y1, c, solid)| {
+            let style = if solid {
+                c.filled()
+            } else {
+                c.mix(0.35).filled()
+            };
+            Rectangle::new([(x0, y0), (x1, y1)], style)
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            labels
+                .iter()
+                .map(|&(t, x, y, size)| Text::new(t, (x, y), s.centered(size, s.alarm))),
+        )
+        .map_err(err)?;
     if any_nan_marks {
         chart
             .draw_series(std::iter::once(Text::new(
-                "orange marks: NaN",
+                "orange-red marks: NaN",
                 (1.0, mid + 0.15 * (hi - lo)),
                 s.text(0.95, s.alarm),
             )))
             .map_err(err)?;
     }
-    if let Some(theory) = theory {
-        let marks = theory
+    // Theory ticks: a short dark line across each run's bar.
+    let line = s.fg.stroke_width(s.px(2.0) as u32);
+    for (r, run) in runs.iter().enumerate() {
+        let Some(theory) = run.theory else { continue };
+        let ticks = theory
             .iter()
             .enumerate()
             .filter_map(|(i, &v)| match log10_point(v) {
-                LogPoint::At(l) if l >= lo && l <= hi => Some(((i + 1) as f64, l)),
+                LogPoint::At(l) if l >= lo && l <= hi => {
+                    let x0 = (i + 1) as f64 - 0.4 + r as f64 * width;
+                    Some(PathElement::new(
+                        vec![(x0, l), (x0 + width * 0.92, l)],
+                        line,
+                    ))
+                }
                 _ => None,
             });
-        let line = s.fg.stroke_width(s.px(2.0) as u32);
-        for (x, l) in marks {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(x - 0.48, l), (x + 0.48, l)],
-                    line,
-                )))
-                .map_err(err)?;
-        }
+        chart.draw_series(ticks).map_err(err)?;
     }
     root.present().map_err(err)
 }

@@ -1,28 +1,77 @@
-//! Layer × epoch heatmap of log10 gradient magnitude: a vanishing band or an exploding corner
-//! shows at a glance. Viridis, with a legend; zero, NaN and ±Inf get cells of their own.
+//! Layer × epoch maps of a per-layer figure on a log10 colour scale (the gradient, the weight
+//! norm or the update ratio): a vanishing band or an exploding corner shows at a glance. One
+//! map per run, side by side on one shared colour range. Viridis, with a legend; zero, NaN
+//! and ±Inf get cells of their own.
 
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, err, metric_value, viridis, DrawResult, Style};
+use super::{decade_label, err, viridis, DrawResult, Style};
 use crate::chart_scale::{decade_ticks, log10_point, unit, LogPoint};
-use crate::engine::metrics::EpochRecord;
-use crate::url_state::{GradMetric, Theme};
+use crate::engine::metrics::{EpochRecord, LayerStats};
+use crate::url_state::Theme;
 
+/// One run's map.
+pub struct HeatPanel<'a> {
+    pub label: &'a str,
+    pub colour: usize,
+    pub records: &'a [EpochRecord],
+}
+
+/// What the maps show: a title, the legend's name for the quantity, and the value per layer.
+pub struct HeatSpec<'a> {
+    pub title: &'a str,
+    pub legend: &'a str,
+    pub value: &'a dyn Fn(&LayerStats) -> f64,
+    /// log10 range shared by every panel.
+    pub range: (f64, f64),
+    pub highlight: Option<usize>,
+}
+
+/// The runs' maps side by side on one colour range, with one legend.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     theme: Theme,
-    metric: GradMetric,
-    records: &[EpochRecord],
-    range: (f64, f64),
-    highlight: Option<usize>,
+    spec: &HeatSpec,
+    panels: &[HeatPanel],
 ) -> DrawResult {
     let Some((root, s)) = super::begin(canvas, theme)? else {
         return Ok(());
     };
-    let (w, _) = root.dim_in_pixel();
+    let (w, h) = root.dim_in_pixel();
     let legend_w = s.px(s.font * 7.0).min(w as i32 / 3).max(1) as u32;
     let (plot, legend) = root.split_horizontally(w.saturating_sub(legend_w));
+    let title_h = s.px(s.font * 2.0).clamp(1, h as i32 / 3) as u32;
+    let (title_area, plot) = plot.split_vertically(title_h);
+    let (tw, _) = title_area.dim_in_pixel();
+    title_area
+        .draw(&Text::new(
+            spec.title.to_string(),
+            (tw as i32 / 2, title_h as i32 / 2),
+            s.centered(1.25, s.fg),
+        ))
+        .map_err(err)?;
+    let n = panels.len().max(1);
+    let areas = plot.split_evenly((1, n));
+    for (k, (area, panel)) in areas.iter().zip(panels).enumerate() {
+        draw_panel(area, &s, spec, panel, k == 0, n > 1)?;
+    }
+    draw_legend(&legend, &s, spec.legend, spec.range.0, spec.range.1)?;
+    root.present().map_err(err)
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    s: &Style,
+    spec: &HeatSpec,
+    panel: &HeatPanel,
+    first: bool,
+    captioned: bool,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let records = panel.records;
     let layers = records
         .iter()
         .map(|r| r.layers.len())
@@ -30,20 +79,27 @@ pub fn draw(
         .unwrap_or(1)
         .max(1);
     let epochs = records.last().map_or(1, |r| r.epoch + 1).max(1);
-    let (lo, hi) = range;
-
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(s.px(10.0))
-        .caption("Gradient by layer and epoch", s.text(1.25, s.fg))
+    let (lo, hi) = spec.range;
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(s.px(6.0))
         .x_label_area_size(s.px(s.font * 3.2))
-        .y_label_area_size(s.px(s.font * 4.2))
+        .y_label_area_size(if first {
+            s.px(s.font * 4.2)
+        } else {
+            s.px(s.font * 1.5)
+        });
+    if captioned {
+        builder.caption(panel.label, s.text(1.0, super::run_colour(panel.colour)));
+    }
+    let mut chart = builder
         .build_cartesian_2d(-0.5f64..epochs as f64 - 0.5, 0.5f64..layers as f64 + 0.5)
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh, 1.0);
     mesh.disable_mesh()
-        .x_labels(epochs.min(12))
-        .y_labels(layers.min(12))
+        .x_labels(epochs.min(8))
+        .y_labels(if first { layers.min(12) } else { 0 })
         .x_label_formatter(&|x| {
             if (x - x.round()).abs() < 1e-6 && *x >= 0.0 {
                 format!("{}", x.round() as i64)
@@ -62,12 +118,12 @@ pub fn draw(
             }
         })
         .x_desc("epoch")
-        .y_desc("layer (input at bottom)")
+        .y_desc(if first { "layer (input at bottom)" } else { "" })
         .draw()
         .map_err(err)?;
 
     // More epochs than pixel columns: draw every k-th epoch (and the last), each cell k wide.
-    let plot_px = plot.dim_in_pixel().0.max(1) as usize;
+    let plot_px = area.dim_in_pixel().0.max(1) as usize;
     let stride = records.len().div_ceil(plot_px / 2).max(1);
     let last_index = records.len().saturating_sub(1);
     let shown = records
@@ -80,8 +136,7 @@ pub fn draw(
         let x = r.epoch as f64;
         r.layers.iter().enumerate().map(move |(i, l)| {
             let y = (i + 1) as f64;
-            let v = metric_value(metric, l);
-            let colour = match log10_point(v) {
+            let colour = match log10_point((spec.value)(l)) {
                 LogPoint::At(lv) => viridis(unit(lv, lo, hi)).filled(),
                 LogPoint::Zero => s.fg.filled(),
                 LogPoint::Inf => s.alarm.filled(),
@@ -91,7 +146,7 @@ pub fn draw(
         })
     });
     chart.draw_series(cells).map_err(err)?;
-    if let Some(e) = highlight {
+    if let Some(e) = spec.highlight.filter(|e| *e < epochs) {
         let x = e as f64;
         let outline = s.fg.stroke_width(s.px(2.0) as u32);
         chart
@@ -101,16 +156,14 @@ pub fn draw(
             )))
             .map_err(err)?;
     }
-
-    draw_legend(&legend, &s, metric, lo, hi)?;
-    root.present().map_err(err)
+    Ok(())
 }
 
 /// A vertical colour bar with decade ticks, then swatches for 0, NaN and ∞.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     s: &Style,
-    metric: GradMetric,
+    title: &str,
     lo: f64,
     hi: f64,
 ) -> DrawResult
@@ -126,12 +179,8 @@ where
     if bottom <= top + 10 {
         return Ok(());
     }
-    let title = match metric {
-        GradMetric::GradNorm => "‖∂L/∂W‖",
-        GradMetric::DeltaRms => "δ rms",
-    };
     area.draw(&Text::new(
-        title,
+        title.to_string(),
         (bar_x, s.px(s.font * 1.2)),
         s.text(0.9, s.muted),
     ))

@@ -1,0 +1,70 @@
+//! The plain-language verdict on the selected run, with the numbers behind it and what to try.
+
+use leptos::prelude::*;
+
+use crate::engine::diagnose::{diagnose, Verdict};
+use crate::format::num;
+use crate::web::state::AppState;
+
+#[component]
+pub fn DiagnosisPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let diagnosis = Memo::new(move |_| {
+        state.redraw.track();
+        state.store.with(|s| {
+            let run = s.selected_run();
+            diagnose(&run.config, &run.records)
+        })
+    });
+    let class = move || {
+        let kind = match diagnosis.with(|d| d.verdict) {
+            Verdict::Waiting => "waiting",
+            Verdict::Healthy => "healthy",
+            Verdict::Vanishing => "vanishing",
+            Verdict::Exploding => "exploding",
+            Verdict::Diverged => "diverged",
+        };
+        format!("card diagnosis verdict-{kind}")
+    };
+    let whose = move || {
+        state.store.with(|s| {
+            s.is_comparing()
+                .then(|| format!("Run {} — {}", s.selected() + 1, s.labels()[s.selected()]))
+        })
+    };
+    let latest = move || {
+        state.redraw.track();
+        state.store.with(|s| {
+            s.selected_run().records.last().map(|r| {
+                let accuracy = if r.val_loss.is_finite() {
+                    format!("{:.1} %", 100.0 * r.val_accuracy)
+                } else {
+                    "—".into()
+                };
+                format!(
+                    "epoch {} · train loss {} · val loss {} · val accuracy {accuracy}",
+                    r.epoch,
+                    num(r.train_loss),
+                    num(r.val_loss),
+                )
+            })
+        })
+    };
+    view! {
+        <div class=class id="diagnosis">
+            <p class="whose muted">{whose}</p>
+            <div class="verdict" id="verdict">{move || diagnosis.with(|d| d.verdict.label())}</div>
+            <p class="headline">{move || diagnosis.with(|d| d.headline.clone())}</p>
+            <p class="latest muted">{latest}</p>
+            <ul class="evidence">
+                {move || diagnosis.with(|d| d.evidence.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view())}
+            </ul>
+            <Show when=move || diagnosis.with(|d| !d.advice.is_empty())>
+                <h3>"Try"</h3>
+                <ul class="advice">
+                    {move || diagnosis.with(|d| d.advice.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view())}
+                </ul>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,251 @@
+//! The gradient bars of every run at the shown epoch (animated between epochs in log space),
+//! the measure switch, and the epoch slider.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use crate::store::Store;
+use crate::url_state::{GradMetric, Theme};
+use crate::web::charts::{self, grad_bars, metric_value};
+use crate::web::dom::now_ms;
+use crate::web::state::AppState;
+
+/// One run's bars being animated from `from` to `to`.
+#[derive(Clone, Default)]
+struct RunBars {
+    colour: usize,
+    from: Vec<f64>,
+    to: Vec<f64>,
+    shown: Vec<f64>,
+    theory: Option<Vec<f64>>,
+}
+
+#[derive(Clone, Default)]
+struct BarAnim {
+    runs: Vec<RunBars>,
+    start: f64,
+    epoch: usize,
+    range: (f64, f64),
+    metric: GradMetric,
+    theme: Theme,
+    frame_pending: bool,
+}
+
+const ANIM_MS: f64 = 280.0;
+
+/// Interpolates in log space (what the axis shows); non-finite or zero values jump.
+fn lerp_log(a: f64, b: f64, t: f64) -> f64 {
+    match (log10_point(a), log10_point(b)) {
+        (LogPoint::At(la), LogPoint::At(lb)) => 10f64.powf(la + (lb - la) * t),
+        _ => b,
+    }
+}
+
+fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
+    let t = anim.with_value(|a| ((now_ms() - a.start) / ANIM_MS).clamp(0.0, 1.0));
+    let eased = 1.0 - (1.0 - t).powi(3);
+    anim.update_value(|a| {
+        for r in &mut a.runs {
+            r.shown = if r.from.len() == r.to.len() {
+                r.from
+                    .iter()
+                    .zip(&r.to)
+                    .map(|(&f, &g)| lerp_log(f, g, eased))
+                    .collect()
+            } else {
+                r.to.clone()
+            };
+        }
+    });
+    let result = anim.with_value(|a| {
+        let runs: Vec<grad_bars::BarRun> = a
+            .runs
+            .iter()
+            .map(|r| grad_bars::BarRun {
+                colour: r.colour,
+                values: &r.shown,
+                theory: r.theory.as_deref(),
+            })
+            .collect();
+        grad_bars::draw(
+            canvas,
+            &grad_bars::Bars {
+                theme: a.theme,
+                metric: a.metric,
+                epoch: a.epoch,
+                runs: &runs,
+                range: a.range,
+            },
+        )
+    });
+    if let Err(e) = result {
+        web_sys::console::warn_1(&format!("gradient chart: {e}").into());
+    }
+    if t < 1.0 {
+        let canvas = canvas.clone();
+        request_animation_frame(move || draw_bars(&canvas, anim));
+    } else {
+        anim.update_value(|a| a.frame_pending = false);
+    }
+}
+
+/// A run's bars at the shown epoch: (colour, the record's epoch, values, theory).
+type Target = (usize, usize, Vec<f64>, Option<Vec<f64>>);
+
+/// The epoch the charts show: the one picked on the slider, or the latest of any run.
+pub fn shown_epoch(store: &Store, view: Option<usize>) -> Option<usize> {
+    let latest = store.runs().iter().filter_map(|r| r.epoch()).max()?;
+    Some(view.map_or(latest, |v| v.min(latest)))
+}
+
+/// log10 of each value as the charts place it, for the page's data attributes.
+fn log10_json(values: &[f64]) -> String {
+    let parts: Vec<String> = values
+        .iter()
+        .map(|v| match log10_point(*v) {
+            LogPoint::At(l) => format!("{l:.4}"),
+            LogPoint::Zero => "\"zero\"".into(),
+            LogPoint::Inf => "\"inf\"".into(),
+            _ => "\"nan\"".into(),
+        })
+        .collect();
+    format!("[{}]", parts.join(","))
+}
+
+#[component]
+pub fn Gradients() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let bars_ref = NodeRef::<Canvas>::new();
+    let anim = StoredValue::new(BarAnim::default());
+
+    Effect::new(move |_| {
+        let metric = state.metric.get();
+        let theme = state.theme.get();
+        state.resize.track();
+        state.redraw.track();
+        let view = state.view_epoch.get();
+        let Some(canvas) = bars_ref.get() else { return };
+        state.store.with_untracked(|store| {
+            let Some(epoch) = shown_epoch(store, view) else {
+                charts::placeholder(
+                    &canvas,
+                    |dpr| charts::Style::new(theme, dpr),
+                    "Measuring the network as initialized…",
+                );
+                return;
+            };
+            let show_theory = metric == GradMetric::DeltaRms;
+            // Each run's record at the shown epoch (or its last one, if it stopped earlier).
+            let targets: Vec<Target> = store
+                .runs()
+                .iter()
+                .filter_map(|r| {
+                    let rec = r.records.iter().rev().find(|x| x.epoch <= epoch)?;
+                    let values = rec.layers.iter().map(|l| metric_value(metric, l)).collect();
+                    let theory = show_theory.then(|| r.theory.clone()).flatten();
+                    Some((r.colour, rec.epoch, values, theory))
+                })
+                .collect();
+            // One axis for all runs and all epochs, so bars compare across both.
+            let range = decade_range(
+                store
+                    .runs()
+                    .iter()
+                    .flat_map(|r| r.records.iter())
+                    .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
+                    .chain(targets.iter().flat_map(|t| t.3.iter().flatten().copied())),
+                2.0,
+            );
+            let first = targets.first();
+            let _ = canvas.set_attribute(
+                "data-log10",
+                &first.map_or("[]".into(), |t| log10_json(&t.2)),
+            );
+            let all: Vec<String> = targets.iter().map(|t| log10_json(&t.2)).collect();
+            let _ = canvas.set_attribute("data-runs-log10", &format!("[{}]", all.join(",")));
+            let min_epoch = targets.iter().map(|t| t.1).min().unwrap_or(epoch);
+            let _ = canvas.set_attribute("data-epoch", &min_epoch.to_string());
+            let theory_attr = first.and_then(|t| t.3.as_ref()).map_or(String::new(), |t| {
+                let logs: Vec<String> = t.iter().map(|v| format!("{:.4}", v.log10())).collect();
+                format!("[{}]", logs.join(","))
+            });
+            let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
+            let pending = anim.with_value(|a| a.frame_pending);
+            anim.update_value(|a| {
+                let same_view = a.metric == metric && a.theme == theme && a.epoch != epoch;
+                let old = std::mem::take(&mut a.runs);
+                a.runs = targets
+                    .into_iter()
+                    .map(|(colour, _, to, theory)| {
+                        let before = old.iter().find(|o| o.colour == colour);
+                        let from = match before {
+                            Some(o) if same_view && o.shown.len() == to.len() => o.shown.clone(),
+                            _ => to.clone(),
+                        };
+                        RunBars {
+                            colour,
+                            from,
+                            shown: to.clone(),
+                            to,
+                            theory,
+                        }
+                    })
+                    .collect();
+                a.start = now_ms();
+                a.epoch = epoch;
+                a.range = range;
+                a.metric = metric;
+                a.theme = theme;
+                a.frame_pending = true;
+            });
+            if !pending {
+                draw_bars(&canvas, anim);
+            }
+            if state.first_chart_ms.get_untracked().is_none() {
+                state.first_chart_ms.set(Some(now_ms()));
+            }
+        });
+    });
+
+    let latest = move || {
+        state.redraw.track();
+        state
+            .store
+            .with_untracked(|s| s.runs().iter().filter_map(|r| r.epoch()).max().unwrap_or(0))
+    };
+    view! {
+        <div class="card chart-card main-chart">
+            <div class="chart-head">
+                <div class="segmented" role="group" aria-label="Gradient measure">
+                    <button id="metric-grad" class:active=move || state.metric.get() == GradMetric::GradNorm
+                        title="Frobenius norm of each layer's kernel gradient"
+                        on:click=move |_| state.metric.set(GradMetric::GradNorm)>"‖∂L/∂W‖ weights"</button>
+                    <button id="metric-delta" class:active=move || state.metric.get() == GradMetric::DeltaRms
+                        title="RMS of the gradient flowing back into each layer's pre-activations (Glorot & Bengio 2010)"
+                        on:click=move |_| state.metric.set(GradMetric::DeltaRms)>"δ back-propagated"</button>
+                </div>
+                <p class="chart-note">{move || match state.metric.get() {
+                    GradMetric::GradNorm => "How large each layer's weight update signal is. In ReLU nets it can look flat even when δ vanishes: compare with δ.",
+                    GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes. Black ticks: what mean-field theory predicts for the initial network.",
+                }}</p>
+            </div>
+            <canvas id="chart-bars" node_ref=bars_ref class="chart tall"></canvas>
+            <div class="scrub">
+                <label for="epoch-view">"Show epoch"</label>
+                <input id="epoch-view" type="range" min="0" step="1"
+                    prop:max=move || latest().to_string()
+                    prop:value=move || state.view_epoch.get().unwrap_or_else(latest).to_string()
+                    on:input=move |ev| {
+                        if let Ok(e) = event_target_value(&ev).parse::<usize>() {
+                            state.view_epoch.set((e < latest()).then_some(e));
+                        }
+                    }
+                />
+                <button id="epoch-follow" class:active=move || state.view_epoch.get().is_none()
+                    title="Follow the latest epoch"
+                    on:click=move |_| state.view_epoch.set(None)>"latest"</button>
+            </div>
+        </div>
+    }
+}

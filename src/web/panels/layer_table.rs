@@ -1,0 +1,90 @@
+//! Every figure of every layer at the shown epoch, as numbers (for the selected run).
+
+use leptos::prelude::*;
+
+use super::gradients::shown_epoch;
+use crate::format::num;
+use crate::web::state::AppState;
+
+#[component]
+pub fn LayerTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shown = move || {
+        state.redraw.track();
+        let view = state.view_epoch.get();
+        state.store.with(|s| {
+            let epoch = shown_epoch(s, view)?;
+            let run = s.selected_run();
+            let record = run.records.iter().rev().find(|r| r.epoch <= epoch)?.clone();
+            let whose = if s.is_comparing() {
+                format!(" — run {}", s.selected() + 1)
+            } else {
+                String::new()
+            };
+            Some((record, whose))
+        })
+    };
+    let title = move || {
+        shown().map_or("Numbers for every layer".to_string(), |(r, whose)| {
+            format!("Numbers for every layer{whose} — epoch {}", r.epoch)
+        })
+    };
+    let rows = move || {
+        shown().map(|(r, _)| {
+            let depth = r.layers.len().saturating_sub(1);
+            r.layers
+                .iter()
+                .map(|l| {
+                    let name = if l.layer > depth {
+                        "out".to_string()
+                    } else {
+                        l.layer.to_string()
+                    };
+                    let pct = |x: f64| {
+                        if x.is_finite() {
+                            format!("{:.0} %", 100.0 * x)
+                        } else {
+                            num(x)
+                        }
+                    };
+                    view! {
+                        <tr>
+                            <td>{name}</td>
+                            <td>{num(l.grad_norm)}</td>
+                            <td>{num(l.delta_rms)}</td>
+                            <td>{num(l.weight_norm)}</td>
+                            <td>{num(l.update_ratio)}</td>
+                            <td>{num(l.act_mean)}</td>
+                            <td>{num(l.act_std)}</td>
+                            <td>{pct(l.saturated)}</td>
+                            <td>{pct(l.dead)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <details class="card layer-table" id="layer-table">
+            <summary>{title}</summary>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th title="layer, input side first">"layer"</th>
+                            <th title="Frobenius norm of the kernel gradient, before clipping, mean over the epoch's steps">"‖∂L/∂W‖"</th>
+                            <th title="RMS of the back-propagated gradient ∂L/∂z, mean over the epoch's steps">"δ rms"</th>
+                            <th title="Frobenius norm of the kernel at the end of the epoch">"‖W‖"</th>
+                            <th title="‖ΔW‖ / ‖W‖ of the epoch's last step (healthy: often around 1e-3)">"update / weight"</th>
+                            <th title="mean of the layer's activations on the validation set (logits for the output layer)">"act mean"</th>
+                            <th title="standard deviation of the layer's activations on the validation set">"act sd"</th>
+                            <th title="sigmoid/tanh outputs whose slope is under 5 % of its peak">"saturated"</th>
+                            <th title="units that output 0 for every validation sample">"dead"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}

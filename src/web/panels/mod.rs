@@ -1,0 +1,11 @@
+//! The page's panels, one component (or a close pair) per file.
+
+pub mod diagnosis;
+pub mod footer;
+pub mod gradients;
+pub mod heatmaps;
+pub mod layer_table;
+pub mod notices;
+pub mod results;
+pub mod runs;
+pub mod transport;

@@ -1,0 +1,75 @@
+//! Loss and accuracy curves of every run, overlaid: one colour and marker per run; train
+//! dashed, validation solid.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::runs::MARKER_GLYPHS;
+use crate::web::charts::{self, curves};
+use crate::web::dom::after_frames;
+use crate::web::state::AppState;
+
+#[component]
+pub fn ResultsCharts() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let loss_ref = NodeRef::<Canvas>::new();
+    let acc_ref = NodeRef::<Canvas>::new();
+    for (frames, node, which) in [
+        (2, loss_ref, curves::Curve::Loss),
+        (3, acc_ref, curves::Curve::Accuracy),
+    ] {
+        Effect::new(move |_| {
+            let theme = state.theme.get();
+            state.resize.track();
+            state.redraw.track();
+            let Some(canvas) = node.get() else { return };
+            after_frames(frames, move || {
+                state.store.with_untracked(|store| {
+                    let runs: Vec<curves::CurveRun> = store
+                        .runs()
+                        .iter()
+                        .map(|r| curves::CurveRun {
+                            colour: r.colour,
+                            records: &r.records,
+                        })
+                        .collect();
+                    if runs.iter().all(|r| r.records.is_empty()) {
+                        charts::placeholder(
+                            &canvas,
+                            |dpr| charts::Style::new(theme, dpr),
+                            "Curves appear after epoch 0.",
+                        );
+                    } else if let Err(e) = curves::draw(&canvas, theme, which, &runs) {
+                        web_sys::console::warn_1(&format!("curve: {e}").into());
+                    }
+                })
+            });
+        });
+    }
+    let legend = move || {
+        state.store.with(|s| {
+            let labels = s.labels();
+            s.runs()
+                .iter()
+                .zip(labels)
+                .filter(|_| s.is_comparing())
+                .map(|(r, label)| {
+                    view! {
+                        <span class=format!("key run-{}", r.colour)>
+                            {format!("{} {label}", MARKER_GLYPHS[r.colour % 4])}
+                        </span>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="curve-legend" id="curve-legend">
+            {legend}
+            <span class="key key-style">"╌ train"</span>
+            <span class="key key-style">"━ validation"</span>
+        </div>
+        <div class="card chart-card"><canvas id="chart-loss" node_ref=loss_ref class="chart small"></canvas></div>
+        <div class="card chart-card"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small"></canvas></div>
+    }
+}
