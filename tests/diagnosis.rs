@@ -249,3 +249,56 @@ fn saturated_tanh_from_large_weights_is_told_to_fix_the_initializer() {
     assert_eq!(d.verdict, Verdict::Vanishing, "{}", d.headline);
     assert!(d.advice[0].contains("glorot_uniform"), "{:?}", d.advice);
 }
+
+#[test]
+fn the_weights_over_time_are_cited_with_their_own_numbers() {
+    use gradscope::engine::weight_change::{evidence, norm_change};
+    assert_eq!(norm_change(2.0, 2.5), 0.25);
+    assert_eq!(norm_change(4.0, 3.0), 0.25);
+    // Hand-made: layer 1's norm 1 → 1.00001, the output's 1 → 1.5; last steps 1e-7 and 2e-3.
+    let mut a = record(vec![layer(1, 1.0, 1.0), layer(2, 1.0, 1.0)], 1.0);
+    a.epoch = 0;
+    let mut b = a.clone();
+    b.epoch = 10;
+    b.layers[0].weight_norm = 1.00001;
+    b.layers[0].update_ratio = 1e-7;
+    b.layers[1].weight_norm = 1.5;
+    b.layers[1].update_ratio = 2e-3;
+    let text = evidence(&[a.clone(), b]).unwrap();
+    assert!(
+        text.contains("Over 10 epochs, layer 1's weight norm changed by 1e-3 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains("output layer's by 50.0 %") && text.contains("1e-7") && text.contains("2e-3"),
+        "{text}"
+    );
+    assert_eq!(
+        evidence(&[a.clone()]),
+        None,
+        "nothing to cite before a training epoch"
+    );
+    // A real deep sigmoid net: layer 1's weights move far less than the output layer's, and
+    // the diagnosis says so.
+    let config = cfg(Activation::Sigmoid, Initializer::GlorotUniform);
+    let mut t = Trainer::new(Config {
+        epochs: 3,
+        ..config.clone()
+    })
+    .unwrap();
+    while t.run_epoch().is_some() {}
+    let r = t.records();
+    let (first, last) = (&r[0].layers, &r[3].layers);
+    let low = norm_change(first[0].weight_norm, last[0].weight_norm);
+    let top = norm_change(first[10].weight_norm, last[10].weight_norm);
+    assert!(low * 100.0 < top, "layer 1 {low:e} vs output {top:e}");
+    let d = diagnose(&config, r);
+    assert_eq!(d.verdict, Verdict::Vanishing);
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.starts_with("Over 3 epochs, layer 1's weight norm")),
+        "{:?}",
+        d.evidence
+    );
+}

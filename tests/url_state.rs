@@ -140,7 +140,7 @@ fn a_lesson_link_loads_the_lesson_and_other_parameters_adjust_it() {
     let (s, _) = decode("?depth=4&lesson=relu30_glorot");
     assert_eq!(
         (s.runs[0].depth, s.runs[0].lr),
-        (4, 0.01),
+        (4, 0.004),
         "explicit depth wins, the lesson's lr stays"
     );
     // A lesson link stays a lesson link: encoding names the lesson and only what differs.

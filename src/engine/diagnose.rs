@@ -122,6 +122,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
             100.0 * dead
         ));
     }
+    evidence.extend(super::weight_change::evidence(records));
     if let Some(t) = config.clipping.threshold() {
         evidence.push(format!(
             "{} {} is on: the gradients above are measured before clipping; the steps taken are capped.",

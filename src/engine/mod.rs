@@ -20,3 +20,4 @@ pub mod real;
 pub mod settings;
 pub mod theory;
 pub mod trainer;
+pub mod weight_change;
