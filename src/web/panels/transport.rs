@@ -25,7 +25,8 @@ pub fn Transport() -> impl IntoView {
     let epoch_text = move || {
         store.with(|s| {
             let total = s.runs().iter().map(|r| r.config.epochs).max().unwrap_or(0);
-            match s.runs().iter().map(|r| r.epoch()).min().flatten() {
+            // The furthest run: a run that stopped early (diverged) says so in its own line.
+            match s.runs().iter().filter_map(|r| r.epoch()).max() {
                 Some(shown) => format!("{shown} / {total}"),
                 None => format!("– / {total}"),
             }
