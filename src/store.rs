@@ -24,6 +24,18 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run not yet given an id (the store gives it one and the worker builds it).
+    fn unbuilt(colour: usize, config: Config) -> Run {
+        Run {
+            id: 0,
+            colour,
+            config,
+            records: Vec::new(),
+            theory: None,
+            progress: None,
+        }
+    }
+
     pub fn phase(&self) -> Option<Phase> {
         self.progress.as_ref().map(|p| p.phase)
     }
@@ -81,14 +93,7 @@ impl Store {
         self.runs = configs
             .into_iter()
             .enumerate()
-            .map(|(colour, config)| Run {
-                id: 0,
-                colour,
-                config,
-                records: Vec::new(),
-                theory: None,
-                progress: None,
-            })
+            .map(|(colour, config)| Run::unbuilt(colour, config))
             .collect();
         for i in 0..self.runs.len() {
             self.rebuild(i);
@@ -196,14 +201,7 @@ impl Store {
             .find(|c| self.runs.iter().all(|r| r.colour != *c))
             .unwrap_or(0);
         let config = self.runs[self.selected].config.clone();
-        self.runs.push(Run {
-            id: 0,
-            colour,
-            config,
-            records: Vec::new(),
-            theory: None,
-            progress: None,
-        });
+        self.runs.push(Run::unbuilt(colour, config));
         let i = self.runs.len() - 1;
         self.rebuild(i);
         self.selected = i;

@@ -22,6 +22,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// A lower-case name for styles and data attributes ("vanishing").
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Waiting => "waiting",
+            Verdict::Healthy => "healthy",
+            Verdict::Vanishing => "vanishing",
+            Verdict::Exploding => "exploding",
+            Verdict::Diverged => "diverged",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Waiting => "Waiting",

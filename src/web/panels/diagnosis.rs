@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::diagnose::{diagnose, Verdict};
+use crate::engine::diagnose::diagnose;
 use crate::format::num;
 use crate::web::state::AppState;
 
@@ -17,14 +17,10 @@ pub fn DiagnosisPanel() -> impl IntoView {
         })
     });
     let class = move || {
-        let kind = match diagnosis.with(|d| d.verdict) {
-            Verdict::Waiting => "waiting",
-            Verdict::Healthy => "healthy",
-            Verdict::Vanishing => "vanishing",
-            Verdict::Exploding => "exploding",
-            Verdict::Diverged => "diverged",
-        };
-        format!("card diagnosis verdict-{kind}")
+        format!(
+            "card diagnosis verdict-{}",
+            diagnosis.with(|d| d.verdict.id())
+        )
     };
     let whose = move || {
         state.store.with(|s| {

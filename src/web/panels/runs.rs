@@ -20,16 +20,6 @@ struct Summary {
     selected: bool,
 }
 
-fn verdict_name(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Waiting => "waiting",
-        Verdict::Healthy => "healthy",
-        Verdict::Vanishing => "vanishing",
-        Verdict::Exploding => "exploding",
-        Verdict::Diverged => "diverged",
-    }
-}
-
 #[component]
 pub fn RunSummaries() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -81,7 +71,7 @@ fn RunLine(s: Summary, comparing: Signal<bool>) -> impl IntoView {
             data-run-summary=index.to_string()
             data-epoch=s.epoch.map_or(String::new(), |e| e.to_string())
             data-val-acc=s.val_acc.map_or(String::new(), |a| format!("{a:.4}"))
-            data-verdict=verdict_name(s.verdict)>
+            data-verdict=s.verdict.id()>
             <button class="run-pick" title="Edit this run's settings"
                 on:click=move |_| state.select(index)>
                 <span class=format!("swatch run-{}", s.colour) aria-hidden="true">{MARKER_GLYPHS[s.colour % 4]}</span>
@@ -90,7 +80,7 @@ fn RunLine(s: Summary, comparing: Signal<bool>) -> impl IntoView {
             </button>
             <span class="run-fig">"epoch " <b>{epoch_text}</b></span>
             <span class="run-fig">"val acc " <b>{acc_text}</b></span>
-            <span class=format!("chip verdict-chip verdict-{}", verdict_name(s.verdict))>{s.verdict.label()}</span>
+            <span class=format!("chip verdict-chip verdict-{}", s.verdict.id())>{s.verdict.label()}</span>
             <Show when=move || comparing.get()>
                 <button class="remove-run" title="Remove this run" aria-label=format!("Remove run {}", index + 1)
                     on:click=move |_| state.remove(index)>"×"</button>
