@@ -14,7 +14,7 @@ pub use crate::url_state::MAX_RUNS;
 pub struct Run {
     /// Changes whenever the run is rebuilt, so late messages about the old one are dropped.
     pub id: u64,
-    /// Index into the run palette; kept for the run's life (removing another run keeps it).
+    /// Index into the run palette: the run's position, so a link reopened looks the same.
     pub colour: usize,
     pub config: Config,
     pub records: Vec<EpochRecord>,
@@ -197,9 +197,7 @@ impl Store {
         if self.runs.len() >= MAX_RUNS {
             return None;
         }
-        let colour = (0..MAX_RUNS)
-            .find(|c| self.runs.iter().all(|r| r.colour != *c))
-            .unwrap_or(0);
+        let colour = self.runs.len();
         let config = self.runs[self.selected].config.clone();
         self.runs.push(Run::unbuilt(colour, config));
         let i = self.runs.len() - 1;
@@ -215,6 +213,9 @@ impl Store {
             return false;
         }
         self.runs.remove(i);
+        for (k, r) in self.runs.iter_mut().enumerate() {
+            r.colour = k;
+        }
         if self.selected >= i && self.selected > 0 {
             self.selected -= 1;
         }
@@ -237,7 +238,7 @@ impl Store {
 
     /// Play or pause every run together. Play when no run has anything left to do starts
     /// over if every run diverged (with the settings as they are now), and otherwise gives
-    /// the finished runs ten more epochs.
+    /// every run ten more epochs (the diverged ones stay stopped).
     pub fn play_pause(&mut self) -> Transport {
         if self.playing {
             self.playing = false;
@@ -247,10 +248,10 @@ impl Store {
             if self.runs.iter().all(|r| r.phase() == Some(Phase::Diverged)) {
                 self.reset(false);
             } else {
+                // Every run gets the same ten more epochs (a diverged one stays stopped), so
+                // extending never makes the runs differ.
                 for r in &mut self.runs {
-                    if r.phase() == Some(Phase::Finished) {
-                        r.config.epochs = (r.config.epochs + 10).min(max_epochs());
-                    }
+                    r.config.epochs = (r.config.epochs + 10).min(max_epochs());
                 }
             }
         }
@@ -304,13 +305,12 @@ impl Store {
     }
 
     /// A legend label per run naming what sets it apart ("clipvalue 0.5", "init he_normal");
-    /// "run N" where nothing does.
+    /// with one run, its main settings; "same settings" for copies not yet changed.
     pub fn labels(&self) -> Vec<String> {
         let differing = self.differing();
         self.runs
             .iter()
-            .enumerate()
-            .map(|(i, r)| {
+            .map(|r| {
                 let mut parts: Vec<String> = Vec::new();
                 for s in &differing {
                     let d = describe(s, &r.config);
@@ -318,8 +318,17 @@ impl Store {
                         parts.push(d);
                     }
                 }
-                if parts.is_empty() {
-                    format!("run {}", i + 1)
+                if !self.is_comparing() {
+                    let c = &r.config;
+                    format!(
+                        "{} · {} · {}×{}",
+                        c.activation.name(),
+                        c.init.name(),
+                        c.depth,
+                        c.width
+                    )
+                } else if parts.is_empty() {
+                    "same settings".into()
                 } else {
                     parts.join(", ")
                 }

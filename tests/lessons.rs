@@ -5,6 +5,7 @@
 //! rate — the rounding difference alone moves the final accuracy, so the ranges cover both.
 
 use gradscope::engine::config::Config;
+use gradscope::engine::diagnose::{diagnose, Verdict};
 use gradscope::engine::metrics::{EpochRecord, Status};
 use gradscope::engine::trainer::Trainer;
 use gradscope::presets;
@@ -16,10 +17,12 @@ struct Outcome {
     diverged_at: Option<usize>,
     /// Epoch 0: δ rms of layer 1 over the output layer's.
     delta_ratio: f64,
+    /// The diagnosis at the end: the page's verdict must not contradict the lesson.
+    verdict: Verdict,
 }
 
 fn train(config: Config) -> Outcome {
-    let mut t = Trainer::new(config).unwrap();
+    let mut t = Trainer::new(config.clone()).unwrap();
     let mut records: Vec<EpochRecord> = Vec::new();
     while let Some(r) = t.run_epoch() {
         records.push(r);
@@ -38,6 +41,7 @@ fn train(config: Config) -> Outcome {
         final_acc: last_ok.val_accuracy,
         diverged_at,
         delta_ratio: first[0].delta_rms / first.last().unwrap().delta_rms,
+        verdict: diagnose(&config, &records).verdict,
     }
 }
 
@@ -76,6 +80,12 @@ fn within(run: &[Outcome], lo: f64, hi: f64, what: &str) {
     }
 }
 
+fn verdicts(run: &[Outcome], want: Verdict, what: &str) {
+    for (seed, o) in run.iter().enumerate() {
+        assert_eq!(o.verdict, want, "{what}, seed {seed}");
+    }
+}
+
 fn ratios_within(run: &[Outcome], lo: f64, hi: f64, what: &str) {
     for (seed, o) in run.iter().enumerate() {
         assert!(
@@ -93,6 +103,8 @@ fn notes_clipvalue_plain_sgd_diverges_where_clipping_trains() {
         assert_eq!(o.diverged_at, Some(1), "plain SGD, seed {seed}");
     }
     within(&r[1], 0.955, 0.985, "clipvalue 0.5");
+    verdicts(&r[0], Verdict::Diverged, "plain SGD");
+    verdicts(&r[1], Verdict::Healthy, "clipvalue 0.5");
 }
 
 #[test]
@@ -117,6 +129,8 @@ fn relu30_glorot_stalls_where_he_learns() {
     within(&r[1], 0.665, 0.815, "He");
     ratios_within(&r[0], 1e-6, 1e-4, "Glorot");
     ratios_within(&r[1], 0.15, 0.9, "He");
+    verdicts(&r[0], Verdict::Vanishing, "Glorot");
+    verdicts(&r[1], Verdict::Healthy, "He");
 }
 
 #[test]
@@ -126,6 +140,8 @@ fn batch_norm_rescues_deep_sigmoid() {
     within(&r[1], 0.95, 0.975, "batch norm before");
     ratios_within(&r[0], 1e-8, 1e-6, "no batch norm");
     ratios_within(&r[1], 0.6, 0.8, "batch norm before");
+    verdicts(&r[0], Verdict::Vanishing, "no batch norm");
+    verdicts(&r[1], Verdict::Healthy, "batch norm before");
 }
 
 #[test]
@@ -135,6 +151,8 @@ fn selu_self_normalizes_where_relu_fades() {
     within(&r[1], 0.0, 0.12, "ReLU");
     ratios_within(&r[0], 1.4, 4.5, "SELU");
     ratios_within(&r[1], 1e-6, 1e-4, "ReLU");
+    verdicts(&r[0], Verdict::Healthy, "SELU");
+    verdicts(&r[1], Verdict::Vanishing, "ReLU");
 }
 
 #[test]
@@ -145,6 +163,9 @@ fn init_scale_small_stalls_he_learns_large_explodes() {
     ratios_within(&r[0], 1e-14, 1e-12, "small");
     ratios_within(&r[1], 0.25, 0.45, "He");
     ratios_within(&r[2], 1e6, 1e8, "large");
+    verdicts(&r[0], Verdict::Vanishing, "small");
+    verdicts(&r[1], Verdict::Healthy, "He");
+    verdicts(&r[2], Verdict::Diverged, "large");
     for (seed, o) in r[2].iter().enumerate() {
         assert_eq!(o.diverged_at, Some(1), "large, seed {seed}");
     }

@@ -44,7 +44,7 @@ fn compare_duplicates_the_selected_run_and_changes_apply_to_the_copy() {
         "same data, same weights"
     );
     assert_ne!(store.runs()[1].id, first_id);
-    assert_eq!(store.labels(), ["run 1", "run 2"]);
+    assert_eq!(store.labels(), ["same settings", "same settings"]);
     // A live change keeps the run (and its records); a structural one rebuilds it.
     let id = store.runs()[1].id;
     assert!(store.add_record(id, record(0)));
@@ -89,14 +89,16 @@ fn at_most_four_runs_and_at_least_one() {
     assert_eq!(store.compare(), None);
     let colours: Vec<usize> = store.runs().iter().map(|r| r.colour).collect();
     assert_eq!(colours, [0, 1, 2, 3]);
-    // Removing a run keeps the others' colours; a new run takes the free one.
+    // A run's colour is its position, as when its link is opened again.
+    let third = store.runs()[2].id;
     assert!(store.remove(1));
     assert_eq!(
         store.runs().iter().map(|r| r.colour).collect::<Vec<_>>(),
-        [0, 2, 3]
+        [0, 1, 2]
     );
+    assert_eq!(store.runs()[1].id, third, "the runs after it move up");
     assert_eq!(store.compare(), Some(3));
-    assert_eq!(store.runs()[3].colour, 1);
+    assert_eq!(store.runs()[3].colour, 3);
     while store.runs().len() > 1 {
         assert!(store.remove(store.runs().len() - 1));
     }
@@ -143,16 +145,13 @@ fn play_extends_finished_runs_and_restarts_when_all_diverged() {
     store.set_progress(ids[1], progress(Phase::Diverged));
     assert!(!store.playing(), "every run is done: play ends");
     assert_eq!(store.play_pause(), Transport::Play);
+    let epochs: Vec<usize> = store.runs().iter().map(|r| r.config.epochs).collect();
     assert_eq!(
-        store.runs()[0].config.epochs,
-        30,
-        "ten more epochs for the finished run"
+        epochs,
+        [30, 30],
+        "ten more epochs for every run: they stay alike"
     );
-    assert_eq!(
-        store.runs()[1].config.epochs,
-        20,
-        "the diverged run stays as it is"
-    );
+    assert_eq!(store.labels(), ["lr 0.02", "lr 5"]);
     assert_eq!(store.play_pause(), Transport::Pause);
     // Every run diverged: play starts them over.
     let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();

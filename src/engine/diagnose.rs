@@ -77,11 +77,13 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
         return diverged(config, records, last);
     }
     let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
-    let (Some(first), Some(top)) = (hidden.first(), hidden.last()) else {
+    // δ at layer 1 against δ at the output layer, where the gradient enters the network: the
+    // whole way back (the lessons state their figures the same way).
+    let (Some(first), Some(top)) = (hidden.first(), last.layers.last()) else {
         return healthy(config, last, Vec::new(), 1.0);
     };
     let ratio = first.delta_rms / top.delta_rms;
-    let steps = hidden.len().saturating_sub(1).max(1) as f64;
+    let steps = hidden.len().max(1) as f64;
     let per_layer = ratio.powf(1.0 / steps);
     let max_grad = hidden.iter().map(|l| l.grad_norm).fold(0.0, f64::max);
     let mean = |f: fn(&super::metrics::LayerStats) -> f64| {
@@ -92,19 +94,17 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     let mut evidence = Vec::new();
     if ratio.is_finite() {
         evidence.push(format!(
-            "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that layer {} receives — a factor of {} per layer.",
+            "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that the output layer receives — a factor of {} per layer.",
             last.epoch,
             ratio_text(ratio),
-            top.layer,
             num(per_layer)
         ));
     } else {
         evidence.push(format!(
-            "Epoch {}: the back-propagated gradient δ is {} in layer 1 and {} in layer {}.",
+            "Epoch {}: the back-propagated gradient δ is {} in layer 1 and {} in the output layer.",
             last.epoch,
             num(first.delta_rms),
             num(top.delta_rms),
-            top.layer
         ));
     }
     evidence.push(format!(
@@ -154,9 +154,8 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     if max_grad < TINY_GRADIENT || ratio < VANISHING_RATIO || dead > 0.5 {
         let headline = if ratio < VANISHING_RATIO {
             format!(
-                "The back-propagated gradient δ shrinks by {} on its way from layer {} down to layer 1: the lower layers barely learn.",
+                "The back-propagated gradient δ shrinks by {} on its way from the output layer down to layer 1: the lower layers barely learn.",
                 ratio_text(1.0 / ratio),
-                top.layer
             )
         } else if max_grad < TINY_GRADIENT {
             format!(
@@ -226,9 +225,15 @@ fn healthy(
     ));
     let mut advice = Vec::new();
     if last.epoch >= 5 && last.val_accuracy < 0.5 {
-        advice.push(
-            "Gradients flow, yet accuracy is low: try a larger learning rate or Adam.".into(),
-        );
+        // A high rate makes SGD overshoot; a low one crawls.
+        advice.push(if config.lr >= 0.1 {
+            format!(
+                "Gradients flow, yet accuracy is low: at lr {} the steps overshoot — try a smaller learning rate, or clipping (global_clipnorm 1.0).",
+                num(config.lr)
+            )
+        } else {
+            "Gradients flow, yet accuracy is low: try a larger learning rate or Adam.".into()
+        });
     }
     if config.init != Initializer::Small && config.init != Initializer::Large {
         advice.push(

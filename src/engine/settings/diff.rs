@@ -29,14 +29,20 @@ pub fn differences(a: &Config, b: &Config) -> Vec<&'static Setting> {
 }
 
 /// A short phrase for a setting's value in `config`, for legends ("clipvalue 0.5",
-/// "no clipping", "init he_normal").
+/// "no clipping", "init he_normal", "batch norm before", "sigmoid").
 pub fn describe(setting: &Setting, config: &Config) -> String {
+    let text = setting.text(config);
     match setting.key {
         "clip" | "clip_at" => match config.clipping.threshold() {
             Some(t) => format!("{} {}", config.clipping.mode_name(), Value::Number(t)),
             None => "no clipping".into(),
         },
-        key => format!("{key} {}", setting.text(config)),
+        "batch_norm" if text == "none" => "no batch norm".into(),
+        "batch_norm" => format!("batch norm {text}"),
+        "activation" | "dataset" | "optimizer" => text,
+        "batch_size" => format!("batch {text}"),
+        "init_seed" => format!("weights seed {text}"),
+        key => format!("{key} {text}"),
     }
 }
 

@@ -45,7 +45,7 @@ pub fn Notices() -> impl IntoView {
             <Show when=move || !diverged.with(Vec::is_empty)>
                 <div class="notice notice-diverged" id="diverged-banner" role="alert">
                     <b>{move || format!("{} diverged.", diverged.get().join(", "))}</b>
-                    " Its numbers became NaN or infinite and its training stopped. Pick a smaller initializer, turn on clipping or lower the learning rate; play starts over once every run has stopped."
+                    " Its numbers became NaN or infinite and its training stopped. Pick a smaller initializer, turn on clipping or lower the learning rate. Once every run has diverged, play starts them over from the same initial weights; reset (R) does it any time."
                 </div>
             </Show>
         </div>
