@@ -121,7 +121,12 @@ pub fn Controls() -> impl IntoView {
         values
             .into_iter()
             .map(|v| {
-                let text = num(v.parse().unwrap_or(f64::NAN));
+                let x: f64 = v.parse().unwrap_or(f64::NAN);
+                let text = if x == 0.0 {
+                    "0 (off)".to_string()
+                } else {
+                    format!("{x:e}")
+                };
                 let selected = v == current;
                 view! { <option value=v selected=selected>{text}</option> }
             })

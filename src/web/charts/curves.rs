@@ -163,7 +163,7 @@ pub fn draw(
                     Text::new(
                         label,
                         (x, y_hi - 0.06 * (y_hi - y_lo)),
-                        s.centered(1.0, s.alarm),
+                        s.centered(1.0, colour),
                     )
                 }))
                 .map_err(err)?;

@@ -86,24 +86,34 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
     let narrow = (n as f64 * k) > 24.0;
     let mut any_nan_marks = false;
     let mut shapes: Vec<(f64, f64, f64, f64, RGBColor, bool)> = Vec::new();
-    let mut labels: Vec<(&str, f64, f64, f64)> = Vec::new();
+    // Markers for values a log axis cannot place, in the run's colour so they stay its own.
+    let mut labels: Vec<(&str, f64, f64, f64, RGBColor)> = Vec::new();
+    // A run's slot for its layer i: hidden layers from the left, its output layer always in
+    // the last slot ("out"), so runs of different depths line up where they can.
+    let slot = |r: usize, i: usize, len: usize| {
+        let layer = if i + 1 == len { n } else { i + 1 };
+        layer as f64 - 0.4 + r as f64 * width
+    };
     for (r, run) in runs.iter().enumerate() {
         let colour = run_colour(run.colour);
+        let len = run.values.len();
         for (i, &v) in run.values.iter().enumerate() {
-            let x0 = (i + 1) as f64 - 0.4 + r as f64 * width;
+            let x0 = slot(r, i, len);
             let (x1, xc) = (x0 + width * 0.92, x0 + width * 0.46);
             match log10_point(v) {
                 LogPoint::At(l) => shapes.push((x0, lo, x1, l.clamp(lo, hi), colour, true)),
-                LogPoint::Zero => labels.push(("0", xc, lo + 0.04 * (hi - lo), 0.95)),
+                LogPoint::Zero => labels.push(("0", xc, lo + 0.04 * (hi - lo), 0.95, colour)),
                 LogPoint::Inf => {
-                    shapes.push((x0, lo, x1, hi, s.alarm, false));
-                    labels.push(("∞", xc, hi - 0.05 * (hi - lo), 1.2));
+                    shapes.push((x0, lo, x1, hi, colour, false));
+                    labels.push(("∞", xc, hi - 0.05 * (hi - lo), 1.2, colour));
                 }
-                // Wide bars get the word; narrow ones (deep nets) a mark, named once below.
-                LogPoint::NaN | LogPoint::Negative if !narrow => labels.push(("NaN", xc, mid, 0.9)),
+                // Wide bars get the word; narrow ones (deep nets) a pale mark, named below.
+                LogPoint::NaN | LogPoint::Negative if !narrow => {
+                    labels.push(("NaN", xc, mid, 0.9, colour))
+                }
                 LogPoint::NaN | LogPoint::Negative => {
                     let h = 0.06 * (hi - lo);
-                    shapes.push((x0, mid - h, x1, mid + h, s.alarm, true));
+                    shapes.push((x0, mid - h, x1, mid + h, colour, false));
                     any_nan_marks = true;
                 }
             }
@@ -123,15 +133,15 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         .draw_series(
             labels
                 .iter()
-                .map(|&(t, x, y, size)| Text::new(t, (x, y), s.centered(size, s.alarm))),
+                .map(|&(t, x, y, size, c)| Text::new(t, (x, y), s.centered(size, c))),
         )
         .map_err(err)?;
     if any_nan_marks {
         chart
             .draw_series(std::iter::once(Text::new(
-                "orange-red marks: NaN",
+                "pale marks: NaN",
                 (1.0, mid + 0.15 * (hi - lo)),
-                s.text(0.95, s.alarm),
+                s.text(0.95, s.muted),
             )))
             .map_err(err)?;
     }
@@ -144,7 +154,8 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
             .enumerate()
             .filter_map(|(i, &v)| match log10_point(v) {
                 LogPoint::At(l) if l >= lo && l <= hi => {
-                    let x0 = (i + 1) as f64 - 0.4 + r as f64 * width;
+                    // Theory covers the hidden layers only.
+                    let x0 = slot(r, i, usize::MAX);
                     Some(PathElement::new(
                         vec![(x0, l), (x0 + width * 0.92, l)],
                         line,

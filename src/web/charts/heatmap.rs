@@ -8,7 +8,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::{decade_label, err, viridis, DrawResult, Style};
 use crate::chart_scale::{decade_ticks, log10_point, unit, LogPoint};
-use crate::engine::metrics::{EpochRecord, LayerStats};
+use crate::engine::metrics::{EpochRecord, LayerStats, Status};
 use crate::url_state::Theme;
 
 /// One run's map.
@@ -25,6 +25,9 @@ pub struct HeatSpec<'a> {
     pub value: &'a dyn Fn(&LayerStats) -> f64,
     /// log10 range shared by every panel.
     pub range: (f64, f64),
+    /// The figure is about an update: epoch 0 (which makes none) is left empty, and a
+    /// diverged epoch (whose update was not made) shows as NaN.
+    pub per_update: bool,
     pub highlight: Option<usize>,
 }
 
@@ -97,8 +100,10 @@ where
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh, 1.0);
+    // As many epoch labels as fit: about one per four characters' width.
+    let room = (area.dim_in_pixel().0 as f64 / (s.font * s.dpr * 4.0)).max(2.0) as usize;
     mesh.disable_mesh()
-        .x_labels(epochs.min(8))
+        .x_labels(epochs.min(room).min(8))
         .y_labels(if first { layers.min(12) } else { 0 })
         .x_label_formatter(&|x| {
             if (x - x.round()).abs() < 1e-6 && *x >= 0.0 {
@@ -132,19 +137,23 @@ where
         .filter(move |(i, _)| i % stride == 0 || *i == last_index)
         .map(|(_, r)| r);
     let cell_w = stride as f64;
-    let cells = shown.flat_map(|r| {
-        let x = r.epoch as f64;
-        r.layers.iter().enumerate().map(move |(i, l)| {
-            let y = (i + 1) as f64;
-            let colour = match log10_point((spec.value)(l)) {
-                LogPoint::At(lv) => viridis(unit(lv, lo, hi)).filled(),
-                LogPoint::Zero => s.fg.filled(),
-                LogPoint::Inf => s.alarm.filled(),
-                LogPoint::NaN | LogPoint::Negative => s.alarm.mix(0.45).filled(),
-            };
-            Rectangle::new([(x - 0.5, y - 0.5), (x - 0.5 + cell_w, y + 0.5)], colour)
-        })
-    });
+    let cells = shown
+        .filter(|r| !(spec.per_update && r.epoch == 0))
+        .flat_map(|r| {
+            let x = r.epoch as f64;
+            let blank = spec.per_update && r.status == Status::Diverged;
+            r.layers.iter().enumerate().map(move |(i, l)| {
+                let y = (i + 1) as f64;
+                let v = if blank { f64::NAN } else { (spec.value)(l) };
+                let colour = match log10_point(v) {
+                    LogPoint::At(lv) => viridis(unit(lv, lo, hi)).filled(),
+                    LogPoint::Zero => s.fg.filled(),
+                    LogPoint::Inf => s.alarm.filled(),
+                    LogPoint::NaN | LogPoint::Negative => s.alarm.mix(0.45).filled(),
+                };
+                Rectangle::new([(x - 0.5, y - 0.5), (x - 0.5 + cell_w, y + 0.5)], colour)
+            })
+        });
     chart.draw_series(cells).map_err(err)?;
     if let Some(e) = spec.highlight.filter(|e| *e < epochs) {
         let x = e as f64;

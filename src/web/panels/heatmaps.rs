@@ -75,7 +75,9 @@ pub fn Heatmaps() -> impl IntoView {
                         .flat_map(|r| r.layers.iter().map(value)),
                     2.0,
                 );
-                let labels = store.labels();
+                let labels: Vec<String> = (1..=store.runs().len())
+                    .map(|k| format!("Run {k}"))
+                    .collect();
                 let panels: Vec<heatmap::HeatPanel> = store
                     .runs()
                     .iter()
@@ -91,6 +93,7 @@ pub fn Heatmaps() -> impl IntoView {
                     legend,
                     value: &value,
                     range,
+                    per_update: quantity == HeatQuantity::UpdateRatio,
                     highlight: state.view_epoch.get_untracked(),
                 };
                 let _ = canvas.set_attribute("data-panels", &panels.len().to_string());
