@@ -3,7 +3,7 @@
 use crate::engine::config::Config;
 use crate::engine::metrics::{EpochRecord, Status};
 use crate::engine::settings::{by_flag, Kind, Setting, SETTINGS};
-use crate::format::num;
+use crate::format::{num, num_opt, pct_opt};
 
 /// Keras' own argument names, kept as shortcuts: `--clipvalue X` is `--clip clipvalue --clip-at X`.
 const CLIP_SHORTCUTS: [&str; 3] = ["--clipvalue", "--clipnorm", "--global-clipnorm"];
@@ -172,16 +172,16 @@ pub fn table(record: &EpochRecord) -> String {
     ));
     for l in &record.layers {
         out.push_str(&format!(
-            "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>5.0}% {:>5.0}%\n",
+            "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>5.0}% {:>6}\n",
             l.layer,
             num(l.grad_norm),
             num(l.delta_rms),
             num(l.weight_norm),
-            num(l.update_ratio),
+            num_opt(l.update_ratio),
             num(l.act_mean),
             num(l.act_std),
             100.0 * l.saturated,
-            100.0 * l.dead,
+            pct_opt(l.dead).replace(' ', ""),
         ));
     }
     out

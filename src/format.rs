@@ -18,6 +18,20 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// A figure that may not apply (or be undefined): "—" when it does not.
+pub fn num_opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), num)
+}
+
+/// A fraction as a whole percentage ("37 %"); "—" when it does not apply.
+pub fn pct_opt(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{:.0} %", 100.0 * v),
+        Some(v) => num(v),
+        None => "—".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::num;

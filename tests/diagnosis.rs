@@ -130,11 +130,11 @@ fn layer(layer: usize, grad_norm: f64, delta_rms: f64) -> LayerStats {
         grad_norm,
         delta_rms,
         weight_norm: 1.0,
-        update_ratio: 1e-3,
+        update_ratio: Some(1e-3),
         act_mean: 0.0,
         act_std: 1.0,
         saturated: 0.0,
-        dead: 0.0,
+        dead: Some(0.0),
     }
 }
 
@@ -178,7 +178,36 @@ fn edge_cases_never_panic_and_read_sensibly() {
         ],
         1.0,
     );
-    let _ = diagnose(&c, &[nan]);
+    let d = diagnose(&c, &[nan.clone()]);
+    assert_eq!(
+        d.verdict,
+        Verdict::Diverged,
+        "NaN figures are never healthy"
+    );
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.contains("layer 1's ‖∂L/∂W‖ is NaN")),
+        "{:?}",
+        d.evidence
+    );
+    // Any figure will do, in any layer: an infinite activation sd in the output layer.
+    let mut inf_sd = record(vec![layer(1, 1.0, 1.0), layer(2, 1.0, 1.0)], 1.0);
+    inf_sd.layers[1].act_std = f64::INFINITY;
+    let d = diagnose(&c, &[inf_sd]);
+    assert_eq!(d.verdict, Verdict::Diverged);
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.contains("the output layer's activation sd is +Inf")),
+        "{:?}",
+        d.evidence
+    );
+    // A figure that does not apply (None) is not a problem.
+    let mut na = record(vec![layer(1, 1.0, 1.0), layer(2, 1.0, 1.0)], 1.0);
+    na.layers[1].dead = None;
+    na.layers[0].update_ratio = None;
+    assert_eq!(diagnose(&c, &[na]).verdict, Verdict::Healthy);
     let shallow = record(vec![layer(1, 0.5, 0.01), layer(2, 1.0, 0.1)], 1.0);
     assert_eq!(diagnose(&c, &[shallow]).verdict, Verdict::Healthy);
     let inf = record(
@@ -189,7 +218,11 @@ fn edge_cases_never_panic_and_read_sensibly() {
     assert_eq!(d.verdict, Verdict::Diverged);
     assert!(d.evidence[0].contains("+Inf"));
     let empty = record(Vec::new(), 1.0);
-    let _ = diagnose(&c, &[empty]);
+    assert_eq!(
+        diagnose(&c, &[empty]).verdict,
+        Verdict::Healthy,
+        "no layers: nothing wrong to report"
+    );
 }
 
 #[test]
@@ -261,9 +294,9 @@ fn the_weights_over_time_are_cited_with_their_own_numbers() {
     let mut b = a.clone();
     b.epoch = 10;
     b.layers[0].weight_norm = 1.00001;
-    b.layers[0].update_ratio = 1e-7;
+    b.layers[0].update_ratio = Some(1e-7);
     b.layers[1].weight_norm = 1.5;
-    b.layers[1].update_ratio = 2e-3;
+    b.layers[1].update_ratio = Some(2e-3);
     let text = evidence(&[a.clone(), b]).unwrap();
     assert!(
         text.contains("Over 10 epochs, layer 1's weight norm changed by 1e-3 %"),

@@ -109,11 +109,14 @@ fn epoch_zero_measures_without_updating() {
     assert!(r
         .layers
         .iter()
-        .all(|l| l.update_ratio == 0.0 && l.grad_norm > 0.0));
+        .all(|l| l.update_ratio == Some(0.0) && l.grad_norm > 0.0));
     assert_eq!(r.layers.len(), 4);
     let r1 = t.run_epoch().unwrap();
     assert_ne!(t.network().dense(0).kernel.value, w);
-    assert!(r1.layers.iter().all(|l| l.update_ratio > 0.0));
+    assert!(r1
+        .layers
+        .iter()
+        .all(|l| l.update_ratio.is_some_and(|u| u > 0.0)));
     assert!(t.run_epoch().is_none());
     assert_eq!(t.state(), RunState::Finished);
 }
@@ -131,7 +134,8 @@ fn epoch_sums_follow_the_definitions() {
     assert_eq!(t.steps_per_epoch(), 2);
     for l in &r0.layers {
         assert!(l.grad_norm.is_finite() && l.delta_rms > 0.0);
-        assert!((0.0..=1.0).contains(&l.dead) && (0.0..=1.0).contains(&l.saturated));
+        assert!(l.dead.is_none_or(|d| (0.0..=1.0).contains(&d)));
+        assert!((0.0..=1.0).contains(&l.saturated));
     }
     assert!((r0.train_loss - std::f64::consts::LN_2).abs() < 0.5);
 }
@@ -224,7 +228,7 @@ fn learning_rate_and_clipping_change_mid_run_without_reset() {
     assert_eq!(r.epoch, 2, "the run went on");
     // Every element of the last step is at most lr·clip = 1e-9: ‖ΔW‖ ≤ √(64·16)·1e-9.
     let first = &r.layers[0];
-    let step = first.update_ratio * first.weight_norm;
+    let step = first.update_ratio.unwrap() * first.weight_norm;
     assert!(step > 0.0 && step <= 32.0 * 1e-9 * 1.001, "‖ΔW‖ = {step}");
     assert!(t.set_learning_rate(f64::NAN).is_err());
     assert!(t.set_clipping(Clipping::Norm(-1.0)).is_err());
@@ -309,4 +313,70 @@ fn nothing_panics_across_extreme_configurations() {
             assert!(!records.is_empty());
         }
     }
+}
+
+#[test]
+fn dead_units_are_reported_for_relu_family_hidden_layers_only() {
+    use gradscope::engine::activation::Activation;
+    use gradscope::engine::init::Initializer;
+    let run = |activation, init| {
+        let mut t = Trainer::new(Config {
+            depth: 3,
+            width: 16,
+            activation,
+            init,
+            epochs: 0,
+            ..Config::default()
+        })
+        .unwrap();
+        t.run_epoch().unwrap()
+    };
+    for a in [Activation::Relu, Activation::LeakyRelu] {
+        let r = run(a, Initializer::HeNormal);
+        assert!(r.layers[..3].iter().all(|l| l.dead.is_some()), "{a:?}");
+        assert_eq!(
+            r.layers[3].dead, None,
+            "{a:?}: the logits have no dead units"
+        );
+    }
+    // Zero init: every tanh unit outputs 0, yet none is "dead" — that is symmetry.
+    let r = run(Activation::Tanh, Initializer::Zeros);
+    assert!(r.layers.iter().all(|l| l.dead.is_none()));
+    let r = run(Activation::Selu, Initializer::Small);
+    assert!(r.layers.iter().all(|l| l.dead.is_none()));
+    // ReLU with all-zero weights: every input is 0 (≤ 0), so every hidden unit is dead.
+    let r = run(Activation::Relu, Initializer::Zeros);
+    assert!(r.layers[..3].iter().all(|l| l.dead == Some(1.0)));
+}
+
+#[test]
+fn update_ratio_is_zero_when_nothing_moved_and_undefined_only_for_moving_zero_weights() {
+    use gradscope::engine::init::Initializer;
+    use gradscope::engine::metrics::update_ratio;
+    assert_eq!(update_ratio(0.0, 0.0), Some(0.0));
+    assert_eq!(update_ratio(0.0, 2.0), Some(0.0));
+    assert_eq!(update_ratio(1e-3, 0.0), None);
+    assert_eq!(update_ratio(1e-3, 2.0), Some(5e-4));
+    // Zero init: no gradient reaches the hidden kernels, so they never move (ratio 0, not NaN).
+    let mut t = Trainer::new(Config {
+        depth: 2,
+        width: 8,
+        init: Initializer::Zeros,
+        epochs: 1,
+        ..Config::default()
+    })
+    .unwrap();
+    t.run_epoch();
+    let r = t.run_epoch().unwrap();
+    // Every activation is 0, so even the output kernel's gradient (activations × δ) is 0:
+    // only the biases learn. Nothing moved anywhere: 0, never NaN.
+    for l in &r.layers {
+        assert_eq!(l.update_ratio, Some(0.0), "layer {}", l.layer);
+    }
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(
+        json["layers"][2]["dead"].is_null(),
+        "the output layer's dead is null"
+    );
+    assert_eq!(json["layers"][0]["dead"], 1.0);
 }

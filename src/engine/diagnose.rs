@@ -73,7 +73,10 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
             advice: Vec::new(),
         };
     };
-    if last.status == Status::Diverged || !last.train_loss.is_finite() {
+    if last.status == Status::Diverged
+        || !last.train_loss.is_finite()
+        || non_finite_figure(last).is_some()
+    {
         return diverged(config, records, last);
     }
     let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
@@ -89,7 +92,9 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     let mean = |f: fn(&super::metrics::LayerStats) -> f64| {
         hidden.iter().map(f).sum::<f64>() / hidden.len() as f64
     };
-    let (dead, saturated) = (mean(|l| l.dead), mean(|l| l.saturated));
+    let saturated = mean(|l| l.saturated);
+    // Dead units are a ReLU-family notion: other layers report none.
+    let dead = mean(|l| l.dead.unwrap_or(0.0));
 
     let mut evidence = Vec::new();
     if ratio.is_finite() {
@@ -251,6 +256,33 @@ fn healthy(
     }
 }
 
+/// The first per-layer figure of `record` that is NaN or infinite, named ("layer 3's δ rms is
+/// NaN"). Figures that do not apply (`None`) are not figures.
+pub fn non_finite_figure(record: &EpochRecord) -> Option<String> {
+    let depth = record.layers.len().saturating_sub(1);
+    record.layers.iter().find_map(|l| {
+        let figures = [
+            ("‖∂L/∂W‖", Some(l.grad_norm)),
+            ("δ rms", Some(l.delta_rms)),
+            ("‖W‖", Some(l.weight_norm)),
+            ("update ratio", l.update_ratio),
+            ("activation mean", Some(l.act_mean)),
+            ("activation sd", Some(l.act_std)),
+            ("saturated fraction", Some(l.saturated)),
+            ("dead fraction", l.dead),
+        ];
+        let (name, v) = figures
+            .into_iter()
+            .find_map(|(n, v)| v.filter(|x| !x.is_finite()).map(|x| (n, x)))?;
+        let which = if l.layer > depth {
+            "the output layer's".to_string()
+        } else {
+            format!("layer {}'s", l.layer)
+        };
+        Some(format!("{which} {name} is {}", num(v)))
+    })
+}
+
 fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Diagnosis {
     let last_finite = records
         .iter()
@@ -282,6 +314,9 @@ fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Dia
         )
     }];
     evidence.extend(last_finite);
+    if let Some(what) = non_finite_figure(last) {
+        evidence.push(format!("In epoch {}, {what}.", last.epoch));
+    }
     if biggest > 0.0 {
         evidence.push(format!(
             "The largest kernel gradient norm measured was {}.",

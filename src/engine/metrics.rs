@@ -25,16 +25,20 @@ pub struct LayerStats {
     pub delta_rms: f64,
     /// ‖W‖_F at the end of the epoch.
     pub weight_norm: f64,
-    /// ‖ΔW‖_F / ‖W‖_F of the epoch's last step (0 at epoch 0: nothing is updated).
-    pub update_ratio: f64,
+    /// ‖ΔW‖_F / ‖W‖_F of the epoch's last step, ‖W‖ taken before the step: 0 when nothing
+    /// moved (epoch 0 makes no update), None (`null`) when the weights were all 0 and the
+    /// step was not — a ratio to nothing is undefined.
+    pub update_ratio: Option<f64>,
     /// Mean and standard deviation of the layer's activations f(·) on the validation set
     /// (of the logits, for the output layer).
     pub act_mean: f64,
     pub act_std: f64,
     /// Fraction of sigmoid/tanh outputs with f' under 5 % of its maximum (0 otherwise).
     pub saturated: f64,
-    /// Fraction of units whose output is exactly 0 for every validation sample.
-    pub dead: f64,
+    /// ReLU-family hidden layers only (None, `null`, elsewhere): the fraction of units whose
+    /// input is ≤ 0 for every validation sample. A dead ReLU outputs 0 and passes no gradient;
+    /// a dead leaky ReLU passes only its 0.01 slope.
+    pub dead: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,6 +52,18 @@ pub struct EpochRecord {
     pub layers: Vec<LayerStats>,
 }
 
+/// ‖ΔW‖ / ‖W‖ with ‖W‖ before the step: 0 when nothing moved, None when weights of 0 moved
+/// (a ratio to nothing is undefined).
+pub fn update_ratio(step_norm: f64, weight_norm: f64) -> Option<f64> {
+    if step_norm == 0.0 {
+        Some(0.0)
+    } else if weight_norm == 0.0 {
+        None
+    } else {
+        Some(step_norm / weight_norm)
+    }
+}
+
 /// Threshold of "saturated": f' below this fraction of its maximum.
 pub const SATURATION_FRACTION: f64 = 0.05;
 
@@ -58,8 +74,10 @@ pub struct ActivationStats {
     sum_sq: f64,
     count: usize,
     saturated: usize,
-    /// Per unit: has it output anything but 0?
+    /// Per unit: has its input ever been above 0? (ReLU-family layers only.)
     alive: Vec<bool>,
+    /// Whether `dead` means anything for this layer.
+    relu_family: bool,
 }
 
 impl ActivationStats {
@@ -72,15 +90,21 @@ impl ActivationStats {
         output: &[F],
         units: usize,
     ) {
+        self.relu_family = matches!(activation, Some(Activation::Relu | Activation::LeakyRelu));
         if self.alive.len() != units {
             self.alive = vec![false; units];
         }
-        for (i, &y) in output.iter().enumerate() {
+        for &y in output {
             let v = y.as_f64();
             self.sum += v;
             self.sum_sq += v * v;
-            if y != F::zero() {
-                self.alive[i % units] = true;
+        }
+        if self.relu_family {
+            for (i, &x) in input.iter().enumerate() {
+                // NaN counts as alive: a NaN unit is not "dead", it is broken (and reported so).
+                if !(x <= F::zero()) {
+                    self.alive[i % units] = true;
+                }
             }
         }
         self.count += output.len();
@@ -95,16 +119,18 @@ impl ActivationStats {
     }
 
     /// (act_mean, act_std, saturated, dead)
-    pub fn finish(&self) -> (f64, f64, f64, f64) {
+    pub fn finish(&self) -> (f64, f64, f64, Option<f64>) {
         if self.count == 0 {
-            return (0.0, 0.0, 0.0, 0.0);
+            return (0.0, 0.0, 0.0, self.relu_family.then_some(0.0));
         }
         let n = self.count as f64;
         let mean = self.sum / n;
         // Clamp rounding below 0, but let NaN through: a NaN figure must stay visible.
         let var = self.sum_sq / n - mean * mean;
         let var = if var < 0.0 { 0.0 } else { var };
-        let dead = self.alive.iter().filter(|a| !**a).count() as f64 / self.alive.len() as f64;
+        let dead = self.relu_family.then(|| {
+            self.alive.iter().filter(|a| !**a).count() as f64 / self.alive.len().max(1) as f64
+        });
         (mean, var.sqrt(), self.saturated as f64 / n, dead)
     }
 }

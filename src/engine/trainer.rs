@@ -42,7 +42,7 @@ struct EpochSums {
     steps: usize,
     grad_norm: Vec<f64>,
     delta_rms: Vec<f64>,
-    update_ratio: Vec<f64>,
+    update_ratio: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Debug)]
@@ -271,7 +271,7 @@ impl Trainer {
             // Kernels are every Dense layer's first variable, in layer order.
             let kernel_steps = kernel_step_sizes(&params, &steps);
             for (l, (step, w)) in kernel_steps.iter().zip(&kernel_norms).enumerate() {
-                self.sums.update_ratio[l] = step.sqrt() / w;
+                self.sums.update_ratio[l] = super::metrics::update_ratio(step.sqrt(), *w);
             }
         }
     }
@@ -329,7 +329,7 @@ impl Trainer {
         self.sums = EpochSums {
             grad_norm: vec![0.0; n],
             delta_rms: vec![0.0; n],
-            update_ratio: vec![0.0; n],
+            update_ratio: vec![Some(0.0); n],
             ..EpochSums::default()
         };
     }

@@ -20,7 +20,7 @@ pub fn evidence(records: &[EpochRecord]) -> Option<String> {
     let out = first.layers.len() - 1;
     let change = |l: usize| norm_change(first.layers[l].weight_norm, last.layers[l].weight_norm);
     let (low, top) = (change(0), change(out));
-    let (step_low, step_top) = (last.layers[0].update_ratio, last.layers[out].update_ratio);
+    let (step_low, step_top) = (last.layers[0].update_ratio?, last.layers[out].update_ratio?);
     if ![low, top, step_low, step_top].iter().all(|x| x.is_finite()) {
         return None;
     }

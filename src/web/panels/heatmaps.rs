@@ -36,7 +36,7 @@ fn spec_of(
         (HeatQuantity::UpdateRatio, _) => (
             "How far each step moves the weights, ‖ΔW‖/‖W‖",
             "‖ΔW‖/‖W‖",
-            |l| l.update_ratio,
+            |l| l.update_ratio.unwrap_or(f64::NAN),
         ),
     }
 }

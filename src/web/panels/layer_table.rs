@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::gradients::shown_epoch;
-use crate::format::num;
+use crate::format::{num, num_opt, pct_opt};
 use crate::web::state::AppState;
 
 #[component]
@@ -40,24 +40,17 @@ pub fn LayerTable() -> impl IntoView {
                     } else {
                         l.layer.to_string()
                     };
-                    let pct = |x: f64| {
-                        if x.is_finite() {
-                            format!("{:.0} %", 100.0 * x)
-                        } else {
-                            num(x)
-                        }
-                    };
                     view! {
                         <tr>
                             <td>{name}</td>
                             <td>{num(l.grad_norm)}</td>
                             <td>{num(l.delta_rms)}</td>
                             <td>{num(l.weight_norm)}</td>
-                            <td>{num(l.update_ratio)}</td>
+                            <td>{num_opt(l.update_ratio)}</td>
                             <td>{num(l.act_mean)}</td>
                             <td>{num(l.act_std)}</td>
-                            <td>{pct(l.saturated)}</td>
-                            <td>{pct(l.dead)}</td>
+                            <td>{pct_opt(Some(l.saturated))}</td>
+                            <td>{pct_opt(l.dead)}</td>
                         </tr>
                     }
                 })
@@ -75,11 +68,11 @@ pub fn LayerTable() -> impl IntoView {
                             <th title="Frobenius norm of the kernel gradient, before clipping, mean over the epoch's steps">"‖∂L/∂W‖"</th>
                             <th title="RMS of the back-propagated gradient ∂L/∂z, mean over the epoch's steps">"δ rms"</th>
                             <th title="Frobenius norm of the kernel at the end of the epoch">"‖W‖"</th>
-                            <th title="‖ΔW‖ / ‖W‖ of the epoch's last step (healthy: often around 1e-3)">"update / weight"</th>
+                            <th title="‖ΔW‖ / ‖W‖ of the epoch's last step (healthy: often around 1e-3); — when the weights were all 0">"update / weight"</th>
                             <th title="mean of the layer's activations on the validation set (logits for the output layer)">"act mean"</th>
                             <th title="standard deviation of the layer's activations on the validation set">"act sd"</th>
                             <th title="sigmoid/tanh outputs whose slope is under 5 % of its peak">"saturated"</th>
-                            <th title="units that output 0 for every validation sample">"dead"</th>
+                            <th title="ReLU and leaky ReLU layers: units whose input is ≤ 0 for every validation sample (a dead ReLU passes no gradient; a dead leaky ReLU only its 0.01 slope); — for other layers">"dead"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
