@@ -102,7 +102,7 @@ impl ActivationStats {
         if self.relu_family {
             for (i, &x) in input.iter().enumerate() {
                 // NaN counts as alive: a NaN unit is not "dead", it is broken (and reported so).
-                if !(x <= F::zero()) {
+                if x > F::zero() || x.as_f64().is_nan() {
                     self.alive[i % units] = true;
                 }
             }
