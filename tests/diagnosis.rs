@@ -178,7 +178,7 @@ fn edge_cases_never_panic_and_read_sensibly() {
         ],
         1.0,
     );
-    let d = diagnose(&c, &[nan.clone()]);
+    let d = diagnose(&c, &[nan]);
     assert_eq!(
         d.verdict,
         Verdict::Diverged,
