@@ -193,6 +193,8 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             .map_or(String::new(), |(k, v)| format!("{k}={v}"));
         notices.push(format!("'{given}': {problem}; using the default"));
     }
+    let base = lesson.map_or_else(Config::default, |l| (l.config)());
+    repair(&mut state.runs[0], &base, "", &mut notices);
     let first = state.runs[0].clone();
     if vs.is_empty() {
         if let Some(l) = lesson {
@@ -207,9 +209,28 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             ));
             break;
         }
-        let (run, problems) = apply_diff_text(&first, diff);
+        let (mut run, problems) = apply_diff_text(&first, diff);
         notices.extend(problems.into_iter().map(|p| format!("vs={diff}: {p}")));
+        repair(&mut run, &first, &format!("vs={diff}: "), &mut notices);
         state.runs.push(run);
     }
     (state, notices)
+}
+
+/// Settings that are each in range but clash together (batch size 1 with batch norm): the
+/// setting named by the problem goes back to `base`'s value, with a notice.
+fn repair(config: &mut Config, base: &Config, prefix: &str, notices: &mut Vec<String>) {
+    for problem in config.problems() {
+        if let Some(s) = settings::find(problem.field) {
+            (s.set)(config, (s.get)(base));
+        }
+        notices.push(format!(
+            "{prefix}{problem}; using {}",
+            problem_fallback(base, problem.field)
+        ));
+    }
+}
+
+fn problem_fallback(base: &Config, field: &str) -> String {
+    settings::find(field).map_or("the default".into(), |s| s.text(base))
 }

@@ -113,3 +113,63 @@ fn optimizer_reports_step_sizes_when_asked() {
     let sq = opt.step(&mut [&mut p], 0.1, true);
     assert!(close(sq[0], 0.25), "‖Δw‖² = 0.1²·25");
 }
+
+#[test]
+fn batch_norm_refuses_a_batch_of_one_and_drops_a_trailing_one() {
+    use gradscope::engine::config::Config;
+    use gradscope::engine::network::BatchNormPlacement;
+    use gradscope::engine::trainer::Trainer;
+    let bn = Config {
+        batch_norm: BatchNormPlacement::Before,
+        depth: 2,
+        width: 8,
+        epochs: 1,
+        ..Config::default()
+    };
+    // Refused everywhere: the config, the command line, the link.
+    let one = Config {
+        batch_size: 1,
+        ..bn.clone()
+    };
+    let e = one.validate().unwrap_err();
+    assert_eq!(e.field, "batch_size");
+    assert!(e.message.contains("batch norm"), "{e}");
+    assert!(Trainer::new(one).is_err());
+    let err = gradscope::cli::parse(
+        &["train", "--batch-norm", "before", "--batch-size", "1"].map(String::from),
+    )
+    .unwrap_err();
+    assert!(
+        err.0.contains("--batch-size") && err.0.contains("batch norm"),
+        "{err}"
+    );
+    let (state, notices) = gradscope::url_state::decode("batch_norm=after&batch_size=1");
+    assert_eq!(state.runs[0].batch_size, 32, "back to the default");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    // Digits: 1437 training samples; batches of 4 leave one over, which batch norm drops.
+    let mut t = Trainer::new(Config {
+        batch_size: 4,
+        ..bn.clone()
+    })
+    .unwrap();
+    assert_eq!(t.samples_per_epoch(), 1436);
+    assert_eq!(t.steps_per_epoch(), 359);
+    let r = t.run_epoch().unwrap();
+    assert!(r
+        .layers
+        .iter()
+        .all(|l| l.grad_norm > 0.0 && l.grad_norm.is_finite()));
+    // Without batch norm nothing is dropped; with an even split nothing either.
+    let mut plain = Config {
+        batch_size: 4,
+        ..bn.clone()
+    };
+    plain.batch_norm = BatchNormPlacement::None;
+    assert_eq!(Trainer::new(plain).unwrap().samples_per_epoch(), 1437);
+    let three = Trainer::new(Config {
+        batch_size: 3,
+        ..bn
+    })
+    .unwrap();
+    assert_eq!(three.samples_per_epoch(), 1437, "1437 = 3 · 479");
+}

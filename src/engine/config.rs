@@ -75,11 +75,21 @@ impl Config {
     /// Every problem with this configuration (empty when it can run): each setting of the
     /// table that means something here, checked against its range.
     pub fn problems(&self) -> Vec<ConfigError> {
-        SETTINGS
+        let mut out: Vec<ConfigError> = SETTINGS
             .iter()
             .filter(|s| s.key != "clip_at" || self.clipping != Clipping::Off)
             .filter_map(|s| check(s, self).err())
-            .collect()
+            .collect();
+        // Settings that only clash together.
+        if self.batch_size == 1 && self.batch_norm != BatchNormPlacement::None {
+            out.push(ConfigError {
+                field: "batch_size",
+                message: "1 does not work with batch norm: a batch of one sample is normalized \
+                          to all zeros, so no gradient passes; allowed: 2 or more, or batch norm off"
+                    .into(),
+            });
+        }
+        out
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {

@@ -132,7 +132,20 @@ impl Trainer {
 
     /// Steps (mini-batches) per epoch.
     pub fn steps_per_epoch(&self) -> usize {
-        self.data.train.len().div_ceil(self.config.batch_size)
+        self.samples_per_epoch().div_ceil(self.config.batch_size)
+    }
+
+    /// Training samples an epoch visits: all of them, except that with batch norm a trailing
+    /// batch of one is dropped — normalizing a single sample turns every value into 0 (its
+    /// own mean), so no gradient would pass and the moving variance would collapse.
+    pub fn samples_per_epoch(&self) -> usize {
+        let n = self.data.train.len();
+        let bn = self.config.batch_norm != super::network::BatchNormPlacement::None;
+        if bn && n % self.config.batch_size == 1 && n > 1 {
+            n - 1
+        } else {
+            n
+        }
     }
 
     /// Steps taken in the current epoch.
@@ -189,14 +202,15 @@ impl Trainer {
         if self.cursor == 0 && self.epoch > 0 {
             self.order.shuffle(&mut self.order_rng);
         }
-        let end = (self.cursor + self.config.batch_size).min(self.order.len());
+        let epoch_len = self.samples_per_epoch();
+        let end = (self.cursor + self.config.batch_size).min(epoch_len);
         self.data.train.gather(
             &self.order[self.cursor..end],
             &mut self.batch_x,
             &mut self.batch_y,
         );
         self.cursor = end;
-        let last_of_epoch = end == self.order.len();
+        let last_of_epoch = end == epoch_len;
 
         let measuring = self.epoch == 0;
         let mode = if measuring {
