@@ -1,5 +1,5 @@
 //! One number format everywhere (tables, charts, diagnosis): 3 significant digits,
-//! scientific notation for the tiny and the huge (1.2e-7, not 0.00000012).
+//! scientific notation for the tiny and the huge (1.23e-7, not 0.000000123).
 
 pub fn num(x: f64) -> String {
     if x.is_nan() {
@@ -12,9 +12,8 @@ pub fn num(x: f64) -> String {
         let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 4) as usize;
         format!("{x:.digits$}")
     } else {
-        let s = format!("{x:.1e}");
-        // "1.0e-7" → "1e-7"
-        s.replace(".0e", "e")
+        // Three significant digits here too: 2.00e5, not 2e5.
+        format!("{x:.2e}")
     }
 }
 
@@ -38,9 +37,11 @@ mod tests {
 
     #[test]
     fn formats_consistently() {
-        assert_eq!(num(1.2e-7), "1.2e-7");
-        assert_eq!(num(1e-20), "1e-20");
-        assert_eq!(num(3.2e6), "3.2e6");
+        assert_eq!(num(1.2e-7), "1.20e-7");
+        assert_eq!(num(1.234e-7), "1.23e-7");
+        assert_eq!(num(1e-20), "1.00e-20");
+        assert_eq!(num(3.2e6), "3.20e6");
+        assert_eq!(num(2.4e5), "2.40e5");
         assert_eq!(num(0.5), "0.500");
         assert_eq!(num(12.345), "12.3");
         assert_eq!(num(0.0), "0");

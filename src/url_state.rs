@@ -160,6 +160,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     }
     let mut settings = Vec::new();
     let mut vs = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for (key, value) in &pairs {
         let (key, v) = (key.as_str(), value.as_str());
         let bad =
@@ -181,7 +182,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             },
             _ => match settings::find(key) {
                 Some(s) => settings.push((s, v.to_string())),
-                None => notices.push(format!("unknown parameter '{key}' ignored")),
+                None => unknown.push(key),
             },
         }
     }
@@ -193,6 +194,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             .map_or(String::new(), |(k, v)| format!("{k}={v}"));
         notices.push(format!("'{given}': {problem}; using the default"));
     }
+    notices.extend(unknown_notice(&unknown));
     let base = lesson.map_or_else(Config::default, |l| (l.config)());
     repair(&mut state.runs[0], &base, "", &mut notices);
     let first = state.runs[0].clone();
@@ -214,7 +216,74 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         repair(&mut run, &first, &format!("vs={diff}: "), &mut notices);
         state.runs.push(run);
     }
-    (state, notices)
+    (state, summarize(notices))
+}
+
+/// Most notices shown for one link; the rest are counted.
+const MAX_NOTICES: usize = 10;
+
+fn summarize(mut notices: Vec<String>) -> Vec<String> {
+    if notices.len() > MAX_NOTICES {
+        let more = notices.len() - MAX_NOTICES;
+        notices.truncate(MAX_NOTICES);
+        notices.push(format!("…and {more} more"));
+    }
+    notices
+}
+
+/// One notice for the keys nobody knows: the first few by name (with the key probably meant,
+/// for a near miss), and how many more.
+fn unknown_notice(keys: &[&str]) -> Option<String> {
+    const NAMED: usize = 3;
+    let (first, rest) = keys.split_at(keys.len().min(NAMED));
+    let named: Vec<String> = first
+        .iter()
+        .map(|k| {
+            let shown: String = k.chars().take(40).collect();
+            match near_miss(k) {
+                Some(meant) => format!("'{shown}' (did you mean '{meant}'?)"),
+                None => format!("'{shown}'"),
+            }
+        })
+        .collect();
+    let list = named.join(", ");
+    match (first.len(), rest.len()) {
+        (0, _) => None,
+        (1, 0) => Some(format!("unknown parameter {list} ignored")),
+        (_, 0) => Some(format!("unknown parameters {list} ignored")),
+        (_, more) => Some(format!("unknown parameters {list} and {more} more ignored")),
+    }
+}
+
+/// The known key closest to `key`, when at most two edits away (typos, `-` for `_`, `bn`…).
+fn near_miss(key: &str) -> Option<&'static str> {
+    let key = key.to_lowercase().replace('-', "_");
+    let keys = SETTINGS
+        .iter()
+        .flat_map(|s| std::iter::once(s.key).chain(s.aliases.iter().copied()))
+        .chain(["lesson", "vs", "metric", "theme", "speed"]);
+    keys.map(|k| (edit_distance(&key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions), over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// Settings that are each in range but clash together (batch size 1 with batch norm): the

@@ -225,3 +225,32 @@ fn a_bad_comparison_is_reported_and_extra_runs_are_ignored() {
     assert!(n.iter().any(|m| m.contains("color")), "{n:?}");
     assert!(n.iter().any(|m| m.contains("only 4 runs")), "{n:?}");
 }
+
+#[test]
+fn thousands_of_unknown_keys_make_one_short_notice_with_near_misses_named() {
+    let query: String = (0..5000).map(|i| format!("junk{i}=1&")).collect();
+    let (state, notices) = decode(&format!("batchsize=16&{query}depth=3"));
+    assert_eq!(state.runs[0].depth, 3);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let n = &notices[0];
+    assert!(n.len() < 200, "{} characters: {n}", n.len());
+    assert!(
+        n.contains("'batchsize' (did you mean 'batch_size'?)"),
+        "{n}"
+    );
+    assert!(n.contains("4998 more"), "{n}");
+    // Many bad values: the first few named, the rest counted.
+    let bad: String = (0..500).map(|_| "depth=abc&").collect();
+    let (_, notices) = decode(&bad);
+    assert_eq!(notices.len(), 11, "ten named and a count");
+    assert_eq!(notices[10], "…and 490 more");
+    let (_, notices) = decode("?lr=0.1&speeed=fast&Batch-Norm=before");
+    assert!(
+        notices[0].contains("'speeed' (did you mean 'speed'?)"),
+        "{notices:?}"
+    );
+    assert!(
+        notices[0].contains("did you mean 'batch_norm'?"),
+        "{notices:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! A hand-written, cache-blocked matrix product, kept beside `matrixmultiply` so the two can be
-//! measured against each other (native and wasm32 + SIMD); [`super::real::Real::gemm`] uses
-//! whichever measured faster on the target.
+//! measured against each other (native and wasm32 + SIMD). The engine always uses
+//! `matrixmultiply` ([`super::real::Real::gemm`]): it measured faster on both targets; this
+//! kernel runs only in the benchmarks.
 //!
 //! C = β·C + α·A·B with A m×k (any strides), B k×n and C m×n. B is packed row-major when its
 //! rows are not contiguous; then four rows of C at a time take `c_r += a_rp · b_p` over a block

@@ -70,6 +70,13 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
     let id = format!("ctl-{}", key.replace('_', "-"));
     let on_change = move |ev| {
         let text = event_target_value(&ev);
+        // A whole number in range is taken exactly (a seed may need all 64 bits); only other
+        // numbers go through f64 to be clamped.
+        if let Ok(v) = s.parse(&text) {
+            state.change(|c| (s.set)(c, v));
+            state.store.update(|_| {});
+            return;
+        }
         match text.trim().parse::<f64>() {
             Ok(v) if v.is_finite() => {
                 let clamped = s.clamp(v);

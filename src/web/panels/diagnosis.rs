@@ -2,18 +2,28 @@
 
 use leptos::prelude::*;
 
+use super::gradients::shown_epoch;
 use crate::engine::diagnose::diagnose;
 use crate::format::num;
+use crate::store::{Run, Store};
 use crate::web::state::AppState;
 
 #[component]
 pub fn DiagnosisPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // The records up to the epoch on screen: the panel describes what the charts show.
+    fn shown(s: &Store, view: Option<usize>) -> (&Run, usize) {
+        let run = s.selected_run();
+        let upto = shown_epoch(s, view).map_or(0, |e| {
+            run.records.iter().take_while(|r| r.epoch <= e).count()
+        });
+        (run, upto)
+    }
     let diagnosis = Memo::new(move |_| {
         state.redraw.track();
         state.store.with(|s| {
-            let run = s.selected_run();
-            diagnose(&run.config, &run.records)
+            let (run, upto) = shown(s, state.view_epoch.get());
+            diagnose(&run.config, &run.records[..upto])
         })
     });
     let class = move || {
@@ -31,7 +41,8 @@ pub fn DiagnosisPanel() -> impl IntoView {
     let latest = move || {
         state.redraw.track();
         state.store.with(|s| {
-            s.selected_run().records.last().map(|r| {
+            let (run, upto) = shown(s, state.view_epoch.get());
+            upto.checked_sub(1).map(|i| &run.records[i]).map(|r| {
                 let accuracy = if r.val_loss.is_finite() {
                     format!("{:.1} %", 100.0 * r.val_accuracy)
                 } else {
