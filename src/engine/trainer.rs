@@ -112,6 +112,11 @@ impl Trainer {
         &self.net
     }
 
+    /// The network, to set its weights (replaying a reference case before the first step).
+    pub fn network_mut(&mut self) -> &mut Network<f32> {
+        &mut self.net
+    }
+
     pub fn records(&self) -> &[EpochRecord] {
         &self.records
     }
