@@ -296,23 +296,69 @@ fn every_dataset_loads_with_an_80_20_split() {
     );
 }
 
+/// The rules every run keeps: an "ok" record has a finite loss and finite kernel gradients;
+/// a "diverged" record is the last one; the trainer's state says how the run ended.
+fn assert_run_rules(c: &Config) {
+    let mut t = Trainer::new(c.clone()).unwrap();
+    let mut records = Vec::new();
+    while let Some(r) = t.run_epoch() {
+        records.push(r);
+    }
+    let what = format!("{c:?}");
+    assert!(!records.is_empty(), "{what}");
+    for (i, r) in records.iter().enumerate() {
+        match r.status {
+            Status::Ok => {
+                assert!(r.train_loss.is_finite() && r.val_loss.is_finite(), "{what}");
+                assert!(r.layers.iter().all(|l| l.grad_norm.is_finite()), "{what}");
+                assert!((0.0..=1.0).contains(&r.val_accuracy), "{what}");
+            }
+            Status::Diverged => assert_eq!(i, records.len() - 1, "diverged is last: {what}"),
+        }
+    }
+    let last = records.last().unwrap();
+    let expected = match last.status {
+        Status::Ok => RunState::Finished,
+        Status::Diverged => RunState::Diverged,
+    };
+    assert_eq!(t.state(), expected, "{what}");
+}
+
 #[test]
 fn nothing_panics_across_extreme_configurations() {
     for init in [Initializer::Zeros, Initializer::Large, Initializer::Small] {
         for activation in Activation::ALL {
-            let c = Config {
-                init,
-                activation,
-                depth: 30,
-                width: 8,
-                lr: 10.0,
-                epochs: 2,
-                dataset: DatasetKind::Spiral,
-                ..Config::default()
-            };
-            let records = run(c);
-            assert!(!records.is_empty());
+            for batch_norm in BatchNormPlacement::ALL {
+                for batch_size in [1, 2, 512] {
+                    if batch_size == 1 && batch_norm != BatchNormPlacement::None {
+                        continue; // refused (tests/batch_norm_and_optimizers.rs)
+                    }
+                    assert_run_rules(&Config {
+                        init,
+                        activation,
+                        batch_norm,
+                        batch_size,
+                        depth: 30,
+                        width: 8,
+                        lr: 10.0,
+                        epochs: 2,
+                        noise: 0.0,
+                        dataset: DatasetKind::Spiral,
+                        ..Config::default()
+                    });
+                }
+            }
         }
+    }
+    // The largest network offered, as initialized.
+    for batch_norm in [BatchNormPlacement::None, BatchNormPlacement::After] {
+        assert_run_rules(&Config {
+            depth: 100,
+            width: 512,
+            batch_norm,
+            epochs: 0,
+            ..Config::default()
+        });
     }
 }
 
