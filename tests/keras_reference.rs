@@ -1,5 +1,6 @@
 //! The engine against Keras on the same experiments: identical weights and batch in, the same
-//! loss, gradients, batch-norm moving statistics and weights after two optimizer steps out.
+//! loss, gradients, batch-norm moving statistics, weights after two optimizer steps (with L2
+//! and clipping too) and evaluation-mode logits out.
 //! The reference values come from `tools/keras_reference.py` (TensorFlow/Keras in float64);
 //! this test only reads them, so it needs no TensorFlow.
 
@@ -42,7 +43,7 @@ fn the_engine_computes_what_keras_computes() {
     let size = |k: &str| shape[k].as_u64().unwrap() as usize;
     let cases = data["cases"].as_array().unwrap();
     assert!(cases.len() >= 30);
-    let (mut max_grad_err, mut max_step_err) = (0.0f64, 0.0f64);
+    let (mut max_grad_err, mut max_step_err, mut max_eval_err) = (0.0f64, 0.0f64, 0.0f64);
     for case in cases {
         let name = format!(
             "{}/{}/{}/{}",
@@ -68,7 +69,8 @@ fn the_engine_computes_what_keras_computes() {
         let x = Matrix::from_vec(labels.len(), arch.inputs, x);
 
         // Loss and every gradient, in training mode (batch statistics).
-        let step = net.compute_gradients(&x, &labels, Mode::Train, 0.0);
+        let l2 = case["l2"].as_f64().unwrap_or(0.0);
+        let step = net.compute_gradients(&x, &labels, Mode::Train, l2);
         let loss = case["loss"].as_f64().unwrap();
         assert!(
             (step.loss - loss).abs() < 1e-8 * loss.abs().max(1.0),
@@ -117,7 +119,7 @@ fn the_engine_computes_what_keras_computes() {
         let mut opt = Optimizer::new(kind);
         for s in 0..2 {
             if s > 0 {
-                net.compute_gradients(&x, &labels, Mode::Train, 0.0);
+                net.compute_gradients(&x, &labels, Mode::Train, l2);
             }
             let mut params = net.params_mut();
             clipping.apply(&mut params);
@@ -135,7 +137,30 @@ fn the_engine_computes_what_keras_computes() {
                 "{name}: variable {i} after two steps differs by {err:.1e}"
             );
         }
+        // Evaluation mode after those steps: batch norm normalizes with its moving statistics.
+        let logits = net.forward(&x, Mode::Eval).data.clone();
+        let err = worst(&logits, &flat(&case["eval_logits_after_two_steps"]));
+        max_eval_err = max_eval_err.max(err);
+        // After Adam the weights already differ by ~2e-7 (β in float32, above); three layers
+        // of batch norm carry that to the logits a few times over.
+        let tolerance = if kind == OptimizerKind::Adam {
+            1e-5
+        } else {
+            1e-6
+        };
+        assert!(
+            err < tolerance,
+            "{name}: evaluation-mode logits differ by {err:.1e}"
+        );
     }
+    assert!(
+        cases
+            .iter()
+            .filter(|c| c["l2"].as_f64().unwrap_or(0.0) > 0.0)
+            .count()
+            >= 3,
+        "L2 combined with clipping is covered"
+    );
     // Keras keeps some constants (leaky ReLU's 0.01, Adam's β) in float32: agreement is ~1e-8.
-    println!("{} cases; worst relative difference: gradients {max_grad_err:.1e}, weights after two steps {max_step_err:.1e}", cases.len());
+    println!("{} cases; worst relative difference: gradients {max_grad_err:.1e}, weights after two steps {max_step_err:.1e}, evaluation-mode logits {max_eval_err:.1e}", cases.len());
 }

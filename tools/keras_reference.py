@@ -1,8 +1,10 @@
 """Computes reference values with Keras (TensorFlow backend, float64) for tests/keras_reference.rs.
 
 For small networks with fixed weights and a fixed batch, records what Keras computes: the loss,
-every gradient, the batch-norm moving statistics after a training call, and the weights after two
-optimizer steps with each clipping mode. The Rust test rebuilds the same networks in gradscope's
+every gradient, the batch-norm moving statistics after a training call, the weights after two
+optimizer steps with each clipping mode (and with an L2 penalty on the kernels combined with
+clipping), and the logits in evaluation mode after those steps (batch norm then uses its moving
+statistics). The Rust test rebuilds the same networks in gradscope's
 engine and must agree.
 
 Run (needs tensorflow-cpu, not a dependency of the project; CI only reads the JSON):
@@ -27,16 +29,17 @@ def activation(name):
     return keras.activations.get(name)
 
 
-def build(act, bn):
+def build(act, bn, l2):
+    reg = keras.regularizers.L2(l2) if l2 else None  # l2 · Σw², as the engine's λ·Σw²
     x = inp = keras.Input((INPUTS,))
     for _ in range(DEPTH):
-        x = keras.layers.Dense(WIDTH)(x)
+        x = keras.layers.Dense(WIDTH, kernel_regularizer=reg)(x)
         if bn == "before":
             x = keras.layers.BatchNormalization()(x)
         x = keras.layers.Activation(activation(act))(x)
         if bn == "after":
             x = keras.layers.BatchNormalization()(x)
-    out = keras.layers.Dense(CLASSES)(x)  # logits; softmax lives in the loss
+    out = keras.layers.Dense(CLASSES, kernel_regularizer=reg)(x)  # logits; softmax in the loss
     return keras.Model(inp, out)
 
 
@@ -61,16 +64,20 @@ def moving_stats(model):
     ]
 
 
-def case(act, bn, optimizer, clip, seed):
+def case(act, bn, optimizer, clip, seed, l2=0.0):
     rng = np.random.default_rng(seed)
-    model = build(act, bn)
+    model = build(act, bn, l2)
     variables = params_in_engine_order(model)
     for v in variables:
         v.assign(rng.uniform(-0.8, 0.8, v.shape) + (1.0 if "gamma" in v.path else 0.0))
     start = [v.numpy().tolist() for v in variables]
     x = rng.uniform(-1.5, 1.5, (BATCH, INPUTS))
     y = rng.integers(0, CLASSES, BATCH)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    cross_entropy = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    def loss_fn(y, logits):
+        penalty = tf.add_n(model.losses) if model.losses else 0.0
+        return cross_entropy(y, logits) + penalty
 
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(x, training=True))
@@ -101,7 +108,9 @@ def case(act, bn, optimizer, clip, seed):
         "loss": float(loss),
         "grads": [g.numpy().tolist() for g in grads],
         "moving_after_one_call": stats_after_one_call,
+        "l2": l2,
         "after_two_steps": [v.numpy().tolist() for v in variables],
+        "eval_logits_after_two_steps": model(x, training=False).numpy().tolist(),
     }
 
 
@@ -116,6 +125,14 @@ def main():
         for clip in [None, ("clipvalue", 0.05), ("clipnorm", 0.1), ("global_clipnorm", 0.2)]:
             seed += 1
             cases.append(case("tanh", "before", optimizer, clip, seed))
+    # The L2 penalty's gradient is clipped with the rest, as Keras does it.
+    for act, bn, optimizer, clip, l2 in [
+        ("tanh", "before", "sgd", ("clipnorm", 0.1), 0.01),
+        ("relu", "none", "momentum", ("clipvalue", 0.05), 0.01),
+        ("sigmoid", "after", "adam", ("global_clipnorm", 0.2), 0.001),
+    ]:
+        seed += 1
+        cases.append(case(act, bn, optimizer, clip, seed, l2))
     json.dump(
         {
             "generator": "tools/keras_reference.py",

@@ -297,3 +297,62 @@ test('readable at projector and phone sizes', async () => {
     await page.close();
   }
 });
+
+// The colour of one canvas pixel, [r, g, b].
+const pixelAt = (page, id, [x, y]) => page.$eval(`#${id}`, (c, [x, y]) => [...c.getContext('2d').getImageData(x, y, 1, 1).data].slice(0, 3), [x, y]);
+
+test('the theory ticks and the heatmap cells are really drawn where the numbers say', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?activation=sigmoid&init=glorot_uniform&depth=10&metric=delta_rms`);
+  await waitForEpochs(page, 1);
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#chart-bars').dataset.theoryPx ?? '[]').length === 10);
+  await page.waitForTimeout(400); // the bar animation
+  const ticks = JSON.parse(await page.getAttribute('#chart-bars', 'data-theory-px'));
+  for (const [x, y] of ticks) {
+    // A dark tick line (the theme's text colour) where the prediction sits…
+    const dark = await Promise.all([-1, 0, 1].map((d) => pixelAt(page, 'chart-bars', [x, y + d])));
+    assert.ok(dark.some((p) => Math.max(...p) < 90), `tick at ${x},${y}: ${JSON.stringify(dark)}`);
+  }
+  // …and not everywhere: well above the highest tick, the column is background or bar.
+  const [x0, y0] = ticks[0];
+  assert.ok(Math.max(...(await pixelAt(page, 'chart-bars', [x0, y0 - 12]))) >= 90);
+  // Heatmap: layer 1's δ is ~10⁻⁷ of the output's: the darkest viridis purple at the bottom,
+  // yellow-green at the top.
+  await page.waitForFunction(() => (document.querySelector('#chart-heatmap').dataset.probePx ?? '') !== '');
+  const [[low, top]] = JSON.parse(await page.getAttribute('#chart-heatmap', 'data-probe-px'));
+  const [r1, g1, b1] = await pixelAt(page, 'chart-heatmap', low);
+  const [r2, g2, b2] = await pixelAt(page, 'chart-heatmap', top);
+  assert.ok(g1 < 60 && b1 > r1, `layer 1 is dark purple: ${[r1, g1, b1]}`);
+  assert.ok(g2 > 180 && r2 > 100, `the output layer is yellow-green: ${[r2, g2, b2]}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the diagnosis describes the epoch on screen', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?lesson=tanh_large&epochs=6&speed=fast`);
+  await waitForEpochs(page, 1);
+  assert.match(await page.textContent('#verdict'), /Exploding/, 'at epoch 0 δ grows toward the input');
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished', null, { timeout: 60000 });
+  await page.waitForFunction(() => !document.querySelector('#verdict').textContent.includes('Exploding'));
+  const latest = await page.textContent('#verdict');
+  await page.$eval('#epoch-view', (el) => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => document.querySelector('#verdict').textContent.includes('Exploding'));
+  assert.match(await page.textContent('#diagnosis .latest'), /^epoch 0 /);
+  await page.click('#epoch-follow');
+  await page.waitForFunction((v) => document.querySelector('#verdict').textContent === v, latest);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a seed of 64 bits survives the link and the seed field', async () => {
+  const big = '18446744073709551615';
+  const { page, problems } = await openPage(browser, `${server.url}?seed=${big}&depth=2&width=8`);
+  await waitForEpochs(page, 1);
+  assert.equal(await page.inputValue('#ctl-seed'), big);
+  assert.equal(query(page).get('seed'), big);
+  await page.fill('#ctl-seed', '9007199254740993');
+  await page.$eval('#ctl-seed', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '9007199254740993');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

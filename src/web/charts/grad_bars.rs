@@ -147,23 +147,29 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
     }
     // Theory ticks: a short dark line across each run's bar.
     let line = s.fg.stroke_width(s.px(2.0) as u32);
+    // Where each tick landed, in canvas pixels: the browser tests sample the pixels there.
+    let mut tick_px = Vec::new();
     for (r, run) in runs.iter().enumerate() {
         let Some(theory) = run.theory else { continue };
-        let ticks = theory
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &v)| match log10_point(v) {
-                LogPoint::At(l) if l >= lo && l <= hi => {
-                    // Theory covers the hidden layers only.
-                    let x0 = slot(r, i, usize::MAX);
-                    Some(PathElement::new(
-                        vec![(x0, l), (x0 + width * 0.92, l)],
-                        line,
-                    ))
+        for (i, &v) in theory.iter().enumerate() {
+            if let LogPoint::At(l) = log10_point(v) {
+                if l < lo || l > hi {
+                    continue;
                 }
-                _ => None,
-            });
-        chart.draw_series(ticks).map_err(err)?;
+                // Theory covers the hidden layers only.
+                let x0 = slot(r, i, usize::MAX);
+                let (x1, xc) = (x0 + width * 0.92, x0 + width * 0.46);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x0, l), (x1, l)],
+                        line,
+                    )))
+                    .map_err(err)?;
+                let (px, py) = chart.backend_coord(&(xc, l));
+                tick_px.push(format!("[{px},{py}]"));
+            }
+        }
     }
+    let _ = canvas.set_attribute("data-theory-px", &format!("[{}]", tick_px.join(",")));
     root.present().map_err(err)
 }

@@ -56,9 +56,13 @@ pub fn draw(
         .map_err(err)?;
     let n = panels.len().max(1);
     let areas = plot.split_evenly((1, n));
+    let mut probes = Vec::new();
     for (k, (area, panel)) in areas.iter().zip(panels).enumerate() {
-        draw_panel(area, &s, spec, panel, k == 0, n > 1)?;
+        probes.push(draw_panel(area, &s, spec, panel, k == 0, n > 1)?);
     }
+    // The pixel centres of each panel's (epoch 0, layer 1) and (epoch 0, output) cells, for
+    // the browser tests to sample.
+    let _ = canvas.set_attribute("data-probe-px", &format!("[{}]", probes.join(",")));
     draw_legend(&legend, &s, spec.legend, spec.range.0, spec.range.1)?;
     root.present().map_err(err)
 }
@@ -70,7 +74,7 @@ fn draw_panel<DB: DrawingBackend>(
     panel: &HeatPanel,
     first: bool,
     captioned: bool,
-) -> DrawResult
+) -> Result<String, String>
 where
     DB::ErrorType: 'static,
 {
@@ -165,7 +169,11 @@ where
             )))
             .map_err(err)?;
     }
-    Ok(())
+    let at = |layer: usize| {
+        let (x, y) = chart.backend_coord(&(0.0, layer as f64));
+        format!("[{x},{y}]")
+    };
+    Ok(format!("[{},{}]", at(1), at(layers)))
 }
 
 /// A vertical colour bar with decade ticks, then swatches for 0, NaN and ∞.
