@@ -4,7 +4,7 @@
 //! its default, with a notice.
 
 use crate::engine::config::Config;
-use crate::engine::settings::{self, apply_diff_text, diff_text, SETTINGS};
+use crate::engine::settings::{self, apply_diff_text, diff_text, excerpt, SETTINGS};
 use crate::presets::{self, Preset};
 use crate::protocol::Speed;
 
@@ -149,7 +149,8 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 lesson = Some(p);
             }
             None => notices.push(format!(
-                "'lesson={id}' is not a lesson (one of {}); using the default",
+                "'lesson={}' is not a lesson (one of {}); using the default",
+                excerpt(id),
                 presets::PRESETS
                     .iter()
                     .map(|p| p.id)
@@ -163,8 +164,13 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     let mut unknown: Vec<&str> = Vec::new();
     for (key, value) in &pairs {
         let (key, v) = (key.as_str(), value.as_str());
-        let bad =
-            |allowed: &str| format!("'{key}={v}' is not valid ({allowed}); using the default");
+        let bad = |allowed: &str| {
+            format!(
+                "'{}={}' is not valid ({allowed}); using the default",
+                excerpt(key),
+                excerpt(v)
+            )
+        };
         match key {
             "lesson" => {}
             "vs" => vs.push(v),
@@ -191,7 +197,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         let given = pairs
             .iter()
             .find(|(k, _)| settings::find(k).is_some_and(|s| s.key == key))
-            .map_or(String::new(), |(k, v)| format!("{k}={v}"));
+            .map_or(String::new(), |(k, v)| format!("{k}={}", excerpt(v)));
         notices.push(format!("'{given}': {problem}; using the default"));
     }
     notices.extend(unknown_notice(&unknown));
@@ -212,6 +218,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             break;
         }
         let (mut run, problems) = apply_diff_text(&first, diff);
+        let diff = excerpt(diff);
         notices.extend(problems.into_iter().map(|p| format!("vs={diff}: {p}")));
         repair(&mut run, &first, &format!("vs={diff}: "), &mut notices);
         state.runs.push(run);

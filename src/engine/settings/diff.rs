@@ -1,7 +1,7 @@
 //! Comparing configurations setting by setting: what differs, and the `key:value,…` text of a
 //! link's `vs=` parameter that turns one run into another.
 
-use super::{find, Setting, Value, SETTINGS};
+use super::{excerpt, find, Setting, Value, SETTINGS};
 use crate::engine::config::Config;
 
 /// Applies (key, text) pairs to a configuration in the table's order, whatever their order
@@ -80,8 +80,8 @@ pub fn apply_diff_text(base: &Config, text: &str) -> (Config, Vec<String>) {
     for item in text.split(',').filter(|s| !s.trim().is_empty()) {
         match item.split_once(':').map(|(k, v)| (find(k.trim()), k, v)) {
             Some((Some(s), _, v)) => pairs.push((s, v.to_string())),
-            Some((None, k, _)) => notices.push(format!("unknown setting '{k}' ignored")),
-            None => notices.push(format!("'{item}' is not key:value")),
+            Some((None, k, _)) => notices.push(format!("unknown setting '{}' ignored", excerpt(k))),
+            None => notices.push(format!("'{}' is not key:value", excerpt(item))),
         }
     }
     for (key, e) in apply(&mut config, &pairs) {

@@ -102,7 +102,7 @@ impl Setting {
                 .into_iter()
                 .find(|n| *n == text)
                 .map(Value::Name)
-                .ok_or_else(|| format!("'{text}' is not {}", self.allowed()))?,
+                .ok_or_else(|| format!("'{}' is not {}", excerpt(text), self.allowed()))?,
             Kind::Whole { .. } => match text.parse::<u64>() {
                 Ok(n) => Value::Whole(n),
                 // A number, but not a whole one in range: say it is out of range.
@@ -113,12 +113,12 @@ impl Setting {
                             self.allowed()
                         ))
                     }
-                    _ => return Err(format!("'{text}' is not {}", self.allowed())),
+                    _ => return Err(format!("'{}' is not {}", excerpt(text), self.allowed())),
                 },
             },
             Kind::Number { .. } => match text.parse::<f64>() {
                 Ok(x) => Value::Number(x),
-                Err(_) => return Err(format!("'{text}' is not {}", self.allowed())),
+                Err(_) => return Err(format!("'{}' is not {}", excerpt(text), self.allowed())),
             },
         };
         self.check(value)?;
@@ -180,6 +180,17 @@ impl Setting {
             Kind::Whole { .. } => Value::Whole(x.round().clamp(lo, hi) as u64),
             _ => Value::Number(x.clamp(lo, hi)),
         }
+    }
+}
+
+/// At most 40 characters of what the user gave, for messages (a link may carry 30 KB).
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
     }
 }
 
