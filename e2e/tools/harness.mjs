@@ -19,7 +19,8 @@ const TYPES = {
 };
 
 export async function serve(dir = DIST) {
-  const server = http.createServer(async (req, res) => {
+  // Room for a 30 KB link (Node's default stops at 16 KB of headers).
+  const server = http.createServer({ maxHeaderSize: 80 * 1024 }, async (req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.join(dir, decodeURIComponent(url.pathname));
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
@@ -47,16 +48,30 @@ export async function launch() {
   });
 }
 
-// A page that records console errors and uncaught exceptions (a WASM panic shows as both).
+// A page that records console errors, uncaught exceptions (a WASM panic shows as both),
+// Content-Security-Policy violations and any request that leaves the page's origin.
 export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  const problems = watch(page, new URL(url).origin);
+  await page.goto(url);
+  return { page, problems };
+}
+
+export function watch(page, origin) {
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(url);
-  return { page, problems };
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) problems.push(`off-origin request: ${u}`);
+  });
+  page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return problems;
 }
 
 export const epochs = (page) =>
