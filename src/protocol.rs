@@ -91,6 +91,9 @@ pub struct Progress {
     pub phase: Phase,
     /// Training samples per second over the last slice (0 when idle).
     pub samples_per_second: f64,
+    /// The worker's WebAssembly memory, in bytes (for the memory measurement).
+    #[serde(default)]
+    pub memory_bytes: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! lists. It is pure Rust, so every rule here is tested natively.
 
 use crate::engine::config::{max_epochs, Config, ConfigError};
+use crate::engine::history::History;
 use crate::engine::metrics::EpochRecord;
 use crate::engine::settings::{self, describe, Setting};
 use crate::presets::Preset;
@@ -17,7 +18,8 @@ pub struct Run {
     /// Index into the run palette: the run's position, so a link reopened looks the same.
     pub colour: usize,
     pub config: Config,
-    pub records: Vec<EpochRecord>,
+    /// Its epoch records, in bounded memory (older epochs thinned past a limit).
+    pub history: History,
     /// Mean-field prediction of δ rms per hidden layer at initialization.
     pub theory: Option<Vec<f64>>,
     pub progress: Option<Progress>,
@@ -30,10 +32,14 @@ impl Run {
             id: 0,
             colour,
             config,
-            records: Vec::new(),
+            history: History::new(),
             theory: None,
             progress: None,
         }
+    }
+
+    pub fn records(&self) -> &[EpochRecord] {
+        self.history.records()
     }
 
     pub fn phase(&self) -> Option<Phase> {
@@ -47,7 +53,7 @@ impl Run {
 
     /// The latest record's epoch.
     pub fn epoch(&self) -> Option<usize> {
-        self.records.last().map(|r| r.epoch)
+        self.records().last().map(|r| r.epoch)
     }
 }
 
@@ -111,7 +117,7 @@ impl Store {
         let id = self.fresh_id();
         let run = &mut self.runs[i];
         run.id = id;
-        run.records.clear();
+        run.history.clear();
         run.theory = None;
         run.progress = None;
     }
@@ -270,7 +276,7 @@ impl Store {
 
     /// An epoch record from the worker; dropped when it belongs to no run on screen.
     pub fn add_record(&mut self, id: u64, record: EpochRecord) -> bool {
-        self.run_mut(id).map(|r| r.records.push(record)).is_some()
+        self.run_mut(id).map(|r| r.history.push(record)).is_some()
     }
 
     pub fn set_theory(&mut self, id: u64, theory: Option<Vec<f64>>) {

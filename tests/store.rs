@@ -29,6 +29,7 @@ fn progress(phase: Phase) -> Progress {
         steps_per_epoch: 45,
         phase,
         samples_per_second: 0.0,
+        memory_bytes: 0.0,
     }
 }
 
@@ -52,14 +53,17 @@ fn compare_duplicates_the_selected_run_and_changes_apply_to_the_copy() {
         store.change(1, |c| c.clipping = Clipping::Value(0.5)),
         Ok(true)
     );
-    assert_eq!((store.runs()[1].id, store.runs()[1].records.len()), (id, 1));
+    assert_eq!(
+        (store.runs()[1].id, store.runs()[1].records().len()),
+        (id, 1)
+    );
     assert_eq!(store.labels(), ["no clipping", "clipvalue 0.5"]);
     assert_eq!(
         store.change(1, |c| c.init = Initializer::GlorotUniform),
         Ok(true)
     );
     assert_ne!(store.runs()[1].id, id);
-    assert!(store.runs()[1].records.is_empty());
+    assert!(store.runs()[1].records().is_empty());
     assert_eq!(
         store.labels(),
         [
@@ -117,7 +121,7 @@ fn reset_rebuilds_every_run_and_new_weights_move_them_together() {
         store.add_record(r.id, record(0));
     }
     store.reset(false);
-    assert!(store.runs().iter().all(|r| r.records.is_empty()));
+    assert!(store.runs().iter().all(|r| r.records().is_empty()));
     assert!(store.runs().iter().zip(&ids).all(|(r, old)| r.id != *old));
     store.reset(true);
     let seeds: Vec<u64> = store.runs().iter().map(|r| r.config.init_seed).collect();

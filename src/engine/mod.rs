@@ -9,6 +9,7 @@ pub mod data;
 pub mod dense;
 pub mod diagnose;
 pub mod gemm;
+pub mod history;
 pub mod init;
 pub mod loss;
 pub mod matrix;

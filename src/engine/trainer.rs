@@ -12,6 +12,7 @@ use super::batch_norm::Mode;
 use super::clip::Clipping;
 use super::config::{check_clipping, check_lr, Config, ConfigError};
 use super::data::{Dataset, Samples};
+use super::history::History;
 use super::matrix::{norm, Matrix};
 use super::metrics::{ActivationStats, EpochRecord, LayerStats, Status};
 use super::network::{Architecture, Network};
@@ -59,7 +60,7 @@ pub struct Trainer {
     /// The epoch being computed (0 = the measuring pass).
     epoch: usize,
     sums: EpochSums,
-    records: Vec<EpochRecord>,
+    records: History,
     state: RunState,
     batch_x: Matrix<f32>,
     batch_y: Vec<usize>,
@@ -90,7 +91,7 @@ impl Trainer {
             cursor: 0,
             epoch: 0,
             sums: EpochSums::default(),
-            records: Vec::new(),
+            records: History::new(),
             state: RunState::Running,
             batch_x: Matrix::zeros(0, 0),
             batch_y: Vec::new(),
@@ -117,8 +118,9 @@ impl Trainer {
         &mut self.net
     }
 
+    /// The records so far (all of them, or thinned when there are very many: [`History`]).
     pub fn records(&self) -> &[EpochRecord] {
-        &self.records
+        self.records.records()
     }
 
     pub fn state(&self) -> RunState {

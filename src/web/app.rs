@@ -93,15 +93,25 @@ fn App() -> impl IntoView {
         state.store.with(|s| {
             s.runs()
                 .iter()
-                .map(|r| r.records.len())
+                .map(|r| r.records().len())
                 .min()
                 .unwrap_or(0)
                 .to_string()
         })
     };
     let runs_attr = move || state.store.with(|s| s.runs().len().to_string());
+    // WebAssembly memory of the page and of the worker (read by e2e/tools/memory.mjs).
+    let memory_attr = move || {
+        let worker = state.store.with(|s| {
+            s.runs()
+                .iter()
+                .filter_map(|r| r.progress.as_ref().map(|p| p.memory_bytes))
+                .fold(0.0, f64::max)
+        });
+        format!("{},{}", super::wasm_memory_bytes(), worker)
+    };
     view! {
-        <div class=theme_class data-phase=phase_attr data-epochs=epochs_attr data-runs=runs_attr>
+        <div class=theme_class data-phase=phase_attr data-epochs=epochs_attr data-runs=runs_attr data-memory=memory_attr>
             <Transport/>
             <Notices/>
             <RunSummaries/>

@@ -43,7 +43,7 @@ pub fn run(state: AppState) {
 fn records(state: AppState) -> usize {
     state
         .store
-        .with_untracked(|s| s.runs().iter().map(|r| r.records.len()).sum())
+        .with_untracked(|s| s.runs().iter().map(|r| r.records().len()).sum())
 }
 
 /// Starts network `i` of [`FRAME_RUNS`] playing, then samples frames after the warm-up.

@@ -19,3 +19,16 @@ pub fn to_js<T: serde::Serialize>(msg: &T) -> Result<wasm_bindgen::JsValue, Stri
     let ser = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
     msg.serialize(&ser).map_err(|e| e.to_string())
 }
+
+/// This module's WebAssembly memory in bytes (page or worker alike): it only ever grows, so
+/// its size is the high-water mark of what the engine and the page's state needed.
+pub fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |b| b.byte_length() as f64)
+        })
+}

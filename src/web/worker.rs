@@ -316,6 +316,7 @@ fn post_progress(run: &Run, samples_per_second: f64) {
             steps_per_epoch: t.steps_per_epoch(),
             phase,
             samples_per_second,
+            memory_bytes: super::wasm_memory_bytes(),
         },
     });
 }

@@ -172,7 +172,7 @@ pub static SETTINGS: &[Setting] = &[
         aliases: &[],
         flag: "--epochs",
         label: "Epochs",
-        kind: Kind::Whole { min: 0, max: 1000 },
+        kind: Kind::Whole { min: 0, max: 10_000 },
         help: "passes over the training set; epoch 0 is the network as initialized",
         live: true,
         written: always,

@@ -15,7 +15,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
     fn shown(s: &Store, view: Option<usize>) -> (&Run, usize) {
         let run = s.selected_run();
         let upto = shown_epoch(s, view).map_or(0, |e| {
-            run.records.iter().take_while(|r| r.epoch <= e).count()
+            run.records().iter().take_while(|r| r.epoch <= e).count()
         });
         (run, upto)
     }
@@ -23,7 +23,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
         state.redraw.track();
         state.store.with(|s| {
             let (run, upto) = shown(s, state.view_epoch.get());
-            diagnose(&run.config, &run.records[..upto])
+            diagnose(&run.config, &run.records()[..upto])
         })
     });
     let class = move || {
@@ -42,7 +42,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
         state.redraw.track();
         state.store.with(|s| {
             let (run, upto) = shown(s, state.view_epoch.get());
-            upto.checked_sub(1).map(|i| &run.records[i]).map(|r| {
+            upto.checked_sub(1).map(|i| &run.records()[i]).map(|r| {
                 let accuracy = if r.val_loss.is_finite() {
                     format!("{:.1} %", 100.0 * r.val_accuracy)
                 } else {

@@ -5,6 +5,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use crate::engine::history::RECENT;
 use crate::store::Store;
 use crate::url_state::{GradMetric, Theme};
 use crate::web::charts::{self, grad_bars, metric_value};
@@ -141,7 +142,7 @@ pub fn Gradients() -> impl IntoView {
                 .runs()
                 .iter()
                 .filter_map(|r| {
-                    let rec = r.records.iter().rev().find(|x| x.epoch <= epoch)?;
+                    let rec = r.records().iter().rev().find(|x| x.epoch <= epoch)?;
                     let values = rec.layers.iter().map(|l| metric_value(metric, l)).collect();
                     let theory = show_theory.then(|| r.theory.clone()).flatten();
                     Some((r.colour, rec.epoch, values, theory))
@@ -152,7 +153,7 @@ pub fn Gradients() -> impl IntoView {
                 store
                     .runs()
                     .iter()
-                    .flat_map(|r| r.records.iter())
+                    .flat_map(|r| r.records().iter())
                     .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
                     .chain(targets.iter().flat_map(|t| t.3.iter().flatten().copied())),
                 2.0,
@@ -173,7 +174,7 @@ pub fn Gradients() -> impl IntoView {
             let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
             let pending = anim.with_value(|a| a.frame_pending);
             anim.update_value(|a| {
-                let same_view = a.metric == metric && a.theme == theme && a.epoch != epoch;
+                let same_view = a.metric == metric && a.theme == theme && a.epoch != min_epoch;
                 let old = std::mem::take(&mut a.runs);
                 a.runs = targets
                     .into_iter()
@@ -193,7 +194,7 @@ pub fn Gradients() -> impl IntoView {
                     })
                     .collect();
                 a.start = now_ms();
-                a.epoch = epoch;
+                a.epoch = min_epoch;
                 a.range = range;
                 a.metric = metric;
                 a.theme = theme;
@@ -213,6 +214,14 @@ pub fn Gradients() -> impl IntoView {
         state
             .store
             .with_untracked(|s| s.runs().iter().filter_map(|r| r.epoch()).max().unwrap_or(0))
+    };
+    // How sparsely the oldest epochs are kept (None while every epoch is).
+    let thinned = move || {
+        state.redraw.track();
+        state
+            .store
+            .with_untracked(|s| s.runs().iter().map(|r| r.history.stride()).max())
+            .filter(|k| *k > 1)
     };
     view! {
         <div class="card chart-card main-chart">
@@ -246,6 +255,11 @@ pub fn Gradients() -> impl IntoView {
                     title="Follow the latest epoch"
                     on:click=move |_| state.view_epoch.set(None)>"latest"</button>
             </div>
+            <p class="thinned hint" id="thinned" class:hidden=move || thinned().is_none()>
+                {move || thinned().map(|k| format!(
+                    "A long run: to keep memory bounded, epochs before the latest {RECENT} are kept every {k}th; the slider shows the nearest kept epoch."
+                ))}
+            </p>
         </div>
     }
 }

@@ -56,7 +56,7 @@ pub fn Heatmaps() -> impl IntoView {
         // Each chart draws in a frame of its own, so no frame carries all of them.
         after_frames(1, move || {
             state.store.with_untracked(|store| {
-                if store.runs().iter().all(|r| r.records.is_empty()) {
+                if store.runs().iter().all(|r| r.records().is_empty()) {
                     charts::placeholder(
                         &canvas,
                         |dpr| charts::Style::new(theme, dpr),
@@ -70,7 +70,7 @@ pub fn Heatmaps() -> impl IntoView {
                     store
                         .runs()
                         .iter()
-                        .flat_map(|r| r.records.iter())
+                        .flat_map(|r| r.records().iter())
                         .filter(|r| quantity != HeatQuantity::UpdateRatio || r.epoch > 0)
                         .flat_map(|r| r.layers.iter().map(value)),
                     2.0,
@@ -85,7 +85,7 @@ pub fn Heatmaps() -> impl IntoView {
                     .map(|(r, label)| heatmap::HeatPanel {
                         label,
                         colour: r.colour,
-                        records: &r.records,
+                        records: r.records(),
                     })
                     .collect();
                 let spec = heatmap::HeatSpec {

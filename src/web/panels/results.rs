@@ -30,7 +30,7 @@ pub fn ResultsCharts() -> impl IntoView {
                         .iter()
                         .map(|r| curves::CurveRun {
                             colour: r.colour,
-                            records: &r.records,
+                            records: r.records(),
                         })
                         .collect();
                     if runs.iter().all(|r| r.records.is_empty()) {

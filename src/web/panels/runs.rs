@@ -31,7 +31,7 @@ pub fn RunSummaries() -> impl IntoView {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let last = r.records.last();
+                    let last = r.records().last();
                     Summary {
                         index: i,
                         colour: r.colour,
@@ -40,7 +40,7 @@ pub fn RunSummaries() -> impl IntoView {
                         val_acc: last
                             .filter(|l| l.epoch >= 1 && l.val_loss.is_finite())
                             .map(|l| l.val_accuracy),
-                        verdict: diagnose(&r.config, &r.records).verdict,
+                        verdict: diagnose(&r.config, r.records()).verdict,
                         selected: s.is_comparing() && i == s.selected(),
                     }
                 })
