@@ -47,44 +47,44 @@ pub fn RunSummaries() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let comparing = move || summaries.with(|s| s.len() > 1);
+    let comparing = Signal::derive(move || summaries.with(|s| s.len() > 1));
+    // One line per run position, made once: its figures update in place (a line remade every
+    // epoch would leave its click handlers behind).
+    let count = Memo::new(move |_| summaries.with(Vec::len));
     view! {
         <section class="runs" class:comparing=comparing aria-label="Runs">
-            <For each=move || summaries.get() key=|s| format!("{}|{}|{:?}|{:?}|{}|{:?}", s.index, s.label, s.epoch, s.val_acc, s.selected, s.verdict) let:s>
-                <RunLine s=s comparing=Signal::derive(comparing)/>
+            <For each=move || 0..count.get() key=|i| *i let:index>
+                <RunLine index=index summaries=summaries comparing=comparing/>
             </For>
         </section>
     }
 }
 
 #[component]
-fn RunLine(s: Summary, comparing: Signal<bool>) -> impl IntoView {
+fn RunLine(index: usize, summaries: Memo<Vec<Summary>>, comparing: Signal<bool>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let index = s.index;
-    let acc_text = s
-        .val_acc
-        .map_or("—".to_string(), |a| format!("{:.1} %", 100.0 * a));
-    let epoch_text = s.epoch.map_or("–".to_string(), |e| e.to_string());
-    let label = s.label.clone();
+    let s = Memo::new(move |_| summaries.with(|v| v.get(index).cloned()));
+    let field =
+        move |f: fn(&Summary) -> String| move || s.with(|s| s.as_ref().map(f).unwrap_or_default());
+    let colour = move || s.with(|s| s.as_ref().map_or(0, |s| s.colour));
     view! {
-        <div class="run-line" class:selected=s.selected
+        <div class="run-line" class:selected=move || s.with(|s| s.as_ref().is_some_and(|s| s.selected))
             data-run-summary=index.to_string()
-            data-epoch=s.epoch.map_or(String::new(), |e| e.to_string())
-            data-val-acc=s.val_acc.map_or(String::new(), |a| format!("{a:.4}"))
-            data-verdict=s.verdict.id()>
+            data-epoch=field(|s| s.epoch.map_or(String::new(), |e| e.to_string()))
+            data-val-acc=field(|s| s.val_acc.map_or(String::new(), |a| format!("{a:.4}")))
+            data-verdict=field(|s| s.verdict.id().to_string())>
             <button class="run-pick" title="Edit this run's settings"
                 on:click=move |_| state.select(index)>
-                <span class=format!("swatch run-{}", s.colour) aria-hidden="true">{MARKER_GLYPHS[s.colour % 4]}</span>
+                <span class=move || format!("swatch run-{}", colour()) aria-hidden="true">{move || MARKER_GLYPHS[colour() % 4]}</span>
                 <b>{format!("Run {}", index + 1)}</b>
-                <mark class="differs">{label}</mark>
+                <mark class="differs">{field(|s| s.label.clone())}</mark>
             </button>
-            <span class="run-fig">"epoch " <b>{epoch_text}</b></span>
-            <span class="run-fig">"val acc " <b>{acc_text}</b></span>
-            <span class=format!("chip verdict-chip verdict-{}", s.verdict.id())>{s.verdict.label()}</span>
-            <Show when=move || comparing.get()>
-                <button class="remove-run" title="Remove this run" aria-label=format!("Remove run {}", index + 1)
-                    on:click=move |_| state.remove(index)>"×"</button>
-            </Show>
+            <span class="run-fig">"epoch " <b>{field(|s| s.epoch.map_or("–".to_string(), |e| e.to_string()))}</b></span>
+            <span class="run-fig">"val acc " <b>{field(|s| s.val_acc.map_or("—".to_string(), |a| format!("{:.1} %", 100.0 * a)))}</b></span>
+            <span class=field(|s| format!("chip verdict-chip verdict-{}", s.verdict.id()))>{field(|s| s.verdict.label().to_string())}</span>
+            <button class="remove-run" class:hidden=move || !comparing.get() title="Remove this run"
+                aria-label=format!("Remove run {}", index + 1)
+                on:click=move |_| state.remove(index)>"×"</button>
         </div>
     }
 }
