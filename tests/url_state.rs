@@ -254,3 +254,13 @@ fn thousands_of_unknown_keys_make_one_short_notice_with_near_misses_named() {
         "{notices:?}"
     );
 }
+
+#[test]
+fn an_out_of_range_value_in_a_lesson_link_keeps_the_lesson_value() {
+    // relu30_glorot has depth 30 and lr 0.004: a bad depth keeps 30, not the global 10.
+    let (s, n) = decode("?lesson=relu30_glorot&depth=500&lr=abc");
+    assert_eq!(s.lesson, Some("relu30_glorot"));
+    assert_eq!((s.runs[0].depth, s.runs[0].lr), (30, 0.004));
+    assert_eq!(s.runs[1].depth, 30, "the comparison run too");
+    assert_eq!(n.len(), 2, "{n:?}");
+}

@@ -123,3 +123,26 @@ test('the page carries a Content-Security-Policy of its own origin, and it holds
   assert.deepEqual(problems.filter((p) => !ours(p)), []);
   await page.close();
 });
+
+test('memory stays flat on a long run once its history is full (500 epochs, fast)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watch(page, new URL(server.url).origin);
+  await page.goto(`${server.url}?depth=10&width=64&epochs=500&speed=fast`);
+  await page.waitForFunction(() => Number(document.querySelector('.app')?.dataset.epochs) >= 1);
+  await page.click('#btn-play');
+  const epoch = () => page.$eval('#epoch-counter', (e) => Number(e.textContent.split('/')[0]));
+  const memory = () => page.$eval('.app', (e) => e.dataset.memory.split(',').map(Number));
+  // The history holds 200 records: from epoch 250 on it is full and only thinned.
+  await page.waitForFunction(() => Number(document.querySelector('#epoch-counter').textContent.split('/')[0]) >= 250, null, { timeout: 120000 });
+  const [page1, worker1] = await memory();
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished', null, { timeout: 120000 });
+  assert.equal(await epoch(), 500);
+  const [page2, worker2] = await memory();
+  assert.ok(page2 <= page1 * 1.1, `page memory ${page1} → ${page2} bytes`);
+  assert.ok(worker2 <= worker1 * 1.1, `worker memory ${worker1} → ${worker2} bytes`);
+  const records = await page.$eval('.app', (e) => Number(e.dataset.epochs));
+  assert.ok(records <= 200, `${records} records kept`);
+  assert.match(await page.textContent('#thinned'), /kept every \d+/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
