@@ -1,6 +1,8 @@
 //! Hostile input at scale (proptest): a million links through the decoder, random command
 //! lines through the parser, and ten thousand random configurations built and stepped — none
 //! may panic, and each must come out valid. Run in release (the test profile is optimized).
+//! Each test has a fixed seed, so CI is repeatable; change the seeds to explore other cases
+//! (a random-seed run found the `vs=` bug kept in tests/url_state.rs).
 
 use gradscope::cli::{self, Command};
 use gradscope::engine::activation::Activation;
@@ -16,6 +18,7 @@ use gradscope::engine::trainer::Trainer;
 use gradscope::url_state::{decode, encode, MAX_RUNS};
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::RngSeed;
 
 fn known_keys() -> Vec<String> {
     let mut keys: Vec<String> = SETTINGS
@@ -116,7 +119,7 @@ fn check_link(q: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500_000, failure_persistence: None, rng_seed: RngSeed::Fixed(1), ..ProptestConfig::default() })]
     #[test]
     fn links_never_panic_and_what_is_kept_replays(q in query()) {
         check_link(&q);
@@ -124,7 +127,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500_000, failure_persistence: None, rng_seed: RngSeed::Fixed(2), ..ProptestConfig::default() })]
     #[test]
     fn more_links_never_panic_and_what_is_kept_replays(q in query()) {
         check_link(&q);
@@ -149,7 +152,7 @@ fn flag() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 100_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 100_000, failure_persistence: None, rng_seed: RngSeed::Fixed(3), ..ProptestConfig::default() })]
     #[test]
     fn command_lines_never_panic_and_accepted_ones_are_valid(
         args in prop::collection::vec(prop_oneof![flag(), value()], 0..10),
@@ -251,7 +254,7 @@ fn build_and_step(c: Config, steps: usize) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, rng_seed: RngSeed::Fixed(4), ..ProptestConfig::default() })]
     #[test]
     fn random_small_configurations_build_and_step(c in config(10, 64, 512)) {
         // Into the first training epoch when the batches are large enough.
@@ -260,7 +263,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, rng_seed: RngSeed::Fixed(5), ..ProptestConfig::default() })]
     #[test]
     fn more_random_small_configurations_build_and_step(c in config(10, 64, 512)) {
         build_and_step(c, 12)?;
@@ -268,7 +271,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, rng_seed: RngSeed::Fixed(6), ..ProptestConfig::default() })]
     #[test]
     fn random_full_size_configurations_take_a_step(c in config(100, 512, 64)) {
         build_and_step(c, 1)?;

@@ -264,3 +264,18 @@ fn an_out_of_range_value_in_a_lesson_link_keeps_the_lesson_value() {
     assert_eq!(s.runs[1].depth, 30, "the comparison run too");
     assert_eq!(n.len(), 2, "{n:?}");
 }
+
+#[test]
+fn a_comparison_run_that_resets_a_value_the_first_run_changed_round_trips() {
+    // Found by tests/fuzz.rs: run 1 draws other weights (init_seed ≠ seed), run 2 does not.
+    let first = Config {
+        init_seed: 5_773_903_179_030_204_239,
+        l2: 1e-3,
+        ..Config::default()
+    };
+    let second = Config::default();
+    round_trip(UrlState {
+        runs: vec![first, second],
+        ..UrlState::default()
+    });
+}

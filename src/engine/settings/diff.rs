@@ -63,7 +63,9 @@ pub fn changes(from: &Config, to: &Config) -> Vec<&'static Setting> {
     let mut replay = from.clone();
     let mut out = Vec::new();
     for s in SETTINGS {
-        if (s.written)(to) && (s.get)(&replay) != (s.get)(to) {
+        // Whether `to` would write this setting in full does not matter here: init_seed equal
+        // to the seed, or an L2 of 0, must still be written when the replay differs.
+        if (s.get)(&replay) != (s.get)(to) {
             (s.set)(&mut replay, (s.get)(to));
             out.push(s);
         }
