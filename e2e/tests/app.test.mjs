@@ -106,6 +106,7 @@ test('every control changes the run configuration (and the link)', async () => {
   await page.$eval('#ctl-width', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
   await page.waitForFunction(() => /not a number/.test(document.querySelector('#error-notice')?.textContent ?? ''));
   assert.equal(query(page).get('width'), '24');
+  assert.equal(await page.inputValue('#ctl-width'), '24', 'the field shows the value in force again');
   // The gradient measure and the theme are part of the view, and of the link.
   await page.click('#metric-delta');
   assert.equal(query(page).get('metric'), 'delta_rms');
@@ -353,6 +354,20 @@ test('a seed of 64 bits survives the link and the seed field', async () => {
   await page.fill('#ctl-seed', '9007199254740993');
   await page.$eval('#ctl-seed', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
   await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '9007199254740993');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a field being typed into is not overwritten while training runs', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=16&epochs=1000&speed=fast`);
+  await waitForEpochs(page, 1);
+  await page.click('#btn-play');
+  await waitForEpochs(page, 3);
+  // Half-typed: records and progress keep arriving meanwhile.
+  await page.fill('#ctl-depth', '1');
+  await page.fill('#ctl-clip-at', '').catch(() => {});
+  await page.waitForTimeout(1500);
+  assert.equal(await page.inputValue('#ctl-depth'), '1');
   assert.deepEqual(problems, []);
   await page.close();
 });

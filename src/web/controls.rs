@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::fields::{capitalized, live_badge, set_text, value_text, SettingChoice, SettingWhole};
+use super::fields::{
+    capitalized, live_badge, set_text, show_value_in_force, value_text, SettingChoice, SettingWhole,
+};
 use super::state::AppState;
 use crate::engine::activation::LEAKY_SLOPE;
 use crate::engine::config::setting;
@@ -53,8 +55,9 @@ fn SettingSlider(key: &'static str, log: bool, step: f64) -> impl IntoView {
     let s = setting(key);
     let (lo, hi) = s.range();
     let to_pos = move |x: f64| if log { x.log10() } else { x };
-    let value = move || state.store.with(|st| (s.get)(&st.selected_run().config));
-    let number = move || match value() {
+    // A memo, so a slider being dragged is not reset each time a record arrives.
+    let value = Memo::new(move |_| state.store.with(|st| (s.get)(&st.selected_run().config)));
+    let number = move || match value.get() {
         Value::Number(x) => x,
         _ => f64::NAN,
     };
@@ -134,6 +137,7 @@ pub fn Controls() -> impl IntoView {
     };
     let l2 = setting("l2");
     let clip_at = setting("clip_at");
+    let clip_at_text = value_text(state, "clip_at");
     view! {
         <h2 class="panel-title">"Experiment"</h2>
         <div class="control">
@@ -164,10 +168,10 @@ pub fn Controls() -> impl IntoView {
         <div class="control" class:hidden=move || !clipping_on()>
             <label for="ctl-clip-at">{clip_at.label} {live_badge(clip_at)}</label>
             <input id="ctl-clip-at" type="number" step="any"
-                prop:value=value_text(state, "clip_at")
+                prop:value=clip_at_text
                 on:change=move |ev| {
                     set_text(state, "clip_at", &event_target_value(&ev));
-                    state.store.update(|_| {});
+                    show_value_in_force(&ev, clip_at_text);
                 } />
             <p class="hint">{capitalized(clip_at.help)} " (" {clip_at.allowed()} ")"</p>
         </div>

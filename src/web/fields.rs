@@ -7,10 +7,11 @@ use super::state::AppState;
 use crate::engine::config::setting;
 use crate::engine::settings::{Setting, Value};
 
-/// The selected run's value of a setting, as text.
+/// The selected run's value of a setting, as text. A memo: it changes only when the value
+/// does, so a field being typed into is not overwritten each time a record arrives.
 pub fn value_text(state: AppState, key: &'static str) -> Signal<String> {
     let s = setting(key);
-    Signal::derive(move || state.store.with(|st| s.text(&st.selected_run().config)))
+    Memo::new(move |_| state.store.with(|st| s.text(&st.selected_run().config))).into()
 }
 
 /// Sets a setting of the selected run from text; what the table refuses is reported.
@@ -74,7 +75,7 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
         // numbers go through f64 to be clamped.
         if let Ok(v) = s.parse(&text) {
             state.change(|c| (s.set)(c, v));
-            state.store.update(|_| {});
+            show_value_in_force(&ev, value);
             return;
         }
         match text.trim().parse::<f64>() {
@@ -97,8 +98,7 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
                 s.allowed()
             ))),
         }
-        // Show the value in force (a refused or clamped entry is replaced).
-        state.store.update(|_| {});
+        show_value_in_force(&ev, value);
     };
     view! {
         <div class="control">
@@ -108,6 +108,13 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
             <p class="hint">{capitalized(s.help)}</p>
         </div>
     }
+}
+
+/// Puts the value in force back into the field (a refused or clamped entry is replaced; the
+/// memo behind `prop:value` does not fire when the value did not change).
+pub fn show_value_in_force(ev: &leptos::ev::Event, value: Signal<String>) {
+    let input = event_target::<web_sys::HtmlInputElement>(ev);
+    input.set_value(&value.get_untracked());
 }
 
 /// The table's help lines start in lower case (they follow a flag in `--help`).
