@@ -359,14 +359,16 @@ test('a seed of 64 bits survives the link and the seed field', async () => {
 });
 
 test('a field being typed into is not overwritten while training runs', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=16&epochs=1000&speed=fast`);
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=16&epochs=1000`);
   await waitForEpochs(page, 1);
   await page.click('#btn-play');
-  await waitForEpochs(page, 3);
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'playing');
   // Half-typed: records and progress keep arriving meanwhile.
   await page.fill('#ctl-depth', '1');
   await page.fill('#ctl-clip-at', '').catch(() => {});
+  const records = await epochs(page);
   await page.waitForTimeout(1500);
+  assert.ok((await epochs(page)) > records, 'records kept arriving while the field was edited');
   assert.equal(await page.inputValue('#ctl-depth'), '1');
   assert.deepEqual(problems, []);
   await page.close();

@@ -78,7 +78,8 @@ export const epochs = (page) =>
   page.$eval('.app', (el) => Number(el.getAttribute('data-epochs')));
 
 // Waits until at least n epoch records have arrived *and* the charts show the latest one
-// (charts redraw at most 8 times a second, so they may trail the records briefly).
+// (charts redraw at most 8 times a second, so they may trail the records briefly). For short
+// runs only: past 200 records a run's history is thinned, and records no longer count epochs.
 export async function waitForEpochs(page, n, timeout = 30000) {
   await page.waitForFunction(
     (n) => {
