@@ -2,7 +2,9 @@
 //! deterministic for a seed.
 
 pub mod activation;
+mod advice;
 pub mod batch_norm;
+mod build;
 pub mod clip;
 pub mod config;
 pub mod data;

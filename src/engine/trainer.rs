@@ -5,24 +5,21 @@
 //! update, so the first record shows the network exactly as initialized.
 
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::batch_norm::Mode;
+use super::build::{build_network, empty_dataset, seeded, ORDER_STREAM};
 use super::clip::Clipping;
 use super::config::{check_clipping, check_lr, Config, ConfigError};
 use super::data::{Dataset, Samples};
 use super::history::History;
 use super::matrix::{norm, Matrix};
 use super::metrics::{ActivationStats, EpochRecord, LayerStats, Status};
-use super::network::{Architecture, Network};
+use super::network::Network;
 use super::optim::Optimizer;
 
 /// Validation samples per forward pass (bounds memory at depth 100 × width 512).
 const EVAL_CHUNK: usize = 128;
-/// Stream of the ChaCha generator used for the weights; the data order uses another.
-const WEIGHT_STREAM: u64 = 1;
-const ORDER_STREAM: u64 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunState {
@@ -398,37 +395,4 @@ fn kernel_step_sizes(params: &[&mut super::param::Param<f32>], steps: &[f64]) ->
         .filter(|(p, _)| p.kind == super::param::ParamKind::Kernel)
         .map(|(_, s)| *s)
         .collect()
-}
-
-fn seeded(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
-}
-
-fn build_network(config: &Config, data: &Dataset) -> Network<f32> {
-    let arch = Architecture {
-        inputs: data.train.features,
-        classes: data.classes,
-        depth: config.depth,
-        width: config.width,
-        activation: config.activation,
-        init: config.init,
-        batch_norm: config.batch_norm,
-    };
-    Network::new(arch, &mut seeded(config.init_seed, WEIGHT_STREAM))
-}
-
-fn empty_dataset() -> Dataset {
-    let empty = Samples {
-        features: 0,
-        x: Vec::new(),
-        y: Vec::new(),
-    };
-    Dataset {
-        kind: super::data::DatasetKind::Digits,
-        classes: 0,
-        train: empty.clone(),
-        val: empty,
-    }
 }
