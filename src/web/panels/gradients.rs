@@ -166,6 +166,9 @@ pub fn Gradients() -> impl IntoView {
             let all: Vec<String> = targets.iter().map(|t| log10_json(&t.2)).collect();
             let _ = canvas.set_attribute("data-runs-log10", &format!("[{}]", all.join(",")));
             let min_epoch = targets.iter().map(|t| t.1).min().unwrap_or(epoch);
+            // The caption names the epoch most runs show (a run that stopped earlier shows its
+            // last record; with a thinned history, the nearest kept epoch).
+            let max_epoch = targets.iter().map(|t| t.1).max().unwrap_or(epoch);
             let _ = canvas.set_attribute("data-epoch", &min_epoch.to_string());
             let theory_attr = first.and_then(|t| t.3.as_ref()).map_or(String::new(), |t| {
                 let logs: Vec<String> = t.iter().map(|v| format!("{:.4}", v.log10())).collect();
@@ -174,7 +177,7 @@ pub fn Gradients() -> impl IntoView {
             let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
             let pending = anim.with_value(|a| a.frame_pending);
             anim.update_value(|a| {
-                let same_view = a.metric == metric && a.theme == theme && a.epoch != min_epoch;
+                let same_view = a.metric == metric && a.theme == theme && a.epoch != max_epoch;
                 let old = std::mem::take(&mut a.runs);
                 a.runs = targets
                     .into_iter()
@@ -194,7 +197,7 @@ pub fn Gradients() -> impl IntoView {
                     })
                     .collect();
                 a.start = now_ms();
-                a.epoch = min_epoch;
+                a.epoch = max_epoch;
                 a.range = range;
                 a.metric = metric;
                 a.theme = theme;
