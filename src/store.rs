@@ -42,6 +42,13 @@ impl Run {
         self.history.records()
     }
 
+    /// The records up to and including `epoch` (what the charts show at that epoch; its last
+    /// one is the record drawn — the nearest kept epoch when the history is thinned).
+    pub fn records_upto(&self, epoch: usize) -> &[EpochRecord] {
+        let r = self.records();
+        &r[..r.partition_point(|x| x.epoch <= epoch)]
+    }
+
     pub fn phase(&self) -> Option<Phase> {
         self.progress.as_ref().map(|p| p.phase)
     }

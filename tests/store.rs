@@ -80,6 +80,15 @@ fn compare_duplicates_the_selected_run_and_changes_apply_to_the_copy() {
     let before = store.clone();
     assert!(store.change(1, |c| c.depth = 0).is_err());
     assert_eq!(store, before);
+    // The records shown at an epoch: those up to it.
+    let first = store.runs()[0].id;
+    for e in 0..3 {
+        store.add_record(first, record(e));
+    }
+    let run = &store.runs()[0];
+    assert_eq!(run.records_upto(1).len(), 2);
+    assert_eq!(run.records_upto(1).last().map(|r| r.epoch), Some(1));
+    assert_eq!(run.records_upto(10).len(), 3);
     // Late records of a rebuilt run are dropped.
     assert!(!store.add_record(id, record(1)));
 }

@@ -14,9 +14,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
     // The records up to the epoch on screen: the panel describes what the charts show.
     fn shown(s: &Store, view: Option<usize>) -> (&Run, usize) {
         let run = s.selected_run();
-        let upto = shown_epoch(s, view).map_or(0, |e| {
-            run.records().iter().take_while(|r| r.epoch <= e).count()
-        });
+        let upto = shown_epoch(s, view).map_or(0, |e| run.records_upto(e).len());
         (run, upto)
     }
     let diagnosis = Memo::new(move |_| {

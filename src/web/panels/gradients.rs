@@ -142,7 +142,7 @@ pub fn Gradients() -> impl IntoView {
                 .runs()
                 .iter()
                 .filter_map(|r| {
-                    let rec = r.records().iter().rev().find(|x| x.epoch <= epoch)?;
+                    let rec = r.records_upto(epoch).last()?;
                     let values = rec.layers.iter().map(|l| metric_value(metric, l)).collect();
                     let theory = show_theory.then(|| r.theory.clone()).flatten();
                     Some((r.colour, rec.epoch, values, theory))

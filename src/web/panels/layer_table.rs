@@ -15,12 +15,7 @@ pub fn LayerTable() -> impl IntoView {
         state.store.with(|s| {
             let epoch = shown_epoch(s, view)?;
             let run = s.selected_run();
-            let record = run
-                .records()
-                .iter()
-                .rev()
-                .find(|r| r.epoch <= epoch)?
-                .clone();
+            let record = run.records_upto(epoch).last()?.clone();
             let whose = if s.is_comparing() {
                 format!(" — run {}", s.selected() + 1)
             } else {
