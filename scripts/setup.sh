@@ -28,12 +28,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# npm: binaryen's wasm-opt 132 (Debian's 108 silently produces a blank page) and playwright-core.
+# npm: binaryen's wasm-opt 132 (Debian's 108 silently produces a blank page), playwright-core
+# and axe-core (the accessibility checks of the browser tests).
 npm_version() { node -p "require('./e2e/node_modules/$1/package.json').version" 2>/dev/null || true; }
 want_npm() { node -p "require('./e2e/package.json').devDependencies['$1']"; }
 if [ "$(npm_version binaryen)" != "$(want_npm binaryen)" ] \
-  || [ "$(npm_version playwright-core)" != "$(want_npm playwright-core)" ]; then
-  say "installing npm packages in e2e/ (binaryen, playwright-core)"
+  || [ "$(npm_version playwright-core)" != "$(want_npm playwright-core)" ] \
+  || [ "$(npm_version axe-core)" != "$(want_npm axe-core)" ]; then
+  say "installing npm packages in e2e/ (binaryen, playwright-core, axe-core)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -5,16 +5,17 @@ use leptos::prelude::*;
 
 use super::client;
 use super::controls::Controls;
-use super::dom::{query_string, replace_query};
+use super::dom::{after_frames, query_string, replace_query};
 use super::keys::on_key;
 use super::panels::{
     diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients, heatmaps::Heatmaps,
     layer_table::LayerTable, notices::Notices, results::ResultsCharts, runs::RunSummaries,
-    transport::Transport,
+    shortcuts::ShortcutHelp, transport::Transport,
 };
 use super::state::AppState;
 use crate::protocol::{FromWorker, Phase, ToWorker};
 use crate::url_state::{decode, encode};
+use wasm_bindgen::JsCast;
 
 /// Whether the page was opened as the benchmark (`?bench=1`).
 fn bench_mode(query: &str) -> bool {
@@ -65,8 +66,47 @@ fn App() -> impl IntoView {
     let resize = state.resize;
     window_event_listener(leptos::ev::resize, move |_| resize.update(|n| *n += 1));
     window_event_listener(leptos::ev::keydown, move |ev| on_key(state, ev));
+    // A value chosen from a menu or slider hands the keys back to the page (Space plays).
+    window_event_listener(leptos::ev::change, |ev| {
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+        {
+            let range = el.get_attribute("type").as_deref() == Some("range");
+            if el.tag_name() == "SELECT" || range {
+                let _ = el.blur();
+            }
+        }
+    });
+    // Leaving full screen (Esc, the browser's own controls) leaves presenter mode too.
+    let was_fullscreen = StoredValue::new(false);
+    let _ = document().add_event_listener_with_callback(
+        "fullscreenchange",
+        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            let on = super::fullscreen::is_on();
+            if !on && was_fullscreen.get_value() && state.presenting.get_untracked() {
+                state.presenting.set(false);
+            }
+            was_fullscreen.set_value(on);
+            resize.update(|n| *n += 1);
+        })
+        .into_js_value()
+        .unchecked_ref(),
+    );
 
-    let theme_class = move || format!("app theme-{}", state.theme.get().name());
+    let theme_class = move || {
+        let presenting = if state.presenting.get() {
+            " presenting"
+        } else {
+            ""
+        };
+        format!("app theme-{}{presenting}", state.theme.get().name())
+    };
+    // The charts change size when the layout does.
+    Effect::new(move |_| {
+        state.presenting.track();
+        after_frames(1, move || resize.update(|n| *n += 1));
+    });
     // The page's phase: the first run's, or "playing" while any run trains.
     let phase_attr = move || {
         state.store.with(|s| {
@@ -130,6 +170,7 @@ fn App() -> impl IntoView {
                 </section>
             </main>
             <Footer/>
+            <ShortcutHelp/>
             {bench.then(|| view! { <pre id="bench-results" class="bench">"benchmark running…"</pre> })}
         </div>
     }

@@ -139,6 +139,7 @@ pub fn Controls() -> impl IntoView {
     let clip_at = setting("clip_at");
     let clip_at_text = value_text(state, "clip_at");
     view! {
+        <div class="lesson-block">
         <h2 class="panel-title">"Experiment"</h2>
         <div class="control">
             <label for="ctl-preset">"Lesson"</label>
@@ -154,7 +155,9 @@ pub fn Controls() -> impl IntoView {
         </div>
         <p class="watch" class:hidden=move || watch().is_none()>"Watch: " {move || watch().unwrap_or("")}</p>
         {editing}
+        </div>
 
+        <div class="settings-block">
         <h2 class="panel-title">"Network"</h2>
         <SettingWhole key="depth"/>
         <SettingWhole key="width"/>
@@ -209,6 +212,7 @@ pub fn Controls() -> impl IntoView {
                 }).collect_view()}
             </select>
             <p class="hint">"Slow shows each step; fast trains as quickly as this machine can."</p>
+        </div>
         </div>
     }
 }

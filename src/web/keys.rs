@@ -1,65 +1,171 @@
-//! Keyboard: Space play/pause, → or S one step, E one epoch, R reset, N new weights,
-//! M switch the gradient measure, C compare. They act on every run. Ignored while typing in a
-//! field.
+//! Keyboard shortcuts: one table ([`SHORTCUTS`]) feeds the handler's help overlay and the
+//! footer. Keys act on every run, from anywhere on the page, except while typing in a field.
+//! Letters work with or without Shift (Caps Lock and projector remotes send capitals).
 
 use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::url_state::GradMetric;
 
-pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
-    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-        return;
-    }
-    let tag = ev
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .map(|el| el.tag_name())
-        .unwrap_or_default();
-    // Typing in a field, or Space/Enter on a focused button (the button handles it itself).
-    let key = ev.key();
-    if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-        || (tag == "BUTTON" && matches!(key.as_str(), " " | "Enter"))
-    {
-        return;
-    }
-    let handled = match key.as_str() {
-        " " | "k" => {
-            state.play_pause();
-            true
-        }
-        "ArrowRight" | "s" => {
-            state.step();
-            true
-        }
-        "e" => {
-            state.epoch();
-            true
-        }
-        "r" => {
-            state.reset(false);
-            true
-        }
-        "n" => {
-            state.reset(true);
-            true
-        }
-        "c" => {
-            state.compare();
-            true
-        }
-        "m" => {
-            state.metric.update(|m| {
-                *m = match m {
-                    GradMetric::GradNorm => GradMetric::DeltaRms,
-                    GradMetric::DeltaRms => GradMetric::GradNorm,
-                }
-            });
-            true
-        }
-        _ => false,
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    PlayPause,
+    Step,
+    Epoch,
+    Reset,
+    NewWeights,
+    Compare,
+    SwitchMeasure,
+    Present,
+    Fullscreen,
+    Help,
+    Close,
+}
+
+/// A shortcut as the help overlay shows it: the keys, and what they do.
+pub struct Shortcut {
+    /// Key names as `KeyboardEvent.key` reports them (letters in lower case).
+    pub keys: &'static [&'static str],
+    /// How the overlay writes the keys.
+    pub shown: &'static str,
+    pub action: Action,
+    pub what: &'static str,
+}
+
+pub const SHORTCUTS: &[Shortcut] = &[
+    Shortcut {
+        keys: &[" ", "k"],
+        shown: "Space / K",
+        action: Action::PlayPause,
+        what: "play or pause every run",
+    },
+    Shortcut {
+        keys: &["ArrowRight", "s"],
+        shown: "→ / S",
+        action: Action::Step,
+        what: "one mini-batch step",
+    },
+    Shortcut {
+        keys: &["e"],
+        shown: "E",
+        action: Action::Epoch,
+        what: "train to the end of the epoch",
+    },
+    Shortcut {
+        keys: &["r"],
+        shown: "R",
+        action: Action::Reset,
+        what: "reset to the initial weights",
+    },
+    Shortcut {
+        keys: &["n"],
+        shown: "N",
+        action: Action::NewWeights,
+        what: "new initial weights (shared by every run)",
+    },
+    Shortcut {
+        keys: &["c"],
+        shown: "C",
+        action: Action::Compare,
+        what: "compare: add a copy of the selected run",
+    },
+    Shortcut {
+        keys: &["m"],
+        shown: "M",
+        action: Action::SwitchMeasure,
+        what: "switch the gradient measure (‖∂L/∂W‖ ↔ δ)",
+    },
+    Shortcut {
+        keys: &["p"],
+        shown: "P",
+        action: Action::Present,
+        what: "presenter mode: charts fill the screen (full screen too)",
+    },
+    Shortcut {
+        keys: &["f"],
+        shown: "F",
+        action: Action::Fullscreen,
+        what: "full screen on or off",
+    },
+    Shortcut {
+        keys: &["?"],
+        shown: "?",
+        action: Action::Help,
+        what: "show or hide this list of keys",
+    },
+    Shortcut {
+        keys: &["Escape"],
+        shown: "Esc",
+        action: Action::Close,
+        what: "close this list; leave presenter mode",
+    },
+];
+
+/// The action bound to a key, if any (letters match either case).
+pub fn action_of(key: &str) -> Option<Action> {
+    let key = if key.chars().count() == 1 {
+        key.to_lowercase()
+    } else {
+        key.to_string()
     };
-    if handled {
-        ev.prevent_default();
+    SHORTCUTS
+        .iter()
+        .find(|s| s.keys.contains(&key.as_str()))
+        .map(|s| s.action)
+}
+
+/// Whether the key event belongs to a field the user is typing in (or to a focused button
+/// that handles Space and Enter itself).
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    let el = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+    let tag = el.as_ref().map(|e| e.tag_name()).unwrap_or_default();
+    let key = ev.key();
+    match tag.as_str() {
+        "INPUT" | "SELECT" | "TEXTAREA" => key != "Escape",
+        "BUTTON" | "SUMMARY" | "A" => matches!(key.as_str(), " " | "Enter"),
+        _ => el.is_some_and(|e| e.closest("[contenteditable]").ok().flatten().is_some()),
     }
+}
+
+pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
+        return;
+    }
+    let Some(action) = action_of(&ev.key()) else {
+        return;
+    };
+    // With the key list open, only the keys that close it act.
+    if state.help_open.get_untracked() && !matches!(action, Action::Help | Action::Close) {
+        return;
+    }
+    match action {
+        Action::PlayPause => state.play_pause(),
+        Action::Step => state.step(),
+        Action::Epoch => state.epoch(),
+        Action::Reset => state.reset(false),
+        Action::NewWeights => state.reset(true),
+        Action::Compare => state.compare(),
+        Action::SwitchMeasure => state.metric.update(|m| {
+            *m = match m {
+                GradMetric::GradNorm => GradMetric::DeltaRms,
+                GradMetric::DeltaRms => GradMetric::GradNorm,
+            }
+        }),
+        Action::Present => state.toggle_presenting(),
+        Action::Fullscreen => super::fullscreen::toggle(),
+        Action::Help => state.help_open.update(|o| *o = !*o),
+        Action::Close => {
+            if state.help_open.get_untracked() {
+                state.help_open.set(false);
+            } else if state.presenting.get_untracked() {
+                state.toggle_presenting();
+            } else {
+                return;
+            }
+        }
+    }
+    ev.prevent_default();
 }

@@ -8,6 +8,7 @@ pub mod client;
 pub mod controls;
 pub mod dom;
 pub mod fields;
+pub mod fullscreen;
 pub mod keys;
 pub mod panels;
 pub mod state;

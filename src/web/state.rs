@@ -54,6 +54,10 @@ pub struct AppState {
     redraw_clock: StoredValue<RedrawClock>,
     /// Milliseconds from navigation start to the first chart with data (benchmark figure).
     pub first_chart_ms: RwSignal<Option<f64>>,
+    /// Presenter mode: the charts fill the screen, the controls fold away.
+    pub presenting: RwSignal<bool>,
+    /// The list of keyboard shortcuts is open.
+    pub help_open: RwSignal<bool>,
 }
 
 impl AppState {
@@ -71,6 +75,8 @@ impl AppState {
             redraw: RwSignal::new(0),
             redraw_clock: StoredValue::new(RedrawClock::default()),
             first_chart_ms: RwSignal::new(None),
+            presenting: RwSignal::new(false),
+            help_open: RwSignal::new(false),
         }
     }
 
@@ -174,6 +180,17 @@ impl AppState {
     fn pause_quietly(&self) {
         if self.update(Store::pause) {
             client::send(ToWorker::Pause);
+        }
+    }
+
+    /// Presenter mode on (asking for full screen too) or off (leaving full screen).
+    pub fn toggle_presenting(&self) {
+        let on = !self.presenting.get_untracked();
+        self.presenting.set(on);
+        if on {
+            super::fullscreen::enter();
+        } else {
+            super::fullscreen::exit();
         }
     }
 

@@ -7,7 +7,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="footer">
             <p>
-                <b>"Keys: "</b> "Space play/pause · → step · E epoch · R reset · N new weights · C compare · M switch measure (all runs together). "
+                <b>"Keys: "</b> "press " <kbd>"?"</kbd> " for the list (Space plays, P presents; they act on every run). "
                 "The address bar always holds a link that replays every run on screen."
             </p>
             <p class="credits">

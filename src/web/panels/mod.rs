@@ -8,4 +8,5 @@ pub mod layer_table;
 pub mod notices;
 pub mod results;
 pub mod runs;
+pub mod shortcuts;
 pub mod transport;

@@ -15,6 +15,7 @@ const ICON_PAUSE: &str = "M6 4h4.5v16H6zM13.5 4H18v16h-4.5z";
 const ICON_STEP: &str = "M5 5v14l10-7zM16 5h3v14h-3z";
 const ICON_RESET: &str = "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z";
 const ICON_DICE: &str = "M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm2.5 3a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm9 9a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM12 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z";
+const ICON_PRESENT: &str = "M3 4h18v12H3zm2 2v8h14V6zM11 16h2v3h3v2H8v-2h3z";
 const ICON_COMPARE: &str = "M3 5h8v14H3zm10 0h8v14h-8zM5 7v10h4V7zm10 0v10h4V7z";
 
 #[component]
@@ -98,8 +99,8 @@ pub fn Transport() -> impl IntoView {
                 <span class="tagline">"watch gradients vanish or explode"</span>
             </div>
             <div class="transport" role="toolbar" aria-label="Training">
-                <button id="btn-reset" class="icon-btn" title="Reset every run to its initial weights (R)"
-                    on:click=move |ev| { blur(&ev); state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label">"reset"</span></button>
+                <button id="btn-reset" class="icon-btn" title="Reset every run to its initial weights (R)" aria-label="Reset"
+                    on:click=move |ev| { blur(&ev); state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label" aria-hidden="true">"reset"</span></button>
                 <button id="btn-play" class="play-btn"
                     title=move || if playing.get() { "Pause (Space)" } else { "Play (Space)" }
                     aria-label=move || if playing.get() { "Pause" } else { "Play" }
@@ -107,26 +108,33 @@ pub fn Transport() -> impl IntoView {
                     on:click=move |ev| { blur(&ev); state.play_pause(); }>
                     {move || if playing.get() { icon(ICON_PAUSE).into_any() } else { icon(ICON_PLAY).into_any() }}
                 </button>
-                <button id="btn-step" class="icon-btn" title="One mini-batch step for every run (→)"
-                    on:click=move |ev| { blur(&ev); state.step(); }>{icon(ICON_STEP)}<span class="btn-label">"step"</span></button>
+                <button id="btn-step" class="icon-btn" title="One mini-batch step for every run (→)" aria-label="Step"
+                    on:click=move |ev| { blur(&ev); state.step(); }>{icon(ICON_STEP)}<span class="btn-label" aria-hidden="true">"step"</span></button>
                 <button id="btn-epoch" class="text-btn" title="Train every run to the end of its epoch (E)"
                     on:click=move |ev| { blur(&ev); state.epoch(); }>"+1 epoch"</button>
-                <button id="btn-reinit" class="icon-btn" title="New initial weights, shared by every run (N)"
-                    on:click=move |ev| { blur(&ev); state.reset(true); }>{icon(ICON_DICE)}<span class="btn-label">"new weights"</span></button>
+                <button id="btn-reinit" class="icon-btn" title="New initial weights, shared by every run (N)" aria-label="New weights"
+                    on:click=move |ev| { blur(&ev); state.reset(true); }>{icon(ICON_DICE)}<span class="btn-label" aria-hidden="true">"new weights"</span></button>
                 <button id="btn-compare" class="text-btn compare-btn" disabled=move || full.get()
                     title="Compare: add a copy of the selected run, then change what you want to compare (C)"
                     on:click=move |ev| { blur(&ev); state.compare(); }>{icon(ICON_COMPARE)}" compare"</button>
             </div>
             <div class="status" aria-live="polite">
-                <div class="epoch">"Epoch " <b id="epoch-counter">{epoch_text}</b></div>
+                <div class="epoch"><span class="epoch-word">"Epoch "</span><b id="epoch-counter">{epoch_text}</b></div>
                 <div class="sub">
                     <span class=move || phase_chip().0 id="phase-chip">{move || phase_chip().1}</span>
                     " " <span>{step_text}</span> " " <span class="muted">{speed_text}</span>
                 </div>
             </div>
             <div class="view-opts">
+                <button id="btn-present" class="icon-btn" aria-label="Presenter mode" aria-pressed=move || state.presenting.get().to_string()
+                    title="Presenter mode: the charts fill the screen, the controls fold away (P; Esc leaves)"
+                    on:click=move |ev| { blur(&ev); state.toggle_presenting(); }>
+                    {icon(ICON_PRESENT)}<span class="btn-label-keep" aria-hidden="true">{move || if state.presenting.get() { "leave" } else { "present" }}</span>
+                </button>
+                <button id="btn-help" class="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                    on:click=move |_| state.help_open.set(true)><kbd aria-hidden="true">"?"</kbd></button>
                 <label for="ctl-theme" class="sr-only">"Theme"</label>
-                <select id="ctl-theme"
+                <select id="ctl-theme" title="Colour theme: light, dark, or lecture (large type)"
                     on:change=move |ev| {
                         if let Some(t) = Theme::from_name(&event_target_value(&ev)) {
                             state.theme.set(t);
@@ -135,7 +143,7 @@ pub fn Transport() -> impl IntoView {
                     prop:value=move || state.theme.get().name().to_string()>
                     {Theme::ALL.iter().map(|t| {
                         let t = *t;
-                        view! { <option value=t.name() selected=move || state.theme.get() == t>{t.name()} " theme"</option> }
+                        view! { <option value=t.name() selected=move || state.theme.get() == t>{t.name()}</option> }
                     }).collect_view()}
                 </select>
             </div>
