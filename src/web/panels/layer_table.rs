@@ -60,7 +60,7 @@ pub fn LayerTable() -> impl IntoView {
     view! {
         <details class="card layer-table" id="layer-table">
             <summary>{title}</summary>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Per-layer figures, scrollable">
                 <table>
                     <thead>
                         <tr>

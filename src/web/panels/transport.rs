@@ -126,10 +126,10 @@ pub fn Transport() -> impl IntoView {
                 </div>
             </div>
             <div class="view-opts">
-                <button id="btn-present" class="icon-btn" aria-label="Presenter mode" aria-pressed=move || state.presenting.get().to_string()
+                <button id="btn-present" class="icon-btn" aria-pressed=move || state.presenting.get().to_string()
                     title="Presenter mode: the charts fill the screen, the controls fold away (P; Esc leaves)"
                     on:click=move |ev| { blur(&ev); state.toggle_presenting(); }>
-                    {icon(ICON_PRESENT)}<span class="btn-label-keep" aria-hidden="true">{move || if state.presenting.get() { "leave" } else { "present" }}</span>
+                    {icon(ICON_PRESENT)}<span class="btn-label-keep">"present"</span>
                 </button>
                 <button id="btn-help" class="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
                     on:click=move |_| state.help_open.set(true)><kbd aria-hidden="true">"?"</kbd></button>
