@@ -201,3 +201,21 @@ test('on a phone the header stays small and the lesson picker comes before the c
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('dist/ works from a sub-folder of a static host (relative paths only)', async () => {
+  const root = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'gradscope-host-'));
+  const { DIST } = await import('../tools/harness.mjs');
+  await fs.symlink(DIST, path.join(root, 'courses-nn-gradscope'));
+  const host = await serve(root);
+  try {
+    const { page, problems } = await openPage(browser, `${host.url}courses-nn-gradscope/?depth=3&width=8`);
+    await waitForEpochs(page, 1);
+    await page.keyboard.press('e');
+    await waitForEpochs(page, 2);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await host.close();
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});

@@ -47,6 +47,23 @@ fn optimizer_label(name: &str) -> String {
     }
 }
 
+/// The lessons of one kind (comparisons or single runs) as menu options.
+fn lesson_options(comparisons: bool, lesson: Memo<Option<&'static str>>) -> impl IntoView {
+    PRESETS
+        .iter()
+        .filter(move |p| p.vs.is_empty() != comparisons)
+        .map(|p| {
+            let runs = p.vs.len() + 1;
+            let title = if runs > 1 {
+                format!("{} ({runs} runs)", p.title)
+            } else {
+                p.title.to_string()
+            };
+            view! { <option value=p.id selected=move || lesson.get() == Some(p.id)>{title}</option> }
+        })
+        .collect_view()
+}
+
 /// A setting on a slider: position = the value, or log10 of it (`log`); the value is rounded
 /// to two significant digits so links and labels stay readable.
 #[component]
@@ -145,15 +162,16 @@ pub fn Controls() -> impl IntoView {
             <label for="ctl-preset">"Lesson"</label>
             <select id="ctl-preset" on:change=pick_lesson prop:value=move || lesson.get().unwrap_or("").to_string()>
                 <option value="" selected=move || lesson.get().is_none()>"— choose a lesson —"</option>
-                {PRESETS.iter().map(|p| {
-                    let runs = p.vs.len() + 1;
-                    let title = if runs > 1 { format!("{} ({runs} runs)", p.title) } else { p.title.to_string() };
-                    view! { <option value=p.id selected=move || lesson.get() == Some(p.id)>{title}</option> }
-                }).collect_view()}
+                <optgroup label="One run">{lesson_options(false, lesson)}</optgroup>
+                <optgroup label="Comparisons (2–4 runs side by side)">{lesson_options(true, lesson)}</optgroup>
             </select>
             <p class="hint">"Load a ready-made experiment; then change one thing at a time, or press Compare."</p>
         </div>
-        <p class="watch" class:hidden=move || watch().is_none()>"Watch: " {move || watch().unwrap_or("")}</p>
+        // The menu's closed box cuts long titles: the full one heads the lesson's note.
+        <p class="watch" id="lesson-note" class:hidden=move || watch().is_none()>
+            <b class="lesson-title">{move || lesson.get().and_then(crate::presets::find).map(|p| p.title)}</b>
+            " Watch: " {move || watch().unwrap_or("")}
+        </p>
         {editing}
         </div>
 
