@@ -3,6 +3,7 @@
 pub mod chart_scale;
 pub mod cli;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod presets;
 pub mod protocol;

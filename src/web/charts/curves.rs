@@ -4,9 +4,13 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, draw_markers, err, run_colour, DrawResult};
+use super::{
+    axis, decade_label, decade_ticks_every, draw_markers, err, nice_ticks, plot_size, run_colour,
+    stride, DrawResult, Drawn, Root, Style,
+};
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::engine::metrics::EpochRecord;
+use crate::store::Store;
 use crate::url_state::Theme;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -22,6 +26,18 @@ pub struct CurveRun<'a> {
     /// Index into the run palette (also picks the marker).
     pub colour: usize,
     pub records: &'a [EpochRecord],
+}
+
+/// Every run's curves in the store: the screen and the exports both draw this.
+pub fn runs(store: &Store) -> Vec<CurveRun<'_>> {
+    store
+        .runs()
+        .iter()
+        .map(|r| CurveRun {
+            colour: r.colour,
+            records: r.records(),
+        })
+        .collect()
 }
 
 /// The (epoch, value) points of one series; an accuracy next to a non-finite loss means
@@ -45,15 +61,26 @@ fn series(which: Curve, records: &[EpochRecord], train: bool) -> Vec<(f64, f64)>
         .collect()
 }
 
+/// Draws the curves on the canvas (sized to the screen) and exposes what was drawn.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     theme: Theme,
     which: Curve,
     runs: &[CurveRun],
 ) -> DrawResult {
-    let Some((root, s)) = super::begin(canvas, theme)? else {
-        return Ok(());
-    };
+    super::draw_on(canvas, theme, |root, s| plot(root, s, which, runs))
+}
+
+/// Loss or accuracy of every run, on any backend.
+pub fn plot<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    which: Curve,
+    runs: &[CurveRun],
+) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
     let last_epoch = runs
         .iter()
         .filter_map(|r| r.records.last().map(|x| x.epoch))
@@ -80,30 +107,42 @@ pub fn draw(
         }
         Curve::Accuracy => (0.0, 1.0, "Accuracy", "accuracy"),
     };
-    let mut chart = ChartBuilder::on(&root)
-        .margin(s.px(10.0))
-        .caption(title, s.text(1.15, s.fg))
-        .x_label_area_size(s.px(s.font * 3.0))
-        .y_label_area_size(s.px(s.font * 4.4))
-        // A little room right of the last epoch, so its marker is not cut in half.
-        .build_cartesian_2d(0f64..last_epoch * 1.04, y_lo..y_hi)
+    let m = s.px(10.0);
+    let area = root
+        .margin(m, m, m, m)
+        .titled(title, s.text(1.15, s.fg))
         .map_err(err)?;
+    let (x_area, y_area) = (s.px(s.font * 3.0), s.px(s.font * 4.4));
+    let (plot_w, plot_h) = plot_size(&area, x_area, y_area);
     let log = which == Curve::Loss;
+    // A little room right of the last epoch, so its marker is not cut in half.
+    let x_hi = last_epoch * 1.04;
+    let x_ticks = nice_ticks(
+        0.0,
+        last_epoch,
+        stride(plot_w / x_hi, s.col_gap(4)) as f64,
+        true,
+    );
+    let y_unit = plot_h / (y_hi - y_lo);
+    let y_ticks = if log {
+        decade_ticks_every(y_lo, y_hi, stride(y_unit, s.row_gap()))
+    } else {
+        nice_ticks(y_lo, y_hi, s.row_gap() / y_unit, false)
+    };
+    let drawn = Drawn {
+        x_labels: x_ticks.len(),
+        y_labels: y_ticks.len(),
+        plot: (plot_w as u32, plot_h as u32),
+        attrs: Vec::new(),
+    };
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(axis(0f64..x_hi, x_ticks), axis(y_lo..y_hi, y_ticks))
+        .map_err(err)?;
     let mut mesh = chart.configure_mesh();
-    s.theme_mesh(&mut mesh, 0.95);
-    mesh.x_labels(8)
-        .y_labels(if log {
-            ((y_hi - y_lo) as usize + 1).min(8)
-        } else {
-            6
-        })
-        .x_label_formatter(&|x| {
-            if (x - x.round()).abs() < 1e-6 {
-                format!("{}", x.round() as i64)
-            } else {
-                String::new()
-            }
-        })
+    s.theme_mesh(&mut mesh);
+    mesh.x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|y| {
             if log {
                 decade_label(*y)
@@ -127,7 +166,7 @@ pub fn draw(
             y.is_finite().then_some(y)
         }
     };
-    let width = s.px(if theme == Theme::Lecture { 3.5 } else { 2.2 }) as u32;
+    let width = s.px(s.line) as u32;
     // The legend (runs, train / validation) is HTML above the charts, so it never hides a curve.
     for (colour_index, train, val) in &all {
         let colour = run_colour(*colour_index);
@@ -169,5 +208,5 @@ pub fn draw(
                 .map_err(err)?;
         }
     }
-    root.present().map_err(err)
+    Ok(drawn)
 }

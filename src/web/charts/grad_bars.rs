@@ -5,15 +5,19 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, err, metric_axis, run_colour, DrawResult};
-use crate::chart_scale::{log10_point, LogPoint};
+use super::{
+    axis, decade_label, decade_ticks_every, err, int_ticks, metric_axis, metric_value, plot_size,
+    run_colour, stride, DrawResult, Drawn, Root, Style,
+};
+use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use crate::store::Store;
 use crate::url_state::{GradMetric, Theme};
 
 /// One run's bars.
 pub struct BarRun<'a> {
     /// Index into the run palette.
     pub colour: usize,
-    /// One value per Dense layer, already interpolated for the animation.
+    /// One value per Dense layer (on screen, interpolated for the animation).
     pub values: &'a [f64],
     /// Mean-field prediction of δ rms per hidden layer at initialization, if shown.
     pub theory: Option<&'a [f64]>,
@@ -21,7 +25,6 @@ pub struct BarRun<'a> {
 
 /// What the bar chart shows.
 pub struct Bars<'a> {
-    pub theme: Theme,
     pub metric: GradMetric,
     pub epoch: usize,
     pub runs: &'a [BarRun<'a>],
@@ -29,17 +32,120 @@ pub struct Bars<'a> {
     pub range: (f64, f64),
 }
 
-pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
+/// A run's bars at the shown epoch: the values the animation ends on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub colour: usize,
+    /// The epoch of the record drawn (a run that stopped earlier shows its last one).
+    pub epoch: usize,
+    pub values: Vec<f64>,
+    pub theory: Option<Vec<f64>>,
+}
+
+/// Everything the bar chart shows at an epoch, from the store: the screen and the exports
+/// both draw this.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarData {
+    pub metric: GradMetric,
+    /// The epoch the caption names: the one most runs show.
+    pub epoch: usize,
+    /// The earliest epoch any run shows.
+    pub min_epoch: usize,
+    pub range: (f64, f64),
+    pub targets: Vec<Target>,
+}
+
+impl BarData {
+    /// The chart's runs, with these values (the targets, or an animation frame).
+    pub fn runs<'a>(&'a self, values: impl Fn(usize) -> &'a [f64]) -> Vec<BarRun<'a>> {
+        self.targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BarRun {
+                colour: t.colour,
+                values: values(i),
+                theory: t.theory.as_deref(),
+            })
+            .collect()
+    }
+
+    /// The chart at rest: every run at its target.
+    pub fn bars<'a>(&self, runs: &'a [BarRun<'a>]) -> Bars<'a> {
+        Bars {
+            metric: self.metric,
+            epoch: self.epoch,
+            runs,
+            range: self.range,
+        }
+    }
+}
+
+/// The epoch the charts show: the one picked on the slider, or the latest of any run.
+pub fn shown_epoch(store: &Store, view: Option<usize>) -> Option<usize> {
+    let latest = store.runs().iter().filter_map(|r| r.epoch()).max()?;
+    Some(view.map_or(latest, |v| v.min(latest)))
+}
+
+/// The bars at the shown epoch; None before any record.
+pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<BarData> {
+    let epoch = shown_epoch(store, view)?;
+    let show_theory = metric == GradMetric::DeltaRms;
+    // Each run's record at the shown epoch (or its last one, if it stopped earlier).
+    let targets: Vec<Target> = store
+        .runs()
+        .iter()
+        .filter_map(|r| {
+            let rec = r.records_upto(epoch).last()?;
+            Some(Target {
+                colour: r.colour,
+                epoch: rec.epoch,
+                values: rec.layers.iter().map(|l| metric_value(metric, l)).collect(),
+                theory: show_theory.then(|| r.theory.clone()).flatten(),
+            })
+        })
+        .collect();
+    // One axis for all runs and all epochs, so bars compare across both.
+    let range = decade_range(
+        store
+            .runs()
+            .iter()
+            .flat_map(|r| r.records().iter())
+            .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
+            .chain(
+                targets
+                    .iter()
+                    .flat_map(|t| t.theory.iter().flatten().copied()),
+            ),
+        2.0,
+    );
+    Some(BarData {
+        metric,
+        // The caption names the epoch most runs show (a run that stopped earlier shows its
+        // last record; with a thinned history, the nearest kept epoch).
+        epoch: targets.iter().map(|t| t.epoch).max().unwrap_or(epoch),
+        min_epoch: targets.iter().map(|t| t.epoch).min().unwrap_or(epoch),
+        range,
+        targets,
+    })
+}
+
+/// Draws the bars on the canvas (sized to the screen) and exposes what was drawn.
+pub fn draw(canvas: &HtmlCanvasElement, theme: Theme, bars: &Bars) -> DrawResult {
+    super::draw_on(canvas, theme, |root, s| plot(root, s, bars))
+}
+
+/// Draws the chart on any plotters backend (canvas on screen, a larger canvas or SVG for
+/// the exports).
+pub fn plot<DB: DrawingBackend>(root: &Root<DB>, s: &Style, bars: &Bars) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
     let Bars {
-        theme,
         metric,
         epoch,
         runs,
         range,
     } = *bars;
-    let Some((root, s)) = super::begin(canvas, theme)? else {
-        return Ok(());
-    };
     let n = runs
         .iter()
         .map(|r| r.values.len())
@@ -51,23 +157,33 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
         GradMetric::GradNorm => "Gradient of each layer's weights",
         GradMetric::DeltaRms => "Back-propagated gradient at each layer",
     };
-    let mut chart = ChartBuilder::on(&root)
-        .margin(s.px(10.0))
-        .caption(format!("{title} — epoch {epoch}"), s.text(1.25, s.fg))
-        .x_label_area_size(s.px(s.font * 3.2))
-        .y_label_area_size(s.px(s.font * 5.0))
-        .build_cartesian_2d(0.5f64..n as f64 + 0.5, lo..hi)
+    let m = s.px(10.0);
+    let area = root
+        .margin(m, m, m, m)
+        .titled(&format!("{title} — epoch {epoch}"), s.text(1.25, s.fg))
+        .map_err(err)?;
+    let (x_area, y_area) = (s.px(s.font * 3.2), s.px(s.font * 5.0));
+    let (plot_w, plot_h) = plot_size(&area, x_area, y_area);
+    // One label per layer if they fit, else every k-th (the output layer always).
+    let x_ticks = int_ticks(1, n, stride(plot_w / n as f64, s.col_gap(3)));
+    let y_ticks = decade_ticks_every(lo, hi, stride(plot_h / (hi - lo), s.row_gap()));
+    let drawn = Drawn {
+        x_labels: x_ticks.len(),
+        y_labels: y_ticks.len(),
+        plot: (plot_w as u32, plot_h as u32),
+        attrs: Vec::new(),
+    };
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(axis(0.5f64..n as f64 + 0.5, x_ticks), axis(lo..hi, y_ticks))
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
-    s.theme_mesh(&mut mesh, 1.0);
+    s.theme_mesh(&mut mesh);
     mesh.disable_x_mesh()
-        .x_labels(n.min(20))
-        .y_labels(((hi - lo) as usize + 1).min(12))
         .x_label_formatter(&|x| {
             let i = x.round() as usize;
-            if (x - x.round()).abs() > 1e-6 || i == 0 || i > n {
-                String::new()
-            } else if i == n {
+            if i == n {
                 "out".into()
             } else {
                 i.to_string()
@@ -102,14 +218,14 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
             let (x1, xc) = (x0 + width * 0.92, x0 + width * 0.46);
             match log10_point(v) {
                 LogPoint::At(l) => shapes.push((x0, lo, x1, l.clamp(lo, hi), colour, true)),
-                LogPoint::Zero => labels.push(("0", xc, lo + 0.04 * (hi - lo), 0.95, colour)),
+                LogPoint::Zero => labels.push(("0", xc, lo + 0.04 * (hi - lo), 1.0, colour)),
                 LogPoint::Inf => {
                     shapes.push((x0, lo, x1, hi, colour, false));
                     labels.push(("∞", xc, hi - 0.05 * (hi - lo), 1.2, colour));
                 }
                 // Wide bars get the word; narrow ones (deep nets) a pale mark, named below.
                 LogPoint::NaN | LogPoint::Negative if !narrow => {
-                    labels.push(("NaN", xc, mid, 0.9, colour))
+                    labels.push(("NaN", xc, mid, 1.0, colour))
                 }
                 LogPoint::NaN | LogPoint::Negative => {
                     let h = 0.06 * (hi - lo);
@@ -141,7 +257,7 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
             .draw_series(std::iter::once(Text::new(
                 "pale marks: NaN",
                 (1.0, mid + 0.15 * (hi - lo)),
-                s.text(0.95, s.muted),
+                s.text(1.0, s.muted),
             )))
             .map_err(err)?;
     }
@@ -170,6 +286,9 @@ pub fn draw(canvas: &HtmlCanvasElement, bars: &Bars) -> DrawResult {
             }
         }
     }
-    let _ = canvas.set_attribute("data-theory-px", &format!("[{}]", tick_px.join(",")));
-    root.present().map_err(err)
+    let mut drawn = drawn;
+    drawn
+        .attrs
+        .push(("data-theory-px", format!("[{}]", tick_px.join(","))));
+    Ok(drawn)
 }

@@ -6,10 +6,15 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{decade_label, err, viridis, DrawResult, Style};
-use crate::chart_scale::{decade_ticks, log10_point, unit, LogPoint};
+use super::{
+    axis, decade_label, err, int_ticks, nice_ticks, plot_size, stride, viridis, DrawResult, Drawn,
+    Root, Style,
+};
+use crate::chart_scale::{decade_range, decade_ticks, log10_point, unit, LogPoint};
 use crate::engine::metrics::{EpochRecord, LayerStats, Status};
-use crate::url_state::Theme;
+use crate::store::Store;
+use crate::url_state::{GradMetric, Theme};
+use crate::web::state::HeatQuantity;
 
 /// One run's map.
 pub struct HeatPanel<'a> {
@@ -19,28 +24,119 @@ pub struct HeatPanel<'a> {
 }
 
 /// What the maps show: a title, the legend's name for the quantity, and the value per layer.
-pub struct HeatSpec<'a> {
-    pub title: &'a str,
-    pub legend: &'a str,
-    pub value: &'a dyn Fn(&LayerStats) -> f64,
+#[derive(Clone, Debug)]
+pub struct HeatSpec {
+    pub title: &'static str,
+    pub legend: &'static str,
+    pub value: fn(&LayerStats) -> f64,
     /// log10 range shared by every panel.
     pub range: (f64, f64),
     /// The figure is about an update: epoch 0 (which makes none) is left empty, and a
     /// diverged epoch (whose update was not made) shows as NaN.
     pub per_update: bool,
     pub highlight: Option<usize>,
+    /// Each panel's caption ("Run 1", …).
+    pub labels: Vec<String>,
 }
 
-/// The runs' maps side by side on one colour range, with one legend.
+/// Title, legend name and the per-layer value of a map.
+fn spec_of(
+    q: HeatQuantity,
+    metric: GradMetric,
+) -> (&'static str, &'static str, fn(&LayerStats) -> f64) {
+    match (q, metric) {
+        (HeatQuantity::Gradient, GradMetric::GradNorm) => (
+            "Gradient ‖∂L/∂W‖ by layer and epoch",
+            "‖∂L/∂W‖",
+            |l| l.grad_norm,
+        ),
+        (HeatQuantity::Gradient, GradMetric::DeltaRms) => {
+            ("Back-propagated δ by layer and epoch", "δ rms", |l| {
+                l.delta_rms
+            })
+        }
+        (HeatQuantity::WeightNorm, _) => {
+            ("Weight norm ‖W‖ by layer and epoch", "‖W‖", |l| {
+                l.weight_norm
+            })
+        }
+        (HeatQuantity::UpdateRatio, _) => (
+            "How far each step moves the weights, ‖ΔW‖/‖W‖",
+            "‖ΔW‖/‖W‖",
+            |l| l.update_ratio.unwrap_or(f64::NAN),
+        ),
+    }
+}
+
+/// The maps of every run in the store (None before any record): the screen and the exports
+/// both draw this.
+pub fn data(
+    store: &Store,
+    quantity: HeatQuantity,
+    metric: GradMetric,
+    highlight: Option<usize>,
+) -> Option<HeatSpec> {
+    if store.runs().iter().all(|r| r.records().is_empty()) {
+        return None;
+    }
+    let (title, legend, value) = spec_of(quantity, metric);
+    // Epoch 0 makes no update: leave it out of the update ratio's range.
+    let range = decade_range(
+        store
+            .runs()
+            .iter()
+            .flat_map(|r| r.records().iter())
+            .filter(|r| quantity != HeatQuantity::UpdateRatio || r.epoch > 0)
+            .flat_map(|r| r.layers.iter().map(value)),
+        2.0,
+    );
+    Some(HeatSpec {
+        title,
+        legend,
+        value,
+        range,
+        per_update: quantity == HeatQuantity::UpdateRatio,
+        highlight,
+        labels: (1..=store.runs().len())
+            .map(|k| format!("Run {k}"))
+            .collect(),
+    })
+}
+
+/// One panel per run of the store, captioned by `spec.labels`.
+pub fn panels<'a>(store: &'a Store, spec: &'a HeatSpec) -> Vec<HeatPanel<'a>> {
+    store
+        .runs()
+        .iter()
+        .zip(&spec.labels)
+        .map(|(r, label)| HeatPanel {
+            label,
+            colour: r.colour,
+            records: r.records(),
+        })
+        .collect()
+}
+
+/// Draws the maps on the canvas (sized to the screen) and exposes what was drawn.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     theme: Theme,
     spec: &HeatSpec,
     panels: &[HeatPanel],
 ) -> DrawResult {
-    let Some((root, s)) = super::begin(canvas, theme)? else {
-        return Ok(());
-    };
+    super::draw_on(canvas, theme, |root, s| plot(root, s, spec, panels))
+}
+
+/// The runs' maps side by side on one colour range, with one legend, on any backend.
+pub fn plot<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    spec: &HeatSpec,
+    panels: &[HeatPanel],
+) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
     let (w, h) = root.dim_in_pixel();
     let legend_w = s.px(s.font * 7.0).min(w as i32 / 3).max(1) as u32;
     let (plot, legend) = root.split_horizontally(w.saturating_sub(legend_w));
@@ -57,24 +153,35 @@ pub fn draw(
     let n = panels.len().max(1);
     let areas = plot.split_evenly((1, n));
     let mut probes = Vec::new();
+    let mut drawn = Drawn::default();
     for (k, (area, panel)) in areas.iter().zip(panels).enumerate() {
-        probes.push(draw_panel(area, &s, spec, panel, k == 0, n > 1)?);
+        let (probe, d) = draw_panel(area, s, spec, panel, k == 0, n > 1)?;
+        probes.push(probe);
+        if k == 0 {
+            drawn = d;
+        }
     }
     // The pixel centres of each panel's (epoch 0, layer 1) and (epoch 0, output) cells, for
     // the browser tests to sample.
-    let _ = canvas.set_attribute("data-probe-px", &format!("[{}]", probes.join(",")));
-    draw_legend(&legend, &s, spec.legend, spec.range.0, spec.range.1)?;
-    root.present().map_err(err)
+    drawn
+        .attrs
+        .push(("data-probe-px", format!("[{}]", probes.join(","))));
+    drawn.attrs.push(("data-panels", panels.len().to_string()));
+    drawn
+        .attrs
+        .push(("data-range", format!("{},{}", spec.range.0, spec.range.1)));
+    draw_legend(&legend, s, spec.legend, spec.range.0, spec.range.1)?;
+    Ok(drawn)
 }
 
 fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &Root<DB>,
     s: &Style,
     spec: &HeatSpec,
     panel: &HeatPanel,
     first: bool,
     captioned: bool,
-) -> Result<String, String>
+) -> Result<(String, Drawn), String>
 where
     DB::ErrorType: 'static,
 {
@@ -87,40 +194,54 @@ where
         .max(1);
     let epochs = records.last().map_or(1, |r| r.epoch + 1).max(1);
     let (lo, hi) = spec.range;
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(s.px(6.0))
-        .x_label_area_size(s.px(s.font * 3.2))
-        .y_label_area_size(if first {
-            s.px(s.font * 4.2)
-        } else {
-            s.px(s.font * 1.5)
-        });
+    let m = s.px(6.0);
+    let mut area = area.margin(m, m, m, m);
     if captioned {
-        builder.caption(panel.label, s.text(1.0, super::run_colour(panel.colour)));
+        area = area
+            .titled(panel.label, s.text(1.0, super::run_colour(panel.colour)))
+            .map_err(err)?;
     }
-    let mut chart = builder
-        .build_cartesian_2d(-0.5f64..epochs as f64 - 0.5, 0.5f64..layers as f64 + 0.5)
+    let x_area = s.px(s.font * 3.2);
+    let y_area = if first {
+        s.px(s.font * 4.2)
+    } else {
+        s.px(s.font * 1.5)
+    };
+    let (plot_w, plot_h) = plot_size(&area, x_area, y_area);
+    // Epoch labels: round numbers, as many as fit across; layer labels: one per row only
+    // if they fit, else every k-th (the output layer always); only the first panel has them.
+    let x_ticks = nice_ticks(
+        0.0,
+        (epochs - 1) as f64,
+        stride(plot_w / epochs as f64, s.col_gap(4)) as f64,
+        true,
+    );
+    let y_ticks = if first {
+        int_ticks(1, layers, stride(plot_h / layers as f64, s.row_gap()))
+    } else {
+        Vec::new()
+    };
+    let drawn = Drawn {
+        x_labels: x_ticks.len(),
+        y_labels: y_ticks.len(),
+        plot: (plot_w as u32, plot_h as u32),
+        attrs: Vec::new(),
+    };
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(
+            axis(-0.5f64..epochs as f64 - 0.5, x_ticks),
+            axis(0.5f64..layers as f64 + 0.5, y_ticks),
+        )
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
-    s.theme_mesh(&mut mesh, 1.0);
-    // As many epoch labels as fit: about one per four characters' width.
-    let room = (area.dim_in_pixel().0 as f64 / (s.font * s.dpr * 4.0)).max(2.0) as usize;
+    s.theme_mesh(&mut mesh);
     mesh.disable_mesh()
-        .x_labels(epochs.min(room).min(8))
-        .y_labels(if first { layers.min(12) } else { 0 })
-        .x_label_formatter(&|x| {
-            if (x - x.round()).abs() < 1e-6 && *x >= 0.0 {
-                format!("{}", x.round() as i64)
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|y| {
             let i = y.round() as usize;
-            if (y - y.round()).abs() > 1e-6 || i == 0 || i > layers {
-                String::new()
-            } else if i == layers {
+            if i == layers {
                 "out".into()
             } else {
                 i.to_string()
@@ -133,14 +254,14 @@ where
 
     // More epochs than pixel columns: draw every k-th epoch (and the last), each cell k wide.
     let plot_px = area.dim_in_pixel().0.max(1) as usize;
-    let stride = records.len().div_ceil(plot_px / 2).max(1);
+    let every = records.len().div_ceil(plot_px / 2).max(1);
     let last_index = records.len().saturating_sub(1);
     let shown = records
         .iter()
         .enumerate()
-        .filter(move |(i, _)| i % stride == 0 || *i == last_index)
+        .filter(move |(i, _)| i % every == 0 || *i == last_index)
         .map(|(_, r)| r);
-    let cell_w = stride as f64;
+    let cell_w = every as f64;
     let cells = shown
         .filter(|r| !(spec.per_update && r.epoch == 0))
         .flat_map(|r| {
@@ -173,12 +294,12 @@ where
         let (x, y) = chart.backend_coord(&(0.0, layer as f64));
         format!("[{x},{y}]")
     };
-    Ok(format!("[{},{}]", at(1), at(layers)))
+    Ok((format!("[{},{}]", at(1), at(layers)), drawn))
 }
 
 /// A vertical colour bar with decade ticks, then swatches for 0, NaN and ∞.
 fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &Root<DB>,
     s: &Style,
     title: &str,
     lo: f64,
@@ -199,7 +320,7 @@ where
     area.draw(&Text::new(
         title.to_string(),
         (bar_x, s.px(s.font * 1.2)),
-        s.text(0.9, s.muted),
+        s.text(1.0, s.muted),
     ))
     .map_err(err)?;
     let steps = (bottom - top).max(1);
@@ -223,7 +344,7 @@ where
         area.draw(&Text::new(
             decade_label(d as f64),
             (bar_x + bar_w + s.px(6.0), py - s.px(s.font * 0.5)),
-            s.text(0.9, s.fg),
+            s.text(1.0, s.fg),
         ))
         .map_err(err)?;
     }
@@ -242,7 +363,7 @@ where
         area.draw(&Text::new(
             label,
             (bar_x + bar_w + s.px(6.0), y),
-            s.text(0.9, s.fg),
+            s.text(1.0, s.fg),
         ))
         .map_err(err)?;
     }

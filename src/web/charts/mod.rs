@@ -7,6 +7,8 @@ pub mod grad_bars;
 pub mod heatmap;
 
 use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
@@ -23,14 +25,29 @@ pub struct Style {
     pub grid: RGBColor,
     /// Markers for values a log axis cannot place.
     pub alarm: RGBColor,
-    /// Base font size in CSS pixels.
+    /// Base font size in CSS pixels: the canvas' computed CSS `font-size`, so the style
+    /// sheet decides (`.chart`, `.theme-lecture .chart`, a presenter mode).
     pub font: f64,
-    /// Device pixels per CSS pixel.
+    /// Device pixels per CSS pixel (doubled for a PNG export).
     pub dpr: f64,
+    /// Curve width in CSS pixels.
+    pub line: f64,
+    /// What the backend's font size is multiplied by so the text comes out at `font`: 1 on a
+    /// canvas; plotters' SVG backend writes `font-size` as the size / 1.24.
+    pub text_fix: f64,
+}
+
+/// The base font when the CSS gives none (the style sheet's own values).
+pub fn default_font(theme: Theme) -> f64 {
+    if theme == Theme::Lecture {
+        17.0
+    } else {
+        12.5
+    }
 }
 
 impl Style {
-    pub fn new(theme: Theme, dpr: f64) -> Style {
+    pub fn new(theme: Theme, font: f64, dpr: f64) -> Style {
         let dark = theme == Theme::Dark;
         Style {
             bg: if dark {
@@ -54,9 +71,22 @@ impl Style {
                 RGBColor(228, 230, 234)
             },
             alarm: RGBColor(213, 94, 0),
-            font: if theme == Theme::Lecture { 17.0 } else { 12.5 },
+            font: if font.is_finite() && font > 0.0 {
+                font
+            } else {
+                default_font(theme)
+            },
             dpr,
+            line: if theme == Theme::Lecture { 3.5 } else { 2.2 },
+            text_fix: 1.0,
         }
+    }
+
+    /// The same style for plotters' SVG backend (1 CSS pixel per unit).
+    pub fn for_svg(mut self) -> Style {
+        self.dpr = 1.0;
+        self.text_fix = 1.24;
+        self
     }
 
     /// CSS pixels → canvas pixels.
@@ -64,22 +94,27 @@ impl Style {
         (css * self.dpr).round() as i32
     }
 
+    /// The base font in canvas pixels.
+    pub fn font_px(&self) -> f64 {
+        self.font * self.dpr
+    }
+
     pub fn text(&self, scale: f64, color: RGBColor) -> TextStyle<'static> {
         TextStyle {
-            font: ("sans-serif", self.font * scale * self.dpr).into_font(),
+            font: ("sans-serif", self.font * scale * self.dpr * self.text_fix).into_font(),
             color: color.to_backend_color(),
             pos: Pos::default(),
         }
     }
 
-    /// The theme's axes, labels and grid on a chart's mesh (labels at `scale` × the base font).
+    /// The theme's axes, labels and grid on a chart's mesh. Tick labels are at the base font
+    /// (never smaller), axis titles too.
     pub fn theme_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
         &self,
         mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
-        scale: f64,
     ) {
-        mesh.label_style(self.text(scale, self.fg))
-            .axis_desc_style(self.text(scale, self.muted))
+        mesh.label_style(self.text(1.0, self.fg))
+            .axis_desc_style(self.text(1.0, self.muted))
             .light_line_style(self.grid.mix(0.0))
             .bold_line_style(self.grid)
             .axis_style(self.muted);
@@ -89,6 +124,112 @@ impl Style {
         self.text(scale, color)
             .pos(Pos::new(HPos::Center, VPos::Center))
     }
+
+    /// The least distance in canvas pixels between two labels along a vertical axis.
+    pub fn row_gap(&self) -> f64 {
+        1.8 * self.font_px()
+    }
+
+    /// The least distance between the centres of two labels of up to `chars` characters
+    /// along a horizontal axis.
+    pub fn col_gap(&self, chars: usize) -> f64 {
+        (0.62 * chars.max(1) as f64 + 1.2) * self.font_px()
+    }
+}
+
+/// The least whole number of axis units that spans `gap` pixels when one unit is `unit_px`.
+pub fn stride(unit_px: f64, gap: f64) -> usize {
+    if unit_px.is_finite() && unit_px > 0.0 {
+        (gap / unit_px).ceil().max(1.0) as usize
+    } else {
+        1
+    }
+}
+
+/// What a drawing reports about itself: how many tick labels each axis got and the size of
+/// the plotting area (canvas pixels), so the page can expose it to the browser tests, plus
+/// chart-specific attributes.
+#[derive(Clone, Debug, Default)]
+pub struct Drawn {
+    pub x_labels: usize,
+    pub y_labels: usize,
+    pub plot: (u32, u32),
+    pub attrs: Vec<(&'static str, String)>,
+}
+
+impl Drawn {
+    /// Puts the figures on the canvas as `data-*` attributes.
+    pub fn mark(&self, canvas: &HtmlCanvasElement, style: &Style) {
+        let _ = canvas.set_attribute("data-x-labels", &self.x_labels.to_string());
+        let _ = canvas.set_attribute("data-y-labels", &self.y_labels.to_string());
+        let _ = canvas.set_attribute("data-plot-px", &format!("{},{}", self.plot.0, self.plot.1));
+        let _ = canvas.set_attribute("data-font-px", &format!("{:.2}", style.font_px()));
+        for (k, v) in &self.attrs {
+            let _ = canvas.set_attribute(k, v);
+        }
+    }
+}
+
+/// Whole numbers from `first` to `last`, every k-th; `last` is always among them (it
+/// replaces the tick before it, so no two are closer than k).
+pub fn int_ticks(first: usize, last: usize, k: usize) -> Vec<f64> {
+    if last < first {
+        return Vec::new();
+    }
+    let mut ticks: Vec<usize> = (first..=last).step_by(k.max(1)).collect();
+    if ticks.last() != Some(&last) {
+        if ticks.len() > 1 {
+            ticks.pop();
+        }
+        ticks.push(last);
+        if ticks.len() == 2 && ticks[1] - ticks[0] < k {
+            ticks.remove(0);
+        }
+    }
+    ticks.into_iter().map(|t| t as f64).collect()
+}
+
+/// Whole decades from lo to hi, every k-th.
+pub fn decade_ticks_every(lo: f64, hi: f64, k: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    (lo.ceil() as i32..=hi.floor() as i32)
+        .step_by(k.max(1))
+        .map(f64::from)
+        .collect()
+}
+
+/// Round numbers from lo to hi, 1, 2 or 5 × 10ⁿ apart: the smallest such step that is at
+/// least `min_step` (and, when `whole`, at least 1).
+pub fn nice_ticks(lo: f64, hi: f64, min_step: f64, whole: bool) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && min_step.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    let min_step = if whole { min_step.max(1.0) } else { min_step }.max(1e-12);
+    let mag = 10f64.powf(min_step.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= min_step * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag);
+    let start = (lo / step - 1e-9).ceil() as i64;
+    let end = (hi / step + 1e-9).floor() as i64;
+    (start..=end).map(|i| i as f64 * step).collect()
+}
+
+/// The plotting area's size in canvas pixels once a chart's label areas are taken out of
+/// `area` (which holds no caption: charts draw their title with `titled` first).
+pub fn plot_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x_label_area: i32,
+    y_label_area: i32,
+) -> (f64, f64) {
+    let (w, h) = area.dim_in_pixel();
+    (
+        (w as i32 - y_label_area).max(1) as f64,
+        (h as i32 - x_label_area).max(1) as f64,
+    )
 }
 
 /// One colour per run (Okabe–Ito blue, orange, bluish green, reddish purple: told apart in
@@ -104,12 +245,37 @@ pub fn run_colour(i: usize) -> RGBColor {
     RUN_COLOURS[i % RUN_COLOURS.len()]
 }
 
-/// Sizes the canvas for sharp drawing and returns its backend, or None while it has no size.
-pub fn backend(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
-    let dpr = web_sys::window()
+/// The device pixel ratio (1 when the browser gives none that makes sense).
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .filter(|d| d.is_finite() && *d > 0.0)
-        .unwrap_or(1.0);
+        .unwrap_or(1.0)
+}
+
+/// The canvas' computed CSS `font-size` in CSS pixels, if it has one.
+pub fn css_font_px(canvas: &HtmlCanvasElement) -> Option<f64> {
+    let style = web_sys::window()?.get_computed_style(canvas).ok()??;
+    let size = style.get_property_value("font-size").ok()?;
+    size.trim()
+        .trim_end_matches("px")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && *f > 0.0)
+}
+
+/// The style a canvas is drawn in: the theme's colours, the font its CSS gives it.
+pub fn style_of(canvas: &HtmlCanvasElement, theme: Theme, dpr: f64) -> Style {
+    Style::new(
+        theme,
+        css_font_px(canvas).unwrap_or_else(|| default_font(theme)),
+        dpr,
+    )
+}
+
+/// Sizes the canvas for sharp drawing and returns its backend, or None while it has no size.
+pub fn backend(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
+    let dpr = device_pixel_ratio();
     let (w, h) = (canvas.client_width(), canvas.client_height());
     if w <= 0 || h <= 0 {
         return None;
@@ -127,18 +293,25 @@ pub fn backend(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
     CanvasBackend::with_canvas_object(canvas.clone()).map(|b| (b, dpr))
 }
 
-/// The whole canvas as a plotters drawing area.
-pub type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+/// A whole drawing surface (canvas or SVG) as a plotters drawing area.
+pub type Root<DB> = DrawingArea<DB, plotters::coord::Shift>;
 
-/// A cleared drawing area for the canvas in the theme's colours, or None while it has no size.
-pub fn begin(canvas: &HtmlCanvasElement, theme: Theme) -> Result<Option<(Area, Style)>, String> {
+/// Draws a chart on its on-screen canvas: sizes it, clears it in the theme's background,
+/// calls `plot` (the same function the exports call), and exposes what was drawn.
+pub fn draw_on(
+    canvas: &HtmlCanvasElement,
+    theme: Theme,
+    plot: impl FnOnce(&Root<CanvasBackend>, &Style) -> Result<Drawn, String>,
+) -> DrawResult {
     let Some((backend, dpr)) = backend(canvas) else {
-        return Ok(None);
+        return Ok(());
     };
-    let style = Style::new(theme, dpr);
+    let style = style_of(canvas, theme, dpr);
     let root = backend.into_drawing_area();
     root.fill(&style.bg).map_err(err)?;
-    Ok(Some((root, style)))
+    let drawn = plot(&root, &style)?;
+    drawn.mark(canvas, &style);
+    root.present().map_err(err)
 }
 
 /// The figure a gradient chart shows for a layer.
@@ -149,11 +322,44 @@ pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerSta
     }
 }
 
-/// Chart coordinates of the line charts.
-pub type XY = plotters::coord::cartesian::Cartesian2d<
-    plotters::coord::types::RangedCoordf64,
-    plotters::coord::types::RangedCoordf64,
->;
+/// An f64 axis whose ticks (labels and grid lines) are exactly the ones given, thinned by
+/// the chart to the space available.
+pub struct Axis {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+/// An axis over `range` with these ticks.
+pub fn axis(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Axis {
+    Axis {
+        inner: range.into(),
+        ticks,
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// Chart coordinates of every chart: two f64 axes with chosen ticks.
+pub type XY = plotters::coord::cartesian::Cartesian2d<Axis, Axis>;
 
 /// Draws a run's markers: circle, square, triangle or cross by run, so runs are told apart
 /// without colour too.
@@ -211,9 +417,9 @@ pub fn decade_label(v: f64) -> String {
 }
 
 /// Draws a message in the middle of an empty chart (no data yet, or a drawing problem).
-pub fn placeholder(canvas: &HtmlCanvasElement, style_of: impl Fn(f64) -> Style, message: &str) {
+pub fn placeholder(canvas: &HtmlCanvasElement, theme: Theme, message: &str) {
     if let Some((backend, dpr)) = backend(canvas) {
-        let style = style_of(dpr);
+        let style = style_of(canvas, theme, dpr);
         let root = backend.into_drawing_area();
         let _ = root.fill(&style.bg);
         let (w, h) = root.dim_in_pixel();
@@ -223,6 +429,7 @@ pub fn placeholder(canvas: &HtmlCanvasElement, style_of: impl Fn(f64) -> Style, 
             style.centered(1.1, style.muted),
         ));
         let _ = root.present();
+        Drawn::default().mark(canvas, &style);
     }
 }
 

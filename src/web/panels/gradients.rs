@@ -4,11 +4,11 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use crate::chart_scale::{log10_point, LogPoint};
 use crate::engine::history::RECENT;
-use crate::store::Store;
 use crate::url_state::{GradMetric, Theme};
-use crate::web::charts::{self, grad_bars, metric_value};
+pub use crate::web::charts::grad_bars::shown_epoch;
+use crate::web::charts::{self, grad_bars};
 use crate::web::dom::now_ms;
 use crate::web::state::AppState;
 
@@ -71,8 +71,8 @@ fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
             .collect();
         grad_bars::draw(
             canvas,
+            a.theme,
             &grad_bars::Bars {
-                theme: a.theme,
                 metric: a.metric,
                 epoch: a.epoch,
                 runs: &runs,
@@ -89,15 +89,6 @@ fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
     } else {
         anim.update_value(|a| a.frame_pending = false);
     }
-}
-
-/// A run's bars at the shown epoch: (colour, the record's epoch, values, theory).
-type Target = (usize, usize, Vec<f64>, Option<Vec<f64>>);
-
-/// The epoch the charts show: the one picked on the slider, or the latest of any run.
-pub fn shown_epoch(store: &Store, view: Option<usize>) -> Option<usize> {
-    let latest = store.runs().iter().filter_map(|r| r.epoch()).max()?;
-    Some(view.map_or(latest, |v| v.min(latest)))
 }
 
 /// log10 of each value as the charts place it, for the page's data attributes.
@@ -128,73 +119,56 @@ pub fn Gradients() -> impl IntoView {
         let view = state.view_epoch.get();
         let Some(canvas) = bars_ref.get() else { return };
         state.store.with_untracked(|store| {
-            let Some(epoch) = shown_epoch(store, view) else {
-                charts::placeholder(
-                    &canvas,
-                    |dpr| charts::Style::new(theme, dpr),
-                    "Measuring the network as initialized…",
-                );
+            let Some(data) = grad_bars::data(store, metric, view) else {
+                charts::placeholder(&canvas, theme, "Measuring the network as initialized…");
                 return;
             };
-            let show_theory = metric == GradMetric::DeltaRms;
-            // Each run's record at the shown epoch (or its last one, if it stopped earlier).
-            let targets: Vec<Target> = store
-                .runs()
-                .iter()
-                .filter_map(|r| {
-                    let rec = r.records_upto(epoch).last()?;
-                    let values = rec.layers.iter().map(|l| metric_value(metric, l)).collect();
-                    let theory = show_theory.then(|| r.theory.clone()).flatten();
-                    Some((r.colour, rec.epoch, values, theory))
-                })
-                .collect();
-            // One axis for all runs and all epochs, so bars compare across both.
-            let range = decade_range(
-                store
-                    .runs()
-                    .iter()
-                    .flat_map(|r| r.records().iter())
-                    .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
-                    .chain(targets.iter().flat_map(|t| t.3.iter().flatten().copied())),
-                2.0,
-            );
-            let first = targets.first();
+            let first = data.targets.first();
             let _ = canvas.set_attribute(
                 "data-log10",
-                &first.map_or("[]".into(), |t| log10_json(&t.2)),
+                &first.map_or("[]".into(), |t| log10_json(&t.values)),
             );
-            let all: Vec<String> = targets.iter().map(|t| log10_json(&t.2)).collect();
+            let all: Vec<String> = data.targets.iter().map(|t| log10_json(&t.values)).collect();
             let _ = canvas.set_attribute("data-runs-log10", &format!("[{}]", all.join(",")));
-            let min_epoch = targets.iter().map(|t| t.1).min().unwrap_or(epoch);
-            // The caption names the epoch most runs show (a run that stopped earlier shows its
-            // last record; with a thinned history, the nearest kept epoch).
-            let max_epoch = targets.iter().map(|t| t.1).max().unwrap_or(epoch);
-            let _ = canvas.set_attribute("data-epoch", &min_epoch.to_string());
-            let theory_attr = first.and_then(|t| t.3.as_ref()).map_or(String::new(), |t| {
-                let logs: Vec<String> = t.iter().map(|v| format!("{:.4}", v.log10())).collect();
-                format!("[{}]", logs.join(","))
-            });
+            let _ = canvas.set_attribute("data-epoch", &data.min_epoch.to_string());
+            let theory_attr = first
+                .and_then(|t| t.theory.as_ref())
+                .map_or(String::new(), |t| {
+                    let logs: Vec<String> = t.iter().map(|v| format!("{:.4}", v.log10())).collect();
+                    format!("[{}]", logs.join(","))
+                });
             let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
+            let (max_epoch, range) = (data.epoch, data.range);
             let pending = anim.with_value(|a| a.frame_pending);
             anim.update_value(|a| {
                 let same_view = a.metric == metric && a.theme == theme && a.epoch != max_epoch;
                 let old = std::mem::take(&mut a.runs);
-                a.runs = targets
+                a.runs = data
+                    .targets
                     .into_iter()
-                    .map(|(colour, _, to, theory)| {
-                        let before = old.iter().find(|o| o.colour == colour);
-                        let from = match before {
-                            Some(o) if same_view && o.shown.len() == to.len() => o.shown.clone(),
-                            _ => to.clone(),
-                        };
-                        RunBars {
-                            colour,
-                            from,
-                            shown: to.clone(),
-                            to,
-                            theory,
-                        }
-                    })
+                    .map(
+                        |grad_bars::Target {
+                             colour,
+                             values: to,
+                             theory,
+                             ..
+                         }| {
+                            let before = old.iter().find(|o| o.colour == colour);
+                            let from = match before {
+                                Some(o) if same_view && o.shown.len() == to.len() => {
+                                    o.shown.clone()
+                                }
+                                _ => to.clone(),
+                            };
+                            RunBars {
+                                colour,
+                                from,
+                                shown: to.clone(),
+                                to,
+                                theory,
+                            }
+                        },
+                    )
                     .collect();
                 a.start = now_ms();
                 a.epoch = max_epoch;

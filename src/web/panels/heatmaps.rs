@@ -5,41 +5,9 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::chart_scale::decade_range;
-use crate::engine::metrics::LayerStats;
-use crate::url_state::GradMetric;
 use crate::web::charts::{self, heatmap};
 use crate::web::dom::after_frames;
 use crate::web::state::{AppState, HeatQuantity};
-
-/// Title, legend name and the per-layer value of a map.
-fn spec_of(
-    q: HeatQuantity,
-    metric: GradMetric,
-) -> (&'static str, &'static str, fn(&LayerStats) -> f64) {
-    match (q, metric) {
-        (HeatQuantity::Gradient, GradMetric::GradNorm) => (
-            "Gradient ‖∂L/∂W‖ by layer and epoch",
-            "‖∂L/∂W‖",
-            |l| l.grad_norm,
-        ),
-        (HeatQuantity::Gradient, GradMetric::DeltaRms) => {
-            ("Back-propagated δ by layer and epoch", "δ rms", |l| {
-                l.delta_rms
-            })
-        }
-        (HeatQuantity::WeightNorm, _) => {
-            ("Weight norm ‖W‖ by layer and epoch", "‖W‖", |l| {
-                l.weight_norm
-            })
-        }
-        (HeatQuantity::UpdateRatio, _) => (
-            "How far each step moves the weights, ‖ΔW‖/‖W‖",
-            "‖ΔW‖/‖W‖",
-            |l| l.update_ratio.unwrap_or(f64::NAN),
-        ),
-    }
-}
 
 #[component]
 pub fn Heatmaps() -> impl IntoView {
@@ -56,48 +24,16 @@ pub fn Heatmaps() -> impl IntoView {
         // Each chart draws in a frame of its own, so no frame carries all of them.
         after_frames(1, move || {
             state.store.with_untracked(|store| {
-                if store.runs().iter().all(|r| r.records().is_empty()) {
+                let highlight = state.view_epoch.get_untracked();
+                let Some(spec) = heatmap::data(store, quantity, metric, highlight) else {
                     charts::placeholder(
                         &canvas,
-                        |dpr| charts::Style::new(theme, dpr),
+                        theme,
                         "The layer × epoch map fills in as epochs complete.",
                     );
                     return;
-                }
-                let (title, legend, value) = spec_of(quantity, metric);
-                // Epoch 0 makes no update: leave it out of the update ratio's range.
-                let range = decade_range(
-                    store
-                        .runs()
-                        .iter()
-                        .flat_map(|r| r.records().iter())
-                        .filter(|r| quantity != HeatQuantity::UpdateRatio || r.epoch > 0)
-                        .flat_map(|r| r.layers.iter().map(value)),
-                    2.0,
-                );
-                let labels: Vec<String> = (1..=store.runs().len())
-                    .map(|k| format!("Run {k}"))
-                    .collect();
-                let panels: Vec<heatmap::HeatPanel> = store
-                    .runs()
-                    .iter()
-                    .zip(&labels)
-                    .map(|(r, label)| heatmap::HeatPanel {
-                        label,
-                        colour: r.colour,
-                        records: r.records(),
-                    })
-                    .collect();
-                let spec = heatmap::HeatSpec {
-                    title,
-                    legend,
-                    value: &value,
-                    range,
-                    per_update: quantity == HeatQuantity::UpdateRatio,
-                    highlight: state.view_epoch.get_untracked(),
                 };
-                let _ = canvas.set_attribute("data-panels", &panels.len().to_string());
-                let _ = canvas.set_attribute("data-range", &format!("{},{}", range.0, range.1));
+                let panels = heatmap::panels(store, &spec);
                 if let Err(e) = heatmap::draw(&canvas, theme, &spec, &panels) {
                     web_sys::console::warn_1(&format!("heatmap: {e}").into());
                 }

@@ -1,6 +1,7 @@
 //! The page's panels, one component (or a close pair) per file.
 
 pub mod diagnosis;
+pub mod export;
 pub mod footer;
 pub mod gradients;
 pub mod heatmaps;

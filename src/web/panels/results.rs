@@ -25,20 +25,9 @@ pub fn ResultsCharts() -> impl IntoView {
             let Some(canvas) = node.get() else { return };
             after_frames(frames, move || {
                 state.store.with_untracked(|store| {
-                    let runs: Vec<curves::CurveRun> = store
-                        .runs()
-                        .iter()
-                        .map(|r| curves::CurveRun {
-                            colour: r.colour,
-                            records: r.records(),
-                        })
-                        .collect();
+                    let runs = curves::runs(store);
                     if runs.iter().all(|r| r.records.is_empty()) {
-                        charts::placeholder(
-                            &canvas,
-                            |dpr| charts::Style::new(theme, dpr),
-                            "Curves appear after epoch 0.",
-                        );
+                        charts::placeholder(&canvas, theme, "Curves appear after epoch 0.");
                     } else if let Err(e) = curves::draw(&canvas, theme, which, &runs) {
                         web_sys::console::warn_1(&format!("curve: {e}").into());
                     }

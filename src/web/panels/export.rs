@@ -1,0 +1,298 @@
+//! The Export menu: each chart as PNG (twice the on-screen pixels) or SVG (the on-screen CSS
+//! size), every run's records as CSV or JSON, and the share link copied to the clipboard.
+//! Charts are drawn by the same `plot` functions and from the same data as on screen (the
+//! bars at their targets, never a frame of the animation).
+
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlCanvasElement;
+
+use crate::export::{file_name, records_csv, records_json, runs_of};
+use crate::web::charts::{self, curves, grad_bars, heatmap, Drawn, Root, Style};
+use crate::web::state::AppState;
+
+/// A chart that can be exported.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chart {
+    Bars,
+    Heatmap,
+    Loss,
+    Accuracy,
+}
+
+impl Chart {
+    const ALL: [Chart; 4] = [Chart::Bars, Chart::Heatmap, Chart::Loss, Chart::Accuracy];
+
+    /// The id in the file name and the buttons' ids.
+    fn id(self) -> &'static str {
+        match self {
+            Chart::Bars => "bars",
+            Chart::Heatmap => "heatmap",
+            Chart::Loss => "loss",
+            Chart::Accuracy => "accuracy",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Chart::Bars => "Gradient bars",
+            Chart::Heatmap => "Layer × epoch map",
+            Chart::Loss => "Loss",
+            Chart::Accuracy => "Accuracy",
+        }
+    }
+
+    fn canvas(self) -> Option<HtmlCanvasElement> {
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(&format!("chart-{}", self.id()))?
+            .dyn_into()
+            .ok()
+    }
+}
+
+/// Draws `chart` as the page shows it now, on any backend.
+fn plot_chart<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    chart: Chart,
+    state: AppState,
+) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&s.bg).map_err(charts::err)?;
+    let metric = state.metric.get_untracked();
+    let view = state.view_epoch.get_untracked();
+    state.store.with_untracked(|store| match chart {
+        Chart::Bars => {
+            let data = grad_bars::data(store, metric, view).ok_or("no records yet")?;
+            let runs = data.runs(|i| &data.targets[i].values);
+            grad_bars::plot(root, s, &data.bars(&runs))
+        }
+        Chart::Heatmap => {
+            let spec = heatmap::data(store, state.heat.get_untracked(), metric, view)
+                .ok_or("no records yet")?;
+            heatmap::plot(root, s, &spec, &heatmap::panels(store, &spec))
+        }
+        Chart::Loss | Chart::Accuracy => {
+            let which = if chart == Chart::Loss {
+                curves::Curve::Loss
+            } else {
+                curves::Curve::Accuracy
+            };
+            let runs = curves::runs(store);
+            if runs.iter().all(|r| r.records.is_empty()) {
+                return Err("no records yet".into());
+            }
+            curves::plot(root, s, which, &runs)
+        }
+    })
+}
+
+/// The file name for what is on screen: the selected run's settings, the epoch shown.
+fn name_for(state: AppState, what: &str, ext: &str) -> String {
+    let view = state.view_epoch.get_untracked();
+    state.store.with_untracked(|store| {
+        file_name(
+            &store.selected_run().config,
+            store.runs().len(),
+            grad_bars::shown_epoch(store, view),
+            what,
+            ext,
+        )
+    })
+}
+
+/// Saves a blob under `name`: an object URL on a temporary `<a download>`, revoked after.
+fn download_blob(blob: &web_sys::Blob, name: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_err)?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "not an anchor")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.set_class_name("hidden");
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&a).map_err(js_err)?;
+    a.click();
+    a.remove();
+    // Revoked a moment later: the download has taken its copy by then.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_millis(1500),
+    );
+    Ok(())
+}
+
+fn download_text(text: &str, mime: &str, name: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_err)?;
+    download_blob(&blob, name)
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// The chart's on-screen canvas, its theme style at `dpr`.
+fn screen(chart: Chart, state: AppState) -> Result<(HtmlCanvasElement, Style), String> {
+    let canvas = chart.canvas().ok_or("the chart is not on the page")?;
+    if canvas.client_width() <= 0 || canvas.client_height() <= 0 {
+        return Err("the chart has no size".into());
+    }
+    let style = charts::style_of(
+        &canvas,
+        state.theme.get_untracked(),
+        charts::device_pixel_ratio(),
+    );
+    Ok((canvas, style))
+}
+
+/// PNG at twice the on-screen pixel size: an offscreen canvas of 2 × the canvas' pixels,
+/// drawn with the device pixel ratio doubled (so text and lines scale with it).
+fn export_png(chart: Chart, state: AppState, status: RwSignal<String>) -> Result<(), String> {
+    let (canvas, style) = screen(chart, state)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let off: HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "not a canvas")?;
+    let factor = canvas.width() as f64 / canvas.client_width() as f64;
+    off.set_width(2 * canvas.width());
+    off.set_height(2 * canvas.height());
+    let style = Style {
+        dpr: 2.0 * factor,
+        ..style
+    };
+    let backend = CanvasBackend::with_canvas_object(off.clone()).ok_or("no 2-D context")?;
+    let root = backend.into_drawing_area();
+    plot_chart(&root, &style, chart, state)?;
+    root.present().map_err(charts::err)?;
+    let name = name_for(state, chart.id(), "png");
+    let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
+        let result = blob
+            .dyn_into::<web_sys::Blob>()
+            .map_err(|_| "the browser made no PNG".to_string())
+            .and_then(|b| download_blob(&b, &name));
+        status.set(match result {
+            Ok(()) => format!("Saved {name}"),
+            Err(e) => format!("Export failed: {e}"),
+        });
+    });
+    off.to_blob(done.unchecked_ref()).map_err(js_err)
+}
+
+/// SVG at the on-screen CSS size.
+fn export_svg(chart: Chart, state: AppState) -> Result<String, String> {
+    let (canvas, style) = screen(chart, state)?;
+    let size = (canvas.client_width() as u32, canvas.client_height() as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        plot_chart(&root, &style.for_svg(), chart, state)?;
+        root.present().map_err(charts::err)?;
+    }
+    let name = name_for(state, chart.id(), "svg");
+    download_text(&svg, "image/svg+xml", &name)?;
+    Ok(name)
+}
+
+/// Copies the page's address (the link that replays the runs) to the clipboard.
+fn copy_link(status: RwSignal<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let href = window.location().href().unwrap_or_default();
+    let navigator = window.navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    let refused =
+        move |href: &str| format!("The clipboard is not available: copy this link — {href}");
+    if !has_clipboard {
+        status.set(refused(&href));
+        return;
+    }
+    let promise = navigator.clipboard().write_text(&href);
+    leptos::task::spawn_local(async move {
+        status.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => "Link copied".into(),
+            Err(_) => refused(&href),
+        });
+    });
+}
+
+#[component]
+pub fn ExportMenu() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = RwSignal::new(String::new());
+    let report = move |result: Result<String, String>| {
+        status.set(match result {
+            Ok(name) => format!("Saved {name}"),
+            Err(e) => format!("Export failed: {e}"),
+        })
+    };
+    let records = move |ext: &'static str| {
+        let text = state.store.with_untracked(|store| {
+            let runs = runs_of(store);
+            if ext == "csv" {
+                records_csv(&runs)
+            } else {
+                records_json(&runs)
+            }
+        });
+        let mime = if ext == "csv" {
+            "text/csv"
+        } else {
+            "application/json"
+        };
+        let name = name_for(state, "records", ext);
+        report(download_text(&text, mime, &name).map(|()| name));
+    };
+    let chart_buttons = Chart::ALL
+        .into_iter()
+        .map(|chart| {
+            let png = move |_| {
+                if let Err(e) = export_png(chart, state, status) {
+                    status.set(format!("Export failed: {e}"));
+                }
+            };
+            let svg = move |_| report(export_svg(chart, state));
+            view! {
+                <button id=format!("export-{}-png", chart.id()) on:click=png>
+                    {format!("{} — PNG", chart.title())}
+                </button>
+                <button id=format!("export-{}-svg", chart.id()) on:click=svg>
+                    {format!("{} — SVG", chart.title())}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="export" id="export-menu">
+            <summary>"Export"</summary>
+            <div class="export-items" role="group" aria-label="Export">
+                {chart_buttons}
+                <button id="export-csv" on:click=move |_| records("csv")>"All records — CSV"</button>
+                <button id="export-json" on:click=move |_| records("json")>"All records — JSON"</button>
+                <button id="copy-link" on:click=move |_| copy_link(status)>"Copy link"</button>
+            </div>
+            <p id="export-status" class="export-status" role="status" aria-live="polite">{move || status.get()}</p>
+        </details>
+    }
+}
