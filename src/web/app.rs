@@ -7,7 +7,6 @@ use super::client;
 use super::controls::Controls;
 use super::dom::{after_frames, query_string, replace_query};
 use super::keys::on_key;
-use super::panels::export::ExportMenu;
 use super::panels::{
     diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients, heatmaps::Heatmaps,
     layer_table::LayerTable, notices::Notices, results::ResultsCharts, runs::RunSummaries,
@@ -156,7 +155,6 @@ fn App() -> impl IntoView {
             <Transport/>
             <Notices/>
             <RunSummaries/>
-            <ExportMenu/>
             <main class="layout">
                 <aside class="panel controls" aria-label="Configuration">
                     <Controls/>

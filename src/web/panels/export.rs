@@ -291,8 +291,8 @@ pub fn ExportMenu() -> impl IntoView {
                 <button id="export-csv" on:click=move |_| records("csv")>"All records — CSV"</button>
                 <button id="export-json" on:click=move |_| records("json")>"All records — JSON"</button>
                 <button id="copy-link" on:click=move |_| copy_link(status)>"Copy link"</button>
+                <p id="export-status" class="export-status" role="status" aria-live="polite">{move || status.get()}</p>
             </div>
-            <p id="export-status" class="export-status" role="status" aria-live="polite">{move || status.get()}</p>
         </details>
     }
 }

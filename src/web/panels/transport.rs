@@ -7,6 +7,7 @@ use crate::format::num;
 use crate::protocol::Phase;
 use crate::store::MAX_RUNS;
 use crate::url_state::Theme;
+use super::export::ExportMenu;
 use crate::web::dom::{blur, icon};
 use crate::web::state::AppState;
 
@@ -126,6 +127,7 @@ pub fn Transport() -> impl IntoView {
                 </div>
             </div>
             <div class="view-opts">
+                <ExportMenu/>
                 <button id="btn-present" class="icon-btn" aria-pressed=move || state.presenting.get().to_string()
                     title="Presenter mode: the charts fill the screen, the controls fold away (P; Esc leaves)"
                     on:click=move |ev| { blur(&ev); state.toggle_presenting(); }>
