@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::engine::batch_norm::Mode;
 use crate::engine::config::{Config, ConfigError};
 use crate::engine::matrix::{norm, Matrix};
-use crate::engine::metrics::update_ratio;
+use crate::engine::metrics::update_ratio as ratio;
 use crate::engine::network::Network;
 use crate::engine::optim::Optimizer;
 use crate::engine::param::ParamKind;
@@ -55,6 +55,9 @@ pub struct FirstStep {
     /// ‖ΔW‖/‖W‖ of each kernel after the first update (clipping, then the optimizer): the
     /// app's `update_ratio` had this step been an epoch's last.
     pub update_ratio: Vec<Option<f64>>,
+    /// ‖W₂ − W₀‖/‖W₀‖ after a second step on the same batch: momentum's and Adam's
+    /// hyper-parameters show only from the second step on.
+    pub two_step_ratio: Vec<Option<f64>>,
 }
 
 fn rows(data: &[f32], cols: usize) -> Vec<Vec<f32>> {
@@ -116,15 +119,28 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
     let weight_norm: Vec<f64> = (0..kernels)
         .map(|l| norm(&net.dense(l).kernel.value))
         .collect();
+    let mut optimizer = Optimizer::new(config.optimizer);
     let mut params = net.params_mut();
     config.clipping.apply(&mut params);
-    let steps = Optimizer::new(config.optimizer).step(&mut params, config.lr, true);
+    let steps = optimizer.step(&mut params, config.lr, true);
     let update_ratio = params
         .iter()
         .zip(&steps)
         .filter(|(p, _)| p.kind == ParamKind::Kernel)
         .zip(&weight_norm)
-        .map(|((_, s), w)| update_ratio(s.sqrt(), *w))
+        .map(|((_, s), w)| ratio(s.sqrt(), *w))
+        .collect();
+    drop(params);
+    net.compute_gradients(&x, &y, Mode::Train, config.l2);
+    let mut params = net.params_mut();
+    config.clipping.apply(&mut params);
+    optimizer.step(&mut params, config.lr, false);
+    let two_step_ratio = (0..kernels)
+        .map(|l| {
+            let (now, then) = (&net.dense(l).kernel.value, &initial.dense(l).kernel.value);
+            let moved: Vec<f32> = now.iter().zip(then).map(|(a, b)| a - b).collect();
+            ratio(norm(&moved), weight_norm[l])
+        })
         .collect();
     Ok(FirstStep {
         config: config.clone(),
@@ -138,5 +154,6 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
         delta_rms: step.delta_rms,
         weight_norm,
         update_ratio,
+        two_step_ratio,
     })
 }
