@@ -205,9 +205,9 @@ fn make_optimizer(config: &Config) -> String {
             out.push_str(&comment(
                 &format!(
                     "Adam with Keras' hyper-parameters (PyTorch's default eps is 1e-8). Keras adds \
-                     epsilon to sqrt(v) before correcting v's bias, PyTorch after: Keras' {eps} is \
-                     PyTorch's {eps} / sqrt(1 - beta_2^t), a difference only while gradients are \
-                     about as small as epsilon.",
+                     epsilon to sqrt(v) before correcting v's bias, PyTorch after, so Keras' \
+                     epsilon {eps} acts as a PyTorch eps of {eps} / sqrt(1 - beta_2^t) (larger in \
+                     the first steps): it matters only for gradients about as small as epsilon.",
                     eps = py_num(optim::ADAM_EPSILON)
                 ),
                 4,
