@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check: format, lints (native and wasm32), the
-# engine's tests, a release build of the app, and the browser tests in headless Chromium.
+# engine's tests, the generated Keras scripts against the engine, a release build of the app,
+# and the browser tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+scripts/setup.sh --browser --keras
 source scripts/env.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -16,6 +17,9 @@ step "clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 step "engine, CLI and codec tests"
 cargo test
+step "the generated Keras scripts run and compute what the engine computes (tools/keras_check.py)"
+cargo build --release --bin gradscope
+"$KERAS_VENV/bin/python" tools/keras_check.py "${CARGO_TARGET_DIR:-target}/release/gradscope"
 step "release build of the app"
 trunk build --release --offline
 step "browser tests (Playwright + /usr/bin/chromium)"

@@ -1,5 +1,6 @@
 //! The command line `gradscope train …` (DESIGN §4): argument parsing and output formats.
 
+use crate::codegen::Language;
 use crate::engine::config::Config;
 use crate::engine::metrics::{EpochRecord, Status};
 use crate::engine::settings::{by_flag, Kind, Setting, SETTINGS};
@@ -39,6 +40,9 @@ pub fn usage() -> String {
          \x20   --clipnorm X            the same as --clip clipnorm --clip-at X\n\
          \x20   --global-clipnorm X     the same as --clip global_clipnorm --clip-at X\n\
          \x20   --json                  one JSON object per epoch per line (null = non-finite)\n\
+         \x20   --code LANG             print this run as a Python script and exit; LANG: keras, pytorch\n\
+         \x20   --dump-weights FILE     write this run's initial weights, first training batch, and the\n\
+         \x20                           loss and per-layer figures on it before any update (JSON), and exit\n\
          \x20   -h, --help              this help\n\n\
          Epoch 0 is the network as initialized (figures over one pass with no update).\n",
     );
@@ -49,8 +53,24 @@ pub fn usage() -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Help,
-    Train { config: Config, json: bool },
+    Train {
+        config: Config,
+        json: bool,
+    },
+    /// Print the run as a Keras or PyTorch script.
+    Code {
+        config: Config,
+        language: Language,
+    },
+    /// Write the run's first step (initial weights, first batch, figures) as JSON to a file.
+    DumpWeights {
+        config: Config,
+        path: String,
+    },
 }
+
+/// The flags that take a value but are not settings.
+const OTHER_FLAGS: [&str; 2] = ["--code", "--dump-weights"];
 
 /// A bad argument: one line naming it and what is allowed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +95,8 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         }
     }
     let mut json = false;
+    let mut code: Option<Language> = None;
+    let mut dump: Option<String> = None;
     // (setting, value, the flag as typed): applied in the table's order once all are read.
     let mut given: Vec<(&Setting, String, String)> = Vec::new();
     let mut shortcut: Option<String> = None;
@@ -92,17 +114,36 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             None => (arg, None),
         };
         let setting = by_flag(flag);
-        if setting.is_none() && !CLIP_SHORTCUTS.contains(&flag) {
+        if setting.is_none() && !CLIP_SHORTCUTS.contains(&flag) && !OTHER_FLAGS.contains(&flag) {
             let known: Vec<&str> = SETTINGS.iter().map(|s| s.flag).collect();
             return Err(ArgError(format!(
-                "unknown argument '{flag}'; allowed: {}, {}, --json, --help",
+                "unknown argument '{flag}'; allowed: {}, {}, {}, --json, --help",
                 known.join(", "),
-                CLIP_SHORTCUTS.join(", ")
+                CLIP_SHORTCUTS.join(", "),
+                OTHER_FLAGS.join(", ")
             )));
         }
         let Some(value) = inline.or_else(|| it.next().cloned()) else {
             return Err(ArgError(format!("{flag} needs a value")));
         };
+        if flag == "--code" {
+            let names: Vec<&str> = Language::ALL.iter().map(|l| l.name()).collect();
+            code = Some(Language::from_name(value.trim()).ok_or_else(|| {
+                ArgError(format!(
+                    "invalid value for --code: '{}' is not one of {}",
+                    crate::engine::settings::excerpt(&value),
+                    names.join(", ")
+                ))
+            })?);
+            continue;
+        }
+        if flag == "--dump-weights" {
+            if value.is_empty() {
+                return Err(ArgError("--dump-weights needs a file name".into()));
+            }
+            dump = Some(value);
+            continue;
+        }
         match setting {
             Some(s) => given.push((s, value, flag.to_string())),
             None => {
@@ -136,7 +177,14 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         let flag = crate::engine::settings::find(e.field).map_or(e.field, |s| s.flag);
         return Err(ArgError(format!("invalid value for {flag}: {}", e.message)));
     }
-    Ok(Command::Train { config, json })
+    match (code, dump) {
+        (Some(_), Some(_)) => Err(ArgError(
+            "--code conflicts with --dump-weights; allowed: at most one of them".into(),
+        )),
+        (Some(language), None) => Ok(Command::Code { config, language }),
+        (None, Some(path)) => Ok(Command::DumpWeights { config, path }),
+        (None, None) => Ok(Command::Train { config, json }),
+    }
 }
 
 /// One JSON object per line; serde_json writes non-finite floats as `null`.

@@ -2,8 +2,10 @@
 
 pub mod chart_scale;
 pub mod cli;
+pub mod codegen;
 pub mod engine;
 pub mod export;
+pub mod first_step;
 pub mod format;
 pub mod presets;
 pub mod protocol;

@@ -101,6 +101,13 @@ fn bad_arguments_name_the_argument_and_the_allowed_values_and_exit_2() {
         (&["train", "--bogus"], "unknown argument"),
         (&["train", "--epochs"], "needs a value"),
         (&["fly"], "train"),
+        (&["train", "--code", "jax"], "keras, pytorch"),
+        (&["train", "--code"], "needs a value"),
+        (
+            &["train", "--code", "keras", "--dump-weights", "x.json"],
+            "at most one",
+        ),
+        (&["train", "--code", "keras", "--depth", "0"], "--depth"),
     ];
     for (args, needle) in cases {
         let o = gradscope(args);
@@ -126,7 +133,97 @@ fn help_lists_every_flag() {
         "--init-seed",
         "--json",
         "he_normal",
+        "--code",
+        "--dump-weights",
+        "keras, pytorch",
     ] {
         assert!(text.contains(flag), "{flag}");
+    }
+}
+
+#[test]
+fn code_prints_the_script_for_the_other_flags_and_exits_0() {
+    for (language, marker) in [("keras", "keras.layers.Dense("), ("pytorch", "nn.Linear(")] {
+        let o = gradscope(&[
+            "train",
+            "--depth",
+            "4",
+            "--activation",
+            "tanh",
+            "--code",
+            language,
+            "--clipnorm",
+            "0.5",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.starts_with("\"\"\""), "{text}");
+        assert!(text.contains(marker) && text.contains("DEPTH = 4"));
+        assert!(text.contains("tanh") || text.contains("Tanh"));
+        assert!(text.contains("0.5"));
+        assert!(!text.contains("epoch   0"), "no training");
+    }
+}
+
+#[test]
+fn dump_weights_writes_the_first_step_as_json() {
+    let dir = std::env::temp_dir().join(format!("gradscope-dump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("first.json");
+    let path_text = path.to_str().unwrap();
+    let o = gradscope(&[
+        "train",
+        "--depth",
+        "3",
+        "--width",
+        "8",
+        "--batch-norm",
+        "after",
+        "--batch-size",
+        "16",
+        "--lr",
+        "0.1",
+        "--dump-weights",
+        path_text,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("wrote"), "{}", stdout(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(v["epoch"], 1);
+    let layers = v["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 4);
+    // Keras' (in, out) kernels: 64→8, 8→8, 8→8, 8→10.
+    let shape = |l: &serde_json::Value| {
+        let k = l["kernel"].as_array().unwrap();
+        (k.len(), k[0].as_array().unwrap().len())
+    };
+    assert_eq!(shape(&layers[0]), (64, 8));
+    assert_eq!(shape(&layers[3]), (8, 10));
+    for (i, l) in layers.iter().enumerate() {
+        assert_eq!(
+            l["batch_norm"].is_null(),
+            i == 3,
+            "BN on hidden layers only"
+        );
+    }
+    assert_eq!(layers[0]["batch_norm"]["moving_variance"][0], 1.0);
+    assert_eq!(v["x"].as_array().unwrap().len(), 16);
+    assert_eq!(v["y"].as_array().unwrap().len(), 16);
+    assert_eq!(v["indices"].as_array().unwrap().len(), 16);
+    let loss = v["loss"].as_f64().unwrap();
+    assert!(loss.is_finite() && loss > 0.0);
+    // Plain SGD without clipping: ‖ΔW‖ = lr·‖∂L/∂W‖, so update_ratio = lr·grad_norm/weight_norm.
+    for l in 0..4 {
+        let g = v["grad_norm"][l].as_f64().unwrap();
+        let w = v["weight_norm"][l].as_f64().unwrap();
+        let r = v["update_ratio"][l].as_f64().unwrap();
+        assert!(g > 0.0 && v["delta_rms"][l].as_f64().unwrap() > 0.0);
+        assert!(
+            (r - 0.1 * g / w).abs() < 1e-5 * r,
+            "layer {l}: {r} vs {}",
+            0.1 * g / w
+        );
     }
 }

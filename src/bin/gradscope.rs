@@ -6,6 +6,30 @@ use std::process::ExitCode;
 use gradscope::cli::{self, Command};
 use gradscope::engine::trainer::Trainer;
 
+/// `--dump-weights FILE`: the run's first step as JSON (`gradscope::first_step`).
+fn dump_weights(config: &gradscope::engine::config::Config, path: &str) -> ExitCode {
+    let step = match gradscope::first_step::first_step(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gradscope: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = serde_json::to_string(&step).expect("plain data serializes");
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("gradscope: cannot write {path}: {e}");
+        return ExitCode::from(1);
+    }
+    println!(
+        "wrote {path}: {} layers, a batch of {} (epoch {}), loss {}",
+        step.layers.len(),
+        step.y.len(),
+        step.epoch,
+        step.loss
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (config, json) = match cli::parse(&args) {
@@ -14,6 +38,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::Train { config, json }) => (config, json),
+        Ok(Command::Code { config, language }) => {
+            print!("{}", gradscope::codegen::generate(language, &config));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::DumpWeights { config, path }) => return dump_weights(&config, &path),
         Err(e) => {
             eprintln!("gradscope: {e}");
             return ExitCode::from(2);

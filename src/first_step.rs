@@ -1,0 +1,159 @@
+//! A run's first training step, written out so another framework can redo it: the initial
+//! weights (Keras' layouts), the first batch the trainer trains on, and the loss and per-layer
+//! figures the engine computes on it before any update (`gradscope train --dump-weights FILE`).
+
+use serde::Serialize;
+
+use crate::engine::batch_norm::Mode;
+use crate::engine::config::{Config, ConfigError};
+use crate::engine::matrix::{norm, Matrix};
+use crate::engine::metrics::update_ratio as ratio;
+use crate::engine::network::Network;
+use crate::engine::optim::Optimizer;
+use crate::engine::param::ParamKind;
+use crate::engine::trainer::{RunState, Trainer};
+
+/// One Dense layer's initial variables, and its batch norm's when it has one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerWeights {
+    /// inputs × units, as Keras stores a Dense kernel (PyTorch stores its transpose).
+    pub kernel: Vec<Vec<f32>>,
+    pub bias: Vec<f32>,
+    /// The batch norm of this hidden block (none for the output layer).
+    pub batch_norm: Option<BatchNormWeights>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchNormWeights {
+    pub gamma: Vec<f32>,
+    pub beta: Vec<f32>,
+    pub moving_mean: Vec<f32>,
+    pub moving_variance: Vec<f32>,
+}
+
+/// The first training step. Every per-layer list has one entry per Dense layer (hidden layers,
+/// then the output layer).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirstStep {
+    pub config: Config,
+    /// The epoch the batch belongs to: 1 (the first shuffled epoch); 0 only when the
+    /// measuring pass already diverged, in which case it is that pass's first batch.
+    pub epoch: usize,
+    /// Positions of the batch's samples in the training set.
+    pub indices: Vec<usize>,
+    pub x: Vec<Vec<f32>>,
+    pub y: Vec<usize>,
+    pub layers: Vec<LayerWeights>,
+    /// Mean cross-entropy on the batch plus the L2 penalty (training mode: batch statistics).
+    pub loss: f64,
+    /// ‖∂L/∂W‖ of each kernel, before clipping: the app's `grad_norm` for this step.
+    pub grad_norm: Vec<f64>,
+    /// rms of ∂L/∂z over the batch and units: the app's `delta_rms` for this step.
+    pub delta_rms: Vec<f64>,
+    /// ‖W‖ of each initial kernel.
+    pub weight_norm: Vec<f64>,
+    /// ‖ΔW‖/‖W‖ of each kernel after the first update (clipping, then the optimizer): the
+    /// app's `update_ratio` had this step been an epoch's last.
+    pub update_ratio: Vec<Option<f64>>,
+    /// ‖W₂ − W₀‖/‖W₀‖ after a second step on the same batch: momentum's and Adam's
+    /// hyper-parameters show only from the second step on.
+    pub two_step_ratio: Vec<Option<f64>>,
+}
+
+fn rows(data: &[f32], cols: usize) -> Vec<Vec<f32>> {
+    data.chunks(cols.max(1)).map(<[f32]>::to_vec).collect()
+}
+
+/// The initial weights of `net`, layer by layer.
+pub fn layer_weights(net: &Network<f32>) -> Vec<LayerWeights> {
+    (0..net.dense_count())
+        .map(|l| {
+            let dense = net.dense(l);
+            LayerWeights {
+                kernel: rows(&dense.kernel.value, dense.units),
+                bias: dense.bias.value.clone(),
+                batch_norm: net.hidden.get(l).and_then(|h| h.bn.as_ref()).map(|bn| {
+                    BatchNormWeights {
+                        gamma: bn.gamma.value.clone(),
+                        beta: bn.beta.value.clone(),
+                        moving_mean: bn.moving_mean.clone(),
+                        moving_variance: bn.moving_var.clone(),
+                    }
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Runs the trainer up to its first training step and redoes that step on a copy of the
+/// initial network, measuring it.
+pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
+    let mut trainer = Trainer::new(config.clone())?;
+    trainer.set_epochs(config.epochs.max(1));
+    let initial = trainer.network().clone();
+    // Epoch 0 measures the initial network without changing it (batch norm's moving averages
+    // included); epoch 1's first step shuffles the order, then trains on its first batch.
+    trainer.run_epoch();
+    let batch = config.batch_size.min(trainer.samples_per_epoch());
+    let epoch = if trainer.state() == RunState::Running {
+        trainer.step();
+        1
+    } else {
+        0
+    };
+    let indices: Vec<usize> = if epoch == 1 {
+        trainer.data_order()[..batch].to_vec()
+    } else {
+        (0..batch).collect()
+    };
+    let train = &trainer.dataset().train;
+    let (mut x, mut y) = (Matrix::<f32>::zeros(0, 0), Vec::new());
+    train.gather(&indices, &mut x, &mut y);
+
+    let mut net = initial.clone();
+    let step = net.compute_gradients(&x, &y, Mode::Train, config.l2);
+    let kernels = net.dense_count();
+    let grad_norm = (0..kernels)
+        .map(|l| norm(&net.dense(l).kernel.grad))
+        .collect();
+    let weight_norm: Vec<f64> = (0..kernels)
+        .map(|l| norm(&net.dense(l).kernel.value))
+        .collect();
+    let mut optimizer = Optimizer::new(config.optimizer);
+    let mut params = net.params_mut();
+    config.clipping.apply(&mut params);
+    let steps = optimizer.step(&mut params, config.lr, true);
+    let update_ratio = params
+        .iter()
+        .zip(&steps)
+        .filter(|(p, _)| p.kind == ParamKind::Kernel)
+        .zip(&weight_norm)
+        .map(|((_, s), w)| ratio(s.sqrt(), *w))
+        .collect();
+    drop(params);
+    net.compute_gradients(&x, &y, Mode::Train, config.l2);
+    let mut params = net.params_mut();
+    config.clipping.apply(&mut params);
+    optimizer.step(&mut params, config.lr, false);
+    let two_step_ratio = (0..kernels)
+        .map(|l| {
+            let (now, then) = (&net.dense(l).kernel.value, &initial.dense(l).kernel.value);
+            let moved: Vec<f32> = now.iter().zip(then).map(|(a, b)| a - b).collect();
+            ratio(norm(&moved), weight_norm[l])
+        })
+        .collect();
+    Ok(FirstStep {
+        config: config.clone(),
+        epoch,
+        indices,
+        x: rows(&x.data, x.cols),
+        y,
+        layers: layer_weights(&initial),
+        loss: step.loss,
+        grad_norm,
+        delta_rms: step.delta_rms,
+        weight_norm,
+        update_ratio,
+        two_step_ratio,
+    })
+}
