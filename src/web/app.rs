@@ -8,9 +8,9 @@ use super::controls::Controls;
 use super::dom::{after_frames, query_string, replace_query};
 use super::keys::on_key;
 use super::panels::{
-    diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients, heatmaps::Heatmaps,
-    layer_table::LayerTable, notices::Notices, results::ResultsCharts, runs::RunSummaries,
-    shortcuts::ShortcutHelp, transport::Transport,
+    code::CodePanel, diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients,
+    heatmaps::Heatmaps, layer_table::LayerTable, notices::Notices, results::ResultsCharts,
+    runs::RunSummaries, shortcuts::ShortcutHelp, transport::Transport,
 };
 use super::state::AppState;
 use crate::protocol::{FromWorker, Phase, ToWorker};
@@ -163,6 +163,7 @@ fn App() -> impl IntoView {
                     <Gradients/>
                     <Heatmaps/>
                     <LayerTable/>
+                    <CodePanel/>
                 </section>
                 <section class="results" aria-label="Results">
                     <DiagnosisPanel/>

@@ -11,6 +11,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::export::{file_name, records_csv, records_json, runs_of};
 use crate::web::charts::{self, curves, grad_bars, heatmap, Drawn, Root, Style};
+use crate::web::dom::copy_to_clipboard;
 use crate::web::state::AppState;
 
 /// A chart that can be exported.
@@ -215,25 +216,16 @@ fn export_svg(chart: Chart, state: AppState) -> Result<String, String> {
 
 /// Copies the page's address (the link that replays the runs) to the clipboard.
 fn copy_link(status: RwSignal<String>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let href = window.location().href().unwrap_or_default();
-    let navigator = window.navigator();
-    let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    let refused =
-        move |href: &str| format!("The clipboard is not available: copy this link — {href}");
-    if !has_clipboard {
-        status.set(refused(&href));
-        return;
-    }
-    let promise = navigator.clipboard().write_text(&href);
-    leptos::task::spawn_local(async move {
-        status.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => "Link copied".into(),
-            Err(_) => refused(&href),
-        });
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let text = href.clone();
+    copy_to_clipboard(&text, move |ok| {
+        status.set(if ok {
+            "Link copied".into()
+        } else {
+            format!("The clipboard is not available: copy this link — {href}")
+        })
     });
 }
 

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::export::ExportMenu;
 use crate::format::num;
 use crate::protocol::Phase;
 use crate::store::MAX_RUNS;
 use crate::url_state::Theme;
-use super::export::ExportMenu;
 use crate::web::dom::{blur, icon};
 use crate::web::state::AppState;
 
