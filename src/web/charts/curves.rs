@@ -192,7 +192,13 @@ where
                         colour.stroke_width(width),
                     ))
                     .map_err(err)?;
-                draw_markers(&mut chart, *colour_index, &placed, s.px(3.0), colour)?;
+                draw_markers(
+                    &mut chart,
+                    *colour_index,
+                    &placed,
+                    s.px(s.line * 1.3),
+                    colour,
+                )?;
             }
             // A non-finite value: a marker at the top of the axis.
             let bad = points.iter().filter(|p| place(p.1).is_none());

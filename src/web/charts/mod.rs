@@ -49,6 +49,11 @@ pub fn default_font(theme: Theme) -> f64 {
 impl Style {
     pub fn new(theme: Theme, font: f64, dpr: f64) -> Style {
         let dark = theme == Theme::Dark;
+        let font = if font.is_finite() && font > 0.0 {
+            font
+        } else {
+            default_font(theme)
+        };
         Style {
             bg: if dark {
                 RGBColor(24, 26, 31)
@@ -63,7 +68,7 @@ impl Style {
             muted: if dark {
                 RGBColor(150, 155, 165)
             } else {
-                RGBColor(110, 115, 125)
+                RGBColor(95, 100, 109)
             },
             grid: if dark {
                 RGBColor(52, 56, 64)
@@ -71,13 +76,10 @@ impl Style {
                 RGBColor(228, 230, 234)
             },
             alarm: RGBColor(213, 94, 0),
-            font: if font.is_finite() && font > 0.0 {
-                font
-            } else {
-                default_font(theme)
-            },
+            font,
             dpr,
-            line: if theme == Theme::Lecture { 3.5 } else { 2.2 },
+            // Thicker with larger type (a projector in presenter mode).
+            line: (if theme == Theme::Lecture { 3.5f64 } else { 2.2 }).max(font / 5.5),
             text_fix: 1.0,
         }
     }

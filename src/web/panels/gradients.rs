@@ -43,8 +43,24 @@ fn lerp_log(a: f64, b: f64, t: f64) -> f64 {
     }
 }
 
+/// Whether the user asked the system for less motion (`prefers-reduced-motion: reduce`).
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
-    let t = anim.with_value(|a| ((now_ms() - a.start) / ANIM_MS).clamp(0.0, 1.0));
+    // Users who ask for less motion see each epoch's bars at once.
+    let t = if reduced_motion() {
+        1.0
+    } else {
+        anim.with_value(|a| ((now_ms() - a.start) / ANIM_MS).clamp(0.0, 1.0))
+    };
     let eased = 1.0 - (1.0 - t).powi(3);
     anim.update_value(|a| {
         for r in &mut a.runs {
