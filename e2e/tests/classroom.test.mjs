@@ -219,3 +219,24 @@ test('dist/ works from a sub-folder of a static host (relative paths only)', asy
     await fs.rm(root, { recursive: true, force: true });
   }
 });
+
+test('F toggles full screen; P presents in full screen; leaving full screen leaves presenter mode', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=8`, { width: 1280, height: 720 });
+  await waitForEpochs(page, 1);
+  const fullscreen = () => page.evaluate(() => document.fullscreenElement !== null);
+  const presenting = () => page.$eval('.app', (e) => e.classList.contains('presenting'));
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.fullscreenElement !== null);
+  assert.equal(await presenting(), false, 'F is full screen only');
+  await page.keyboard.press('F');
+  await page.waitForFunction(() => document.fullscreenElement === null);
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => document.fullscreenElement !== null);
+  assert.equal(await presenting(), true);
+  // The browser's own way out (Esc in a real browser) ends presenter mode too.
+  await page.evaluate(() => document.exitFullscreen());
+  await page.waitForFunction(() => !document.querySelector('.app').classList.contains('presenting'));
+  assert.equal(await fullscreen(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
