@@ -97,6 +97,65 @@ pub fn decade_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<i32> {
     (lo..=hi).step_by(step).collect()
 }
 
+// ---- Tick labels thinned to the space available: no two labels closer than their size. ----
+
+/// The least whole number of axis units that spans `gap` pixels when one unit is `unit_px`.
+pub fn stride(unit_px: f64, gap: f64) -> usize {
+    if unit_px.is_finite() && unit_px > 0.0 {
+        (gap / unit_px).ceil().max(1.0) as usize
+    } else {
+        1
+    }
+}
+
+/// Whole numbers from `first` to `last`, every k-th; `last` is always among them (it
+/// replaces the tick before it, so no two are closer than k).
+pub fn int_ticks(first: usize, last: usize, k: usize) -> Vec<f64> {
+    if last < first {
+        return Vec::new();
+    }
+    let mut ticks: Vec<usize> = (first..=last).step_by(k.max(1)).collect();
+    if ticks.last() != Some(&last) {
+        if ticks.len() > 1 {
+            ticks.pop();
+        }
+        ticks.push(last);
+        if ticks.len() == 2 && ticks[1] - ticks[0] < k {
+            ticks.remove(0);
+        }
+    }
+    ticks.into_iter().map(|t| t as f64).collect()
+}
+
+/// Whole decades from lo to hi, every k-th.
+pub fn decade_ticks_every(lo: f64, hi: f64, k: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    (lo.ceil() as i32..=hi.floor() as i32)
+        .step_by(k.max(1))
+        .map(f64::from)
+        .collect()
+}
+
+/// Round numbers from lo to hi, 1, 2 or 5 × 10ⁿ apart: the smallest such step that is at
+/// least `min_step` (and, when `whole`, at least 1).
+pub fn nice_ticks(lo: f64, hi: f64, min_step: f64, whole: bool) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && min_step.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    let min_step = if whole { min_step.max(1.0) } else { min_step }.max(1e-12);
+    let mag = 10f64.powf(min_step.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= min_step * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag);
+    let start = (lo / step - 1e-9).ceil() as i64;
+    let end = (hi / step + 1e-9).floor() as i64;
+    (start..=end).map(|i| i as f64 * step).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

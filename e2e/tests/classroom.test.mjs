@@ -109,6 +109,13 @@ test('every button has a name a screen reader can say, and focus is visible', as
     })
     .map((e) => e.outerHTML.slice(0, 80)));
   assert.deepEqual(unnamed, []);
+  // Every chart is an image with a text alternative that points to the numbers.
+  const charts = await page.$$eval('canvas.chart', (cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label') ?? '']));
+  assert.equal(charts.length, 4);
+  for (const [role, label] of charts) {
+    assert.equal(role, 'img');
+    assert.match(label, /table|line above/);
+  }
   // Tab to the first button: its focus ring is drawn.
   await page.keyboard.press('Tab');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
@@ -238,5 +245,26 @@ test('F toggles full screen; P presents in full screen; leaving full screen leav
   await page.waitForFunction(() => !document.querySelector('.app').classList.contains('presenting'));
   assert.equal(await fullscreen(), false);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a load prints no console warning and fetches every asset once (the icon is inside the page)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const warnings = [];
+  const fetched = new Map();
+  page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
+  page.on('request', (r) => fetched.set(r.url(), (fetched.get(r.url()) ?? 0) + 1));
+  await page.goto(`${server.url}?depth=3&width=8`);
+  await waitForEpochs(page, 1);
+  await page.keyboard.press('e');
+  await waitForEpochs(page, 2);
+  await page.selectOption('#ctl-activation', 'tanh');
+  await page.keyboard.press('c');
+  await page.waitForTimeout(500);
+  assert.deepEqual(warnings, []);
+  const twice = [...fetched].filter(([, n]) => n > 1);
+  assert.deepEqual(twice, [], 'each asset fetched once');
+  assert.ok(![...fetched.keys()].some((u) => u.includes('favicon')), 'no icon file to fetch again');
+  assert.match(await page.$eval('link[rel="icon"]', (l) => l.href), /^data:image\/svg\+xml,/);
   await page.close();
 });

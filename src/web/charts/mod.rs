@@ -2,19 +2,21 @@
 //! ratio (plotters-canvas draws in canvas pixels), so lines and text stay sharp on HiDPI
 //! screens and projectors.
 
+pub mod axis;
 pub mod curves;
 pub mod grad_bars;
 pub mod heatmap;
 
 use plotters::chart::MeshStyle;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::url_state::{GradMetric, Theme};
+
+pub use crate::chart_scale::{decade_ticks_every, int_ticks, nice_ticks, stride};
+pub use axis::{axis, plot_size, Axis, XY};
 
 /// Colours and sizes of one theme; the CSS uses the same values.
 #[derive(Clone, Copy)]
@@ -139,15 +141,6 @@ impl Style {
     }
 }
 
-/// The least whole number of axis units that spans `gap` pixels when one unit is `unit_px`.
-pub fn stride(unit_px: f64, gap: f64) -> usize {
-    if unit_px.is_finite() && unit_px > 0.0 {
-        (gap / unit_px).ceil().max(1.0) as usize
-    } else {
-        1
-    }
-}
-
 /// What a drawing reports about itself: how many tick labels each axis got and the size of
 /// the plotting area (canvas pixels), so the page can expose it to the browser tests, plus
 /// chart-specific attributes.
@@ -170,68 +163,6 @@ impl Drawn {
             let _ = canvas.set_attribute(k, v);
         }
     }
-}
-
-/// Whole numbers from `first` to `last`, every k-th; `last` is always among them (it
-/// replaces the tick before it, so no two are closer than k).
-pub fn int_ticks(first: usize, last: usize, k: usize) -> Vec<f64> {
-    if last < first {
-        return Vec::new();
-    }
-    let mut ticks: Vec<usize> = (first..=last).step_by(k.max(1)).collect();
-    if ticks.last() != Some(&last) {
-        if ticks.len() > 1 {
-            ticks.pop();
-        }
-        ticks.push(last);
-        if ticks.len() == 2 && ticks[1] - ticks[0] < k {
-            ticks.remove(0);
-        }
-    }
-    ticks.into_iter().map(|t| t as f64).collect()
-}
-
-/// Whole decades from lo to hi, every k-th.
-pub fn decade_ticks_every(lo: f64, hi: f64, k: usize) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
-        return Vec::new();
-    }
-    (lo.ceil() as i32..=hi.floor() as i32)
-        .step_by(k.max(1))
-        .map(f64::from)
-        .collect()
-}
-
-/// Round numbers from lo to hi, 1, 2 or 5 × 10ⁿ apart: the smallest such step that is at
-/// least `min_step` (and, when `whole`, at least 1).
-pub fn nice_ticks(lo: f64, hi: f64, min_step: f64, whole: bool) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite() && min_step.is_finite()) || hi < lo {
-        return Vec::new();
-    }
-    let min_step = if whole { min_step.max(1.0) } else { min_step }.max(1e-12);
-    let mag = 10f64.powf(min_step.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= min_step * (1.0 - 1e-9))
-        .unwrap_or(10.0 * mag);
-    let start = (lo / step - 1e-9).ceil() as i64;
-    let end = (hi / step + 1e-9).floor() as i64;
-    (start..=end).map(|i| i as f64 * step).collect()
-}
-
-/// The plotting area's size in canvas pixels once a chart's label areas are taken out of
-/// `area` (which holds no caption: charts draw their title with `titled` first).
-pub fn plot_size<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    x_label_area: i32,
-    y_label_area: i32,
-) -> (f64, f64) {
-    let (w, h) = area.dim_in_pixel();
-    (
-        (w as i32 - y_label_area).max(1) as f64,
-        (h as i32 - x_label_area).max(1) as f64,
-    )
 }
 
 /// One colour per run (Okabe–Ito blue, orange, bluish green, reddish purple: told apart in
@@ -323,45 +254,6 @@ pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerSta
         GradMetric::DeltaRms => layer.delta_rms,
     }
 }
-
-/// An f64 axis whose ticks (labels and grid lines) are exactly the ones given, thinned by
-/// the chart to the space available.
-pub struct Axis {
-    inner: RangedCoordf64,
-    ticks: Vec<f64>,
-}
-
-/// An axis over `range` with these ticks.
-pub fn axis(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Axis {
-    Axis {
-        inner: range.into(),
-        ticks,
-    }
-}
-
-impl Ranged for Axis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            Vec::new()
-        } else {
-            self.ticks.clone()
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.inner.range()
-    }
-}
-
-/// Chart coordinates of every chart: two f64 axes with chosen ticks.
-pub type XY = plotters::coord::cartesian::Cartesian2d<Axis, Axis>;
 
 /// Draws a run's markers: circle, square, triangle or cross by run, so runs are told apart
 /// without colour too.

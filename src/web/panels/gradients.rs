@@ -232,7 +232,8 @@ pub fn Gradients() -> impl IntoView {
                     GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes. Black ticks: what mean-field theory predicts for the initial network.",
                 }}</p>
             </div>
-            <canvas id="chart-bars" node_ref=bars_ref class="chart tall"></canvas>
+            <canvas id="chart-bars" node_ref=bars_ref class="chart tall" role="img"
+                aria-label="Bar chart: how much gradient reaches each layer, input side to output side, one bar per run, on a log scale. The same numbers are in the per-layer table below; the diagnosis says what they mean."></canvas>
             <div class="scrub">
                 <label for="epoch-view">"Show epoch"</label>
                 <input id="epoch-view" type="range" min="0" step="1"

@@ -55,7 +55,8 @@ pub fn Heatmaps() -> impl IntoView {
                         on:click=pick(HeatQuantity::UpdateRatio)>"update ratio"</button>
                 </div>
             </div>
-            <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium"></canvas>
+            <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium" role="img"
+                aria-label="Map of layers by epochs, one panel per run, colour on a log scale. The per-layer table lists the same figures epoch by epoch."></canvas>
         </div>
     }
 }

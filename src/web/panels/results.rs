@@ -58,7 +58,7 @@ pub fn ResultsCharts() -> impl IntoView {
             <span class="key key-style">"╌ train"</span>
             <span class="key key-style">"━ validation"</span>
         </div>
-        <div class="card chart-card"><canvas id="chart-loss" node_ref=loss_ref class="chart small"></canvas></div>
-        <div class="card chart-card"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small"></canvas></div>
+        <div class="card chart-card"><canvas id="chart-loss" node_ref=loss_ref class="chart small" role="img" aria-label="Loss by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest accuracy."></canvas></div>
+        <div class="card chart-card"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small" role="img" aria-label="Accuracy by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest validation accuracy."></canvas></div>
     }
 }

@@ -1,4 +1,11 @@
-"""Trunk post-build hook: puts a Content-Security-Policy <meta> tag into the built index.html.
+"""Trunk post-build hook: tidies what Trunk wrote, then puts a Content-Security-Policy <meta> tag
+into the built index.html.
+
+Tidying (each fixes a console warning at load):
+- the wasm `<link rel="preload" as="fetch">` loses its `integrity` attribute, which Chromium
+  ignores for fetch preloads and warns about (the module script keeps its integrity);
+- the worker's loader calls wasm-bindgen's init with an options object, not the deprecated
+  bare path.
 
 The page may load scripts, workers, WebAssembly, styles and images from its own origin only;
 the one inline script (Trunk's loader, which changes with every build) is allowed by its
@@ -10,8 +17,21 @@ import os
 import re
 import sys
 
-html_path = os.path.join(os.environ.get("TRUNK_STAGING_DIR", "dist"), "index.html")
+staging = os.environ.get("TRUNK_STAGING_DIR", "dist")
+html_path = os.path.join(staging, "index.html")
 html = open(html_path, encoding="utf-8").read()
+
+html = re.sub(
+    r'(<link rel="preload"[^>]*?)\s+integrity="[^"]*"([^>]*as="fetch")',
+    r"\1\2",
+    html,
+)
+for name in os.listdir(staging):
+    if name.endswith("_loader.js"):
+        loader_path = os.path.join(staging, name)
+        loader = open(loader_path, encoding="utf-8").read()
+        loader = re.sub(r'wasm_bindgen\(("[^"]+\.wasm")\)', r"wasm_bindgen({ module_or_path: \1 })", loader)
+        open(loader_path, "w", encoding="utf-8").write(loader)
 scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
 hashes = " ".join(
     "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
