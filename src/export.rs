@@ -8,44 +8,54 @@ use crate::engine::metrics::{EpochRecord, Status};
 use crate::engine::settings::{Value, SETTINGS};
 use crate::store::Store;
 
-/// One run as exported: its number on the page (1-based), settings and records.
-#[derive(Clone, Copy, Debug)]
+/// One run as exported: its number on the page (1-based), what sets it apart (the page's
+/// run label, e.g. "clipvalue 0.5"), settings and records.
+#[derive(Clone, Debug)]
 pub struct RunRecords<'a> {
     pub number: usize,
+    pub label: String,
     pub config: &'a Config,
     pub records: &'a [EpochRecord],
 }
 
 /// Every run of the store, in page order.
 pub fn runs_of(store: &Store) -> Vec<RunRecords<'_>> {
+    let labels = store.labels();
     store
         .runs()
         .iter()
         .enumerate()
-        .map(|(i, r)| RunRecords {
+        .zip(labels)
+        .map(|((i, r), label)| RunRecords {
             number: i + 1,
+            label,
             config: &r.config,
             records: r.records(),
         })
         .collect()
 }
 
-/// A file name after the experiment: `gradscope-sigmoid-glorot_uniform-depth10-epoch12`, then
+/// A file name after the experiment: the lesson's id when a lesson is loaded (it names what
+/// its runs compare), else the run's `sigmoid-glorot_uniform-depth10`; then `-epoch12`, then
 /// `-compareN` when N runs are shown, then `-{what}` (the chart or "records"), then `.{ext}`.
 /// `config` is the run the name describes (the selected one); `epoch` the epoch shown.
 pub fn file_name(
+    lesson: Option<&str>,
     config: &Config,
     runs: usize,
     epoch: Option<usize>,
     what: &str,
     ext: &str,
 ) -> String {
-    let mut name = format!(
-        "gradscope-{}-{}-depth{}",
-        config.activation.name(),
-        config.init.name(),
-        config.depth
-    );
+    let mut name = match lesson {
+        Some(id) => format!("gradscope-{}", clean(id)),
+        None => format!(
+            "gradscope-{}-{}-depth{}",
+            config.activation.name(),
+            config.init.name(),
+            config.depth
+        ),
+    };
     if let Some(e) = epoch {
         name.push_str(&format!("-epoch{e}"));
     }
@@ -53,16 +63,20 @@ pub fn file_name(
         name.push_str(&format!("-compare{runs}"));
     }
     for part in [what, ext] {
-        let clean: String = part
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
-            .collect();
+        let clean = clean(part);
         if !clean.is_empty() {
             name.push(if part == ext { '.' } else { '-' });
             name.push_str(&clean);
         }
     }
     name
+}
+
+/// Only letters, digits, `_` and `-`: safe in a file name on every system.
+fn clean(part: &str) -> String {
+    part.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .collect()
 }
 
 /// The per-layer columns of the CSV, in the order of [`crate::engine::metrics::LayerStats`].
@@ -78,9 +92,9 @@ const LAYER_COLUMNS: [&str; 9] = [
     "dead",
 ];
 
-/// The CSV header: `run`, every setting (the link's keys), the epoch's figures, the layer's.
+/// The CSV header: `run`, `label` (what sets the run apart), every setting (the link's keys), the epoch's figures, the layer's.
 pub fn csv_header() -> String {
-    let mut cols: Vec<&str> = vec!["run"];
+    let mut cols: Vec<&str> = vec!["run", "label"];
     cols.extend(SETTINGS.iter().map(|s| s.key));
     cols.extend([
         "epoch",
@@ -134,7 +148,7 @@ pub fn records_csv(runs: &[RunRecords]) -> String {
     let mut out = csv_header();
     out.push('\n');
     for run in runs {
-        let mut prefix = vec![run.number.to_string()];
+        let mut prefix = vec![run.number.to_string(), csv_text(&run.label)];
         prefix.extend(SETTINGS.iter().map(|s| csv_text(&s.text(run.config))));
         let prefix = prefix.join(",");
         for r in run.records {
@@ -194,7 +208,7 @@ pub fn config_json(config: &Config) -> serde_json::Value {
 }
 
 /// Every run's records as one JSON document:
-/// `{"runs":[{"run":1,"config":{…},"records":[…]},…]}`, each record written by
+/// `{"runs":[{"run":1,"label":"…","config":{…},"records":[…]},…]}`, each record written by
 /// [`json_line`], so it is exactly what `gradscope train --json` prints for that epoch
 /// (non-finite numbers as `null`). One record per line.
 pub fn records_json(runs: &[RunRecords]) -> String {
@@ -204,8 +218,9 @@ pub fn records_json(runs: &[RunRecords]) -> String {
             out.push(',');
         }
         out.push_str(&format!(
-            "\n{{\"run\":{},\"config\":{},\"records\":[",
+            "\n{{\"run\":{},\"label\":{},\"config\":{},\"records\":[",
             run.number,
+            serde_json::Value::String(run.label.clone()),
             config_json(run.config)
         ));
         for (k, r) in run.records.iter().enumerate() {

@@ -25,7 +25,7 @@ pub fn num_opt(x: Option<f64>) -> String {
 /// A fraction as a whole percentage ("37 %"); "—" when it does not apply.
 pub fn pct_opt(x: Option<f64>) -> String {
     match x {
-        Some(v) if v.is_finite() => format!("{:.0} %", 100.0 * v),
+        Some(v) if v.is_finite() => format!("{:.0}\u{a0}%", 100.0 * v),
         Some(v) => num(v),
         None => "—".into(),
     }

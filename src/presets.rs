@@ -35,7 +35,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "healthy",
         title: "Healthy: ReLU + He, 10 layers",
-        watch: "Bars of similar height in every layer; accuracy climbs past 90 %.",
+        watch: "Bars of similar height in every layer; accuracy climbs past 90\u{a0}%.",
         config: base,
         vs: &[],
     },
@@ -53,7 +53,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "notes_clipvalue",
         title: "The notes: SGD vs SGD + clipvalue 0.5",
-        watch: "ELU at lr 0.1: plain SGD's first updates are so large that the loss turns to NaN in epoch 1; with clipvalue 0.5 the very same network trains to 96–98 % (seeds 0–4).",
+        watch: "ELU at lr 0.1: plain SGD's first updates are so large that the loss turns to NaN in epoch 1; with clipvalue 0.5 the very same network trains to 96–98\u{a0}% (seeds 0–4).",
         config: || Config {
             activation: Activation::Elu,
             lr: 0.1,
@@ -64,7 +64,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "clip_modes",
         title: "Clipping modes at a too-high learning rate",
-        watch: "At lr 0.3 unclipped SGD flails: it ends at 61 % or below, or diverges late (seeds 0–4). Clipvalue 0.5 helps only partly (44–91 %); both norm clips train normally (89–99 %).",
+        watch: "At lr 0.3 unclipped SGD flails: it ends at 61\u{a0}% or below, or diverges late (seeds 0–4). Clipvalue 0.5 helps only partly (44–91\u{a0}%); both norm clips train normally (89–99\u{a0}%).",
         config: || Config {
             lr: 0.3,
             ..base()
@@ -78,7 +78,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "relu30_glorot",
         title: "30 ReLU layers: Glorot vs He",
-        watch: "With Glorot, layer 1's δ is ~10⁻⁵ of the output layer's and accuracy stays at chance (7 %); with He it is 0.2–0.8 of it and accuracy climbs to 67–81 % (seeds 0–4).",
+        watch: "With Glorot, layer 1's δ is ~10⁻⁵ of the output layer's and accuracy stays at chance (7\u{a0}%); with He it is 0.2–0.8 of it and accuracy climbs to 67–81\u{a0}% (seeds 0–4).",
         config: || Config {
             depth: 30,
             init: Initializer::GlorotUniform,
@@ -90,7 +90,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "bn_sigmoid",
         title: "Deep sigmoid with and without batch norm",
-        watch: "Without batch norm layer 1's δ is ~10⁻⁷ of the output layer's and accuracy stays at chance (7–11 %); with batch norm before each sigmoid it is about 0.7 of it and accuracy reaches 95–97 % (seeds 0–4).",
+        watch: "Without batch norm layer 1's δ is ~10⁻⁷ of the output layer's and accuracy stays at chance (7–11\u{a0}%); with batch norm before each sigmoid it is about 0.7 of it and accuracy reaches 95–97\u{a0}% (seeds 0–4).",
         config: || Config {
             activation: Activation::Sigmoid,
             init: Initializer::GlorotUniform,
@@ -101,7 +101,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "selu",
         title: "30 layers, LeCun normal: SELU vs ReLU",
-        watch: "SELU keeps layer 1's δ within 1.5–4× of the output layer's and reaches 91–99 %; ReLU with the same LeCun weights lets it fade to ~10⁻⁵ and stays at chance, 7 % (seeds 0–4).",
+        watch: "SELU keeps layer 1's δ within 1.5–4× of the output layer's and reaches 91–99\u{a0}%; ReLU with the same LeCun weights lets it fade to ~10⁻⁵ and stays at chance, 7\u{a0}% (seeds 0–4).",
         config: || Config {
             depth: 30,
             activation: Activation::Selu,
@@ -114,7 +114,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "init_scale",
         title: "Weight scale: too small vs He vs too large",
-        watch: "At epoch 0 layer 1's δ is 10⁻¹³ of the output layer's with small weights (stuck at 7 %), about a third with He (94–98 %), and 10⁷× with large weights, which turn to NaN in epoch 1 (seeds 0–4).",
+        watch: "At epoch 0 layer 1's δ is 10⁻¹³ of the output layer's with small weights (stuck at 7\u{a0}%), about a third with He (94–98\u{a0}%), and 10⁷× with large weights, which turn to NaN in epoch 1 (seeds 0–4).",
         config: || Config {
             init: Initializer::Small,
             ..base()

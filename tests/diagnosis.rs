@@ -299,11 +299,11 @@ fn the_weights_over_time_are_cited_with_their_own_numbers() {
     b.layers[1].update_ratio = Some(2e-3);
     let text = evidence(&[a.clone(), b]).unwrap();
     assert!(
-        text.contains("Over 10 epochs, layer 1's weight norm changed by 1.00e-3 %"),
+        text.contains("Over 10 epochs, layer 1's weight norm changed by 1.00e-3\u{a0}%"),
         "{text}"
     );
     assert!(
-        text.contains("output layer's by 50.0 %")
+        text.contains("output layer's by 50.0\u{a0}%")
             && text.contains("1.00e-7 of their size")
             && text.contains("(output layer: 2.00e-3)"),
         "{text}"

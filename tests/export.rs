@@ -73,22 +73,27 @@ fn file_names_follow_the_experiment() {
         ..Config::default()
     };
     assert_eq!(
-        file_name(&c, 1, Some(12), "", "png"),
+        file_name(None, &c, 1, Some(12), "", "png"),
         "gradscope-sigmoid-glorot_uniform-depth10-epoch12.png"
     );
     assert_eq!(
-        file_name(&c, 3, Some(0), "bars", "svg"),
+        file_name(None, &c, 3, Some(0), "bars", "svg"),
         "gradscope-sigmoid-glorot_uniform-depth10-epoch0-compare3-bars.svg"
     );
     assert_eq!(
-        file_name(&c, 1, None, "records", "csv"),
+        file_name(None, &c, 1, None, "records", "csv"),
         "gradscope-sigmoid-glorot_uniform-depth10-records.csv"
     );
     // Nothing that a file system or a download attribute could misread.
-    let odd = file_name(&c, 2, Some(1), "a/b c", "js?on");
+    let odd = file_name(None, &c, 2, Some(1), "a/b c", "js?on");
     assert_eq!(
         odd,
         "gradscope-sigmoid-glorot_uniform-depth10-epoch1-compare2-abc.json"
+    );
+    // A lesson names what its runs compare better than run 1's settings do.
+    assert_eq!(
+        file_name(Some("init_scale"), &c, 3, Some(20), "bars", "png"),
+        "gradscope-init_scale-epoch20-compare3-bars.png"
     );
 }
 
@@ -119,6 +124,7 @@ fn csv_has_a_row_per_run_epoch_and_layer_with_the_settings() {
     let header = fields(lines.next().unwrap());
     assert_eq!(header, fields(&csv_header()));
     assert_eq!(header[0], "run");
+    assert_eq!(header[1], "label");
     for s in SETTINGS {
         assert!(header.iter().any(|h| h == s.key), "a column for {}", s.key);
     }
@@ -141,6 +147,10 @@ fn csv_has_a_row_per_run_epoch_and_layer_with_the_settings() {
         }
     }
     assert!(rows.iter().all(|r| r[col("activation")] == "sigmoid"));
+    let labels = store.labels();
+    assert!(rows
+        .iter()
+        .all(|r| r[col("label")] == labels[r[col("run")].parse::<usize>().unwrap() - 1]));
     let diverged: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r[col("status")] == "diverged")
@@ -165,6 +175,11 @@ fn json_groups_records_per_run_with_the_config_and_the_clis_schema() {
     for (i, run) in runs.iter().enumerate() {
         let stored = &store.runs()[i];
         assert_eq!(run["run"], i + 1);
+        assert_eq!(
+            run["label"],
+            store.labels()[i].as_str(),
+            "what sets the run apart"
+        );
         assert_eq!(run["config"]["depth"], stored.config.depth);
         assert_eq!(run["config"]["activation"], "sigmoid");
         assert_eq!(run["config"]["lr"], stored.config.lr);

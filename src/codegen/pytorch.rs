@@ -97,7 +97,7 @@ fn init_weights(init: Initializer) -> String {
     };
     format!(
         "def init_weights(linear):\n\
-         \x20   \"\"\"Keras' '{name}' for the kernel (PyTorch stores it as (out, in)), zero bias.\"\"\"\n\
+         \x20   \"\"\"The app's '{name}' for the kernel (PyTorch stores it as (out, in)), zero bias.\"\"\"\n\
          {why}\
          \x20   {draw}\n\
          \x20   # Biases start at 0 as in Keras and the app (PyTorch's own default is uniform).\n\

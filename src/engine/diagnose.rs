@@ -121,7 +121,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     ));
     if saturated > 0.2 {
         evidence.push(format!(
-            "{:.0} % of the {} outputs sit where the slope is under 5 % of its peak (saturated).",
+            "{:.0}\u{a0}% of the {} outputs sit where the slope is under 5\u{a0}% of its peak (saturated).",
             100.0 * saturated,
             config.activation.name()
         ));
@@ -133,7 +133,7 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
         );
     } else if dead > 0.2 {
         evidence.push(format!(
-            "{:.0} % of the hidden units output 0 for every validation sample (dead).",
+            "{:.0}\u{a0}% of the hidden units output 0 for every validation sample (dead).",
             100.0 * dead
         ));
     }
@@ -223,7 +223,7 @@ fn healthy(
     spread: f64,
 ) -> Diagnosis {
     evidence.push(format!(
-        "Validation accuracy {:.1} %, loss {}.",
+        "Validation accuracy {:.1}\u{a0}%, loss {}.",
         100.0 * last.val_accuracy,
         num(last.val_loss)
     ));

@@ -26,7 +26,7 @@ pub fn evidence(records: &[EpochRecord]) -> Option<String> {
     }
     let epochs = if last.epoch == 1 { "epoch" } else { "epochs" };
     Some(format!(
-        "Over {} {epochs}, layer 1's weight norm changed by {} % (the output layer's by {} %); the last step moved layer 1's weights by {} of their size (output layer: {}).",
+        "Over {} {epochs}, layer 1's weight norm changed by {}\u{a0}% (the output layer's by {}\u{a0}%); the last step moved layer 1's weights by {} of their size (output layer: {}).",
         last.epoch,
         num(100.0 * low),
         num(100.0 * top),

@@ -42,7 +42,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
             let (run, upto) = shown(s, state.view_epoch.get());
             upto.checked_sub(1).map(|i| &run.records()[i]).map(|r| {
                 let accuracy = if r.val_loss.is_finite() {
-                    format!("{:.1} %", 100.0 * r.val_accuracy)
+                    format!("{:.1}\u{a0}%", 100.0 * r.val_accuracy)
                 } else {
                     "—".into()
                 };

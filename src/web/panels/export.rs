@@ -65,6 +65,28 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&s.bg).map_err(charts::err)?;
+    // An exported image leaves the page's HTML legend behind: it carries its own.
+    let items: Vec<(usize, String)> = state.store.with_untracked(|store| {
+        let labels = store.labels();
+        store
+            .runs()
+            .iter()
+            .enumerate()
+            .filter(|_| store.is_comparing())
+            .map(|(i, r)| (r.colour, format!("Run {} {}", i + 1, labels[i])))
+            .collect()
+    });
+    let curves_key = matches!(chart, Chart::Loss | Chart::Accuracy);
+    let root = if items.is_empty() && !curves_key {
+        root.clone()
+    } else {
+        let (_, h) = root.dim_in_pixel();
+        let strip = (2.0 * s.font_px()).round() as u32;
+        let (main, legend) = root.split_vertically(h.saturating_sub(strip));
+        draw_legend(&legend, s, &items, curves_key)?;
+        main
+    };
+    let root = &root;
     let metric = state.metric.get_untracked();
     let view = state.view_epoch.get_untracked();
     state.store.with_untracked(|store| match chart {
@@ -93,11 +115,51 @@ where
     })
 }
 
+/// One line under an exported chart: each run's marker, number and what sets it apart, in its
+/// colour; for the curves, which line is train and which validation.
+fn draw_legend<DB: DrawingBackend>(
+    strip: &Root<DB>,
+    s: &Style,
+    items: &[(usize, String)],
+    curves_key: bool,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let mut parts: Vec<(String, RGBColor)> = items
+        .iter()
+        .map(|(colour, label)| {
+            let glyph = crate::web::panels::runs::MARKER_GLYPHS[colour % 4];
+            (format!("{glyph} {label}"), charts::run_colour(*colour))
+        })
+        .collect();
+    if curves_key {
+        parts.push(("╌ train   ━ validation".into(), s.muted));
+    }
+    let (_, h) = strip.dim_in_pixel();
+    let mut x = s.px(10.0);
+    for (text, colour) in parts {
+        let style = s
+            .text(1.0, colour)
+            .pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        let (w, _) = strip.estimate_text_size(&text, &style).unwrap_or((0, 0));
+        strip
+            .draw(&Text::new(text, (x, h as i32 / 2), style))
+            .map_err(charts::err)?;
+        x += w as i32 + (1.5 * s.font_px()) as i32;
+    }
+    Ok(())
+}
+
 /// The file name for what is on screen: the selected run's settings, the epoch shown.
 fn name_for(state: AppState, what: &str, ext: &str) -> String {
     let view = state.view_epoch.get_untracked();
     state.store.with_untracked(|store| {
         file_name(
+            store.lesson(),
             &store.selected_run().config,
             store.runs().len(),
             grad_bars::shown_epoch(store, view),

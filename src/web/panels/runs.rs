@@ -80,7 +80,7 @@ fn RunLine(index: usize, summaries: Memo<Vec<Summary>>, comparing: Signal<bool>)
                 <mark class="differs">{field(|s| s.label.clone())}</mark>
             </button>
             <span class="run-fig run-epoch">"epoch " <b>{field(|s| s.epoch.map_or("–".to_string(), |e| e.to_string()))}</b></span>
-            <span class="run-fig">"val acc " <b>{field(|s| s.val_acc.map_or("—".to_string(), |a| format!("{:.1} %", 100.0 * a)))}</b></span>
+            <span class="run-fig">"val acc " <b>{field(|s| s.val_acc.map_or("—".to_string(), |a| format!("{:.1}\u{a0}%", 100.0 * a)))}</b></span>
             <span class=field(|s| format!("chip verdict-chip verdict-{}", s.verdict.id()))>{field(|s| s.verdict.label().to_string())}</span>
             <button class="remove-run" class:hidden=move || !comparing.get() title="Remove this run"
                 aria-label=format!("Remove run {}", index + 1)

@@ -19,6 +19,24 @@ const ICON_DICE: &str = "M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V
 const ICON_PRESENT: &str = "M3 4h18v12H3zm2 2v8h14V6zM11 16h2v3h3v2H8v-2h3z";
 const ICON_COMPARE: &str = "M3 5h8v14H3zm10 0h8v14h-8zM5 7v10h4V7zm10 0v10h4V7z";
 
+/// Epochs at least this long are announced with their expected duration.
+const SLOW_EPOCH_S: f64 = 3.0;
+
+/// Seconds an epoch takes at the run's current pace (None before a pace is measured).
+fn epoch_seconds(p: &crate::protocol::Progress, batch_size: usize) -> Option<f64> {
+    let samples = (p.steps_per_epoch * batch_size) as f64;
+    (p.samples_per_second > 0.0 && samples > 0.0).then(|| samples / p.samples_per_second)
+}
+
+/// "14 s", "2.5 min".
+fn duration(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else {
+        format!("{:.1} min", seconds / 60.0)
+    }
+}
+
 #[component]
 pub fn Transport() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -37,24 +55,31 @@ pub fn Transport() -> impl IntoView {
     // The first run still working tells where training is.
     let step_text = move || {
         store.with(|s| {
-            let p = s
-                .runs()
-                .iter()
-                .filter_map(|r| r.progress.clone())
-                .find(|p| !matches!(p.phase, Phase::Finished | Phase::Diverged));
-            p.map_or(String::new(), |p| {
-                if p.epoch == 0 {
-                    format!(
-                        "epoch 0 (the network as initialized): step {}/{}",
-                        p.step, p.steps_per_epoch
-                    )
-                } else {
-                    format!(
-                        "in epoch {}: step {}/{}",
-                        p.epoch, p.step, p.steps_per_epoch
-                    )
-                }
-            })
+            let run = s.runs().iter().find(|r| {
+                r.progress
+                    .as_ref()
+                    .is_some_and(|p| !matches!(p.phase, Phase::Finished | Phase::Diverged))
+            });
+            run.and_then(|r| r.progress.as_ref().map(|p| (r, p)))
+                .map_or(String::new(), |(r, p)| {
+                    let per_epoch = epoch_seconds(p, r.config.batch_size);
+                    let slow = per_epoch
+                        .filter(|t| *t >= SLOW_EPOCH_S)
+                        .map_or(String::new(), |t| {
+                            format!(" · about {} an epoch", duration(t))
+                        });
+                    if p.epoch == 0 {
+                        format!(
+                            "epoch 0 (the network as initialized): step {}/{}",
+                            p.step, p.steps_per_epoch
+                        )
+                    } else {
+                        format!(
+                            "in epoch {}: step {}/{}{slow}",
+                            p.epoch, p.step, p.steps_per_epoch
+                        )
+                    }
+                })
         })
     };
     let speed_text = move || {
@@ -94,11 +119,11 @@ pub fn Transport() -> impl IntoView {
     let full = Memo::new(move |_| store.with(|s| s.runs().len() >= MAX_RUNS));
     view! {
         <header class="topbar">
-            <div class="brand">
+            <h1 class="brand">
                 <span class="logo" aria-hidden="true">"∇"</span>
                 <span class="name">"gradscope"</span>
                 <span class="tagline">"watch gradients vanish or explode"</span>
-            </div>
+            </h1>
             <div class="transport" role="toolbar" aria-label="Training">
                 <button id="btn-reset" class="icon-btn" title="Reset every run to its initial weights (R)" aria-label="Reset"
                     on:click=move |ev| { blur(&ev); state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label" aria-hidden="true">"reset"</span></button>
