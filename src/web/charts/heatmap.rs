@@ -311,7 +311,9 @@ where
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let top = s.px(s.font * 3.0);
-    let bottom = h - s.px(s.font * 8.0);
+    // A short map (presenter mode, four runs) keeps its colour bar and drops the swatches.
+    let swatches_fit = h >= s.px(s.font * 14.0);
+    let bottom = h - s.px(s.font * if swatches_fit { 8.0 } else { 1.5 });
     let bar_x = s.px(6.0);
     let bar_w = s.px(14.0);
     if bottom <= top + 10 {
@@ -332,7 +334,8 @@ where
         ))
         .map_err(err)?;
     }
-    let max_ticks = ((bottom - top) / s.px(s.font * 1.8)).max(2) as usize;
+    // As many decades as fit 1.8 fonts apart (at least the one, never two that touch).
+    let max_ticks = ((bottom - top) / s.px(s.font * 1.8)).max(1) as usize;
     for d in decade_ticks(lo, hi, max_ticks) {
         let t = unit(d as f64, lo, hi);
         let py = bottom - (t * steps as f64).round() as i32;
@@ -353,7 +356,7 @@ where
         (s.alarm.mix(0.45), "NaN"),
         (s.alarm.mix(1.0), "∞"),
     ];
-    for (k, (colour, label)) in swatches.into_iter().enumerate() {
+    for (k, (colour, label)) in swatches.into_iter().enumerate().filter(|_| swatches_fit) {
         let y = bottom + s.px(s.font * (1.6 + 1.9 * k as f64));
         area.draw(&Rectangle::new(
             [(bar_x, y), (bar_x + bar_w, y + s.px(s.font))],
