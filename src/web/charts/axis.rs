@@ -57,3 +57,27 @@ impl Ranged for Axis {
 
 /// Chart coordinates of every chart: two f64 axes with chosen ticks.
 pub type XY = plotters::coord::cartesian::Cartesian2d<Axis, Axis>;
+
+/// A chart on `area` with label areas of the given sizes and exactly these axes, and the
+/// report of what it will draw (label counts and the plot's size, for the browser tests).
+pub fn chart_on<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    label_areas: (i32, i32),
+    x: Axis,
+    y: Axis,
+) -> Result<(ChartContext<'a, DB, XY>, super::Drawn), String> {
+    let (x_area, y_area) = label_areas;
+    let (plot_w, plot_h) = plot_size(area, x_area, y_area);
+    let drawn = super::Drawn {
+        x_labels: x.ticks.len(),
+        y_labels: y.ticks.len(),
+        plot: (plot_w as u32, plot_h as u32),
+        attrs: Vec::new(),
+    };
+    let chart = ChartBuilder::on(area)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(super::err)?;
+    Ok((chart, drawn))
+}

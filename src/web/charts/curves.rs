@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{
-    axis, decade_label, decade_ticks_every, draw_markers, err, nice_ticks, plot_size, run_colour,
-    stride, DrawResult, Drawn, Root, Style,
+    axis, chart_on, decade_label, decade_ticks_every, draw_markers, err, nice_ticks, plot_size,
+    run_colour, stride, DrawResult, Drawn, Root, Style,
 };
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::engine::metrics::EpochRecord;
@@ -129,17 +129,12 @@ where
     } else {
         nice_ticks(y_lo, y_hi, s.row_gap() / y_unit, false)
     };
-    let drawn = Drawn {
-        x_labels: x_ticks.len(),
-        y_labels: y_ticks.len(),
-        plot: (plot_w as u32, plot_h as u32),
-        attrs: Vec::new(),
-    };
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(axis(0f64..x_hi, x_ticks), axis(y_lo..y_hi, y_ticks))
-        .map_err(err)?;
+    let (mut chart, drawn) = chart_on(
+        &area,
+        (x_area, y_area),
+        axis(0f64..x_hi, x_ticks),
+        axis(y_lo..y_hi, y_ticks),
+    )?;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh);
     mesh.x_label_formatter(&|x| format!("{}", x.round() as i64))

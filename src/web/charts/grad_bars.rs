@@ -6,8 +6,8 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{
-    axis, decade_label, decade_ticks_every, err, int_ticks, metric_axis, metric_value, plot_size,
-    run_colour, stride, DrawResult, Drawn, Root, Style,
+    axis, chart_on, decade_label, decade_ticks_every, err, int_ticks, metric_axis, metric_value,
+    plot_size, run_colour, stride, DrawResult, Drawn, Root, Style,
 };
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::store::Store;
@@ -181,17 +181,12 @@ where
     // One label per layer if they fit, else every k-th (the output layer always).
     let x_ticks = int_ticks(1, n, stride(plot_w / n as f64, s.col_gap(3)));
     let y_ticks = decade_ticks_every(lo, hi, stride(plot_h / (hi - lo), s.row_gap()));
-    let drawn = Drawn {
-        x_labels: x_ticks.len(),
-        y_labels: y_ticks.len(),
-        plot: (plot_w as u32, plot_h as u32),
-        attrs: Vec::new(),
-    };
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(axis(0.5f64..n as f64 + 0.5, x_ticks), axis(lo..hi, y_ticks))
-        .map_err(err)?;
+    let (mut chart, drawn) = chart_on(
+        &area,
+        (x_area, y_area),
+        axis(0.5f64..n as f64 + 0.5, x_ticks),
+        axis(lo..hi, y_ticks),
+    )?;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh);
     mesh.disable_x_mesh()

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{
-    axis, decade_label, err, int_ticks, nice_ticks, plot_size, stride, viridis, DrawResult, Drawn,
-    Root, Style,
+    axis, chart_on, decade_label, err, int_ticks, nice_ticks, plot_size, stride, viridis,
+    DrawResult, Drawn, Root, Style,
 };
 use crate::chart_scale::{decade_range, decade_ticks, log10_point, unit, LogPoint};
 use crate::engine::metrics::{EpochRecord, LayerStats, Status};
@@ -221,20 +221,12 @@ where
     } else {
         Vec::new()
     };
-    let drawn = Drawn {
-        x_labels: x_ticks.len(),
-        y_labels: y_ticks.len(),
-        plot: (plot_w as u32, plot_h as u32),
-        attrs: Vec::new(),
-    };
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(
-            axis(-0.5f64..epochs as f64 - 0.5, x_ticks),
-            axis(0.5f64..layers as f64 + 0.5, y_ticks),
-        )
-        .map_err(err)?;
+    let (mut chart, drawn) = chart_on(
+        &area,
+        (x_area, y_area),
+        axis(-0.5f64..epochs as f64 - 0.5, x_ticks),
+        axis(0.5f64..layers as f64 + 0.5, y_ticks),
+    )?;
     let mut mesh = chart.configure_mesh();
     s.theme_mesh(&mut mesh);
     mesh.disable_mesh()

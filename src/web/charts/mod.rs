@@ -16,7 +16,7 @@ use web_sys::HtmlCanvasElement;
 use crate::url_state::{GradMetric, Theme};
 
 pub use crate::chart_scale::{decade_ticks_every, int_ticks, nice_ticks, stride};
-pub use axis::{axis, plot_size, Axis, XY};
+pub use axis::{axis, chart_on, plot_size, Axis, XY};
 
 /// Colours and sizes of one theme; the CSS uses the same values.
 #[derive(Clone, Copy)]
