@@ -133,7 +133,8 @@ async function layoutBoxes(page) {
       charts: [...document.querySelectorAll('canvas.chart')].filter(visible).map(box),
       controls: [...document.querySelectorAll('button, select, input, .run-line, .diagnosis, .notice')].filter(visible).map(box),
       body: parseFloat(getComputedStyle(document.querySelector('.app')).fontSize),
-      chartFonts: [...document.querySelectorAll('canvas.chart')].map((c) => parseFloat(getComputedStyle(c).fontSize)),
+      // The type the charts really drew with (CSS pixels), as each drawing reports it.
+      chartFonts: [...document.querySelectorAll('canvas.chart')].map((c) => Number(c.dataset.fontPx) / devicePixelRatio),
       viewport: { w: innerWidth, h: innerHeight },
       scroll: document.scrollingElement.scrollHeight,
     };
