@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::config::Config;
-use crate::engine::metrics::EpochRecord;
+use crate::engine::metrics::{EpochRecord, PartialLayers};
 
 /// A run the worker should train: its id (a new id means a new run) and configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -94,6 +94,9 @@ pub struct Progress {
     /// The worker's WebAssembly memory, in bytes (for the memory measurement).
     #[serde(default)]
     pub memory_bytes: f64,
+    /// While epoch 0 is measured: the gradient figures of the batches measured so far.
+    #[serde(default)]
+    pub partial: Option<PartialLayers>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ fn progress(phase: Phase) -> Progress {
         phase,
         samples_per_second: 0.0,
         memory_bytes: 0.0,
+        partial: None,
     }
 }
 

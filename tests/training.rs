@@ -427,3 +427,52 @@ fn update_ratio_is_zero_when_nothing_moved_and_undefined_only_for_moving_zero_we
     );
     assert_eq!(json["layers"][0]["dead"], 1.0);
 }
+
+#[test]
+fn epoch_zero_so_far_is_the_mean_of_the_batches_measured_and_ends_as_the_record() {
+    let mut t = Trainer::new(Config {
+        depth: 4,
+        width: 16,
+        activation: Activation::Tanh,
+        ..small(2)
+    })
+    .unwrap();
+    assert!(t.epoch0_so_far().is_none(), "nothing measured yet");
+    assert!(t.step().is_none());
+    let first = t.epoch0_so_far().expect("one batch measured");
+    assert_eq!(first.steps, 1);
+    assert_eq!(first.grad_norm.len(), 5, "every Dense layer");
+    assert!(first
+        .grad_norm
+        .iter()
+        .chain(&first.delta_rms)
+        .all(|v| v.is_finite() && *v > 0.0));
+    // Every batch of epoch 0 updates the figures so far, counted in steps.
+    let record = loop {
+        if let Some(r) = t.step() {
+            break r;
+        }
+        let so_far = t.epoch0_so_far().unwrap();
+        assert_eq!(so_far.steps, t.steps_into_epoch());
+    };
+    assert_eq!(record.epoch, 0);
+    // The last partial mean over all batches is exactly what the record holds.
+    let steps = t.steps_per_epoch();
+    let mut again = Trainer::new(t.config().clone()).unwrap();
+    for _ in 0..steps - 1 {
+        assert!(again.step().is_none());
+    }
+    let before_last = again.epoch0_so_far().unwrap();
+    assert_eq!(before_last.steps, steps - 1);
+    let rec = again.step().expect("the epoch-0 record");
+    for (l, layer) in rec.layers.iter().enumerate() {
+        assert_eq!(layer.grad_norm, record.layers[l].grad_norm, "deterministic");
+        // mean over n = (mean over n−1 · (n−1) + last) / n: the record extends the partial.
+        let last = layer.grad_norm * steps as f64 - before_last.grad_norm[l] * (steps - 1) as f64;
+        assert!(
+            last > 0.0 && last.is_finite(),
+            "layer {l}: the last batch's own figure"
+        );
+    }
+    assert!(t.epoch0_so_far().is_none(), "only during epoch 0");
+}

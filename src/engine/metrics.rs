@@ -41,6 +41,18 @@ pub struct LayerStats {
     pub dead: Option<f64>,
 }
 
+/// Epoch 0's per-layer gradient figures over the batches measured so far: a deep network
+/// shows its first bars after one batch instead of after the whole training set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartialLayers {
+    /// Batches measured so far.
+    pub steps: usize,
+    /// Mean over those batches of ‖∂L/∂W‖ per Dense layer (as in the epoch's record).
+    pub grad_norm: Vec<f64>,
+    /// Mean over those batches of δ rms per Dense layer.
+    pub delta_rms: Vec<f64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochRecord {
     pub epoch: usize,

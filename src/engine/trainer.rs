@@ -14,7 +14,7 @@ use super::config::{check_clipping, check_lr, Config, ConfigError};
 use super::data::{Dataset, Samples};
 use super::history::History;
 use super::matrix::{norm, Matrix};
-use super::metrics::{ActivationStats, EpochRecord, LayerStats, Status};
+use super::metrics::{ActivationStats, EpochRecord, LayerStats, PartialLayers, Status};
 use super::network::Network;
 use super::optim::Optimizer;
 
@@ -258,6 +258,18 @@ impl Trainer {
             self.state = RunState::Finished;
         }
         Some(record)
+    }
+
+    /// Epoch 0's gradient figures over the batches measured so far (None outside epoch 0,
+    /// before its first batch, or with the figures off).
+    pub fn epoch0_so_far(&self) -> Option<PartialLayers> {
+        let s = &self.sums;
+        let mean = |v: &[f64]| v.iter().map(|x| x / s.steps as f64).collect();
+        (self.epoch == 0 && s.steps > 0 && self.measure_layers).then(|| PartialLayers {
+            steps: s.steps,
+            grad_norm: mean(&s.grad_norm),
+            delta_rms: mean(&s.delta_rms),
+        })
     }
 
     /// Runs until the current epoch completes (or the run stops).

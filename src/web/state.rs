@@ -244,7 +244,12 @@ impl AppState {
                 self.request_redraw();
             }
             FromWorker::Progress { run, progress } => {
+                // Epoch 0's first batches already give bars: draw them.
+                let partial = progress.partial.is_some();
                 self.store.update(|s| s.set_progress(run, progress));
+                if partial {
+                    self.request_redraw();
+                }
             }
             FromWorker::Error { message } => self.error.set(Some(message)),
         }

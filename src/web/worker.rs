@@ -317,6 +317,7 @@ fn post_progress(run: &Run, samples_per_second: f64) {
             phase,
             samples_per_second,
             memory_bytes: super::wasm_memory_bytes(),
+            partial: t.epoch0_so_far(),
         },
     });
 }

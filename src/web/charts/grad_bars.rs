@@ -30,6 +30,8 @@ pub struct Bars<'a> {
     pub runs: &'a [BarRun<'a>],
     /// The log10 axis range in whole decades, kept steady while the runs go on.
     pub range: (f64, f64),
+    /// Epoch 0 still being measured: (batches measured, batches in the epoch).
+    pub partial: Option<(usize, usize)>,
 }
 
 /// A run's bars at the shown epoch: the values the animation ends on.
@@ -53,6 +55,8 @@ pub struct BarData {
     pub min_epoch: usize,
     pub range: (f64, f64),
     pub targets: Vec<Target>,
+    /// Epoch 0 still being measured: (batches measured, batches in the epoch).
+    pub partial: Option<(usize, usize)>,
 }
 
 impl BarData {
@@ -76,6 +80,7 @@ impl BarData {
             epoch: self.epoch,
             runs,
             range: self.range,
+            partial: self.partial,
         }
     }
 }
@@ -86,9 +91,48 @@ pub fn shown_epoch(store: &Store, view: Option<usize>) -> Option<usize> {
     Some(view.map_or(latest, |v| v.min(latest)))
 }
 
-/// The bars at the shown epoch; None before any record.
+/// Epoch 0's bars over the batches measured so far, while no run has a record yet.
+fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
+    let mut so_far = (usize::MAX, 0);
+    let targets: Vec<Target> = store
+        .runs()
+        .iter()
+        .filter_map(|r| {
+            let p = r.progress.as_ref()?;
+            let partial = p.partial.as_ref()?;
+            so_far = (so_far.0.min(partial.steps), p.steps_per_epoch);
+            let values = match metric {
+                GradMetric::GradNorm => partial.grad_norm.clone(),
+                GradMetric::DeltaRms => partial.delta_rms.clone(),
+            };
+            Some(Target {
+                colour: r.colour,
+                epoch: 0,
+                values,
+                theory: None,
+            })
+        })
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let range = decade_range(targets.iter().flat_map(|t| t.values.iter().copied()), 2.0);
+    Some(BarData {
+        metric,
+        epoch: 0,
+        min_epoch: 0,
+        range,
+        targets,
+        partial: Some(so_far),
+    })
+}
+
+/// The bars at the shown epoch; epoch 0 over its first batches while it is being measured;
+/// None before anything was measured.
 pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<BarData> {
-    let epoch = shown_epoch(store, view)?;
+    let Some(epoch) = shown_epoch(store, view) else {
+        return partial_data(store, metric);
+    };
     let show_theory = metric == GradMetric::DeltaRms;
     // Each run's record at the shown epoch (or its last one, if it stopped earlier).
     let targets: Vec<Target> = store
@@ -126,6 +170,7 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
         min_epoch: targets.iter().map(|t| t.epoch).min().unwrap_or(epoch),
         range,
         targets,
+        partial: None,
     })
 }
 
@@ -145,6 +190,7 @@ where
         epoch,
         runs,
         range,
+        partial,
     } = *bars;
     let n = runs
         .iter()
@@ -166,10 +212,15 @@ where
                 .iter()
                 .any(|&v| matches!(log10_point(v), LogPoint::NaN | LogPoint::Negative))
         });
+    // Epoch 0 shown before it is complete says on how much of it.
+    let epoch_text = match partial {
+        Some((done, of)) => format!("epoch 0, first {done} of {of} batches"),
+        None => format!("epoch {epoch}"),
+    };
     let caption = if pale_nan {
-        format!("{title} — epoch {epoch} (pale blocks: NaN)")
+        format!("{title} — {epoch_text} (pale blocks: NaN)")
     } else {
-        format!("{title} — epoch {epoch}")
+        format!("{title} — {epoch_text}")
     };
     let m = s.px(10.0);
     let area = root

@@ -27,6 +27,8 @@ struct BarAnim {
     runs: Vec<RunBars>,
     start: f64,
     epoch: usize,
+    /// Epoch 0 over its first batches: (measured, in the epoch).
+    partial: Option<(usize, usize)>,
     range: (f64, f64),
     metric: GradMetric,
     theme: Theme,
@@ -93,6 +95,7 @@ fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
                 epoch: a.epoch,
                 runs: &runs,
                 range: a.range,
+                partial: a.partial,
             },
         )
     });
@@ -147,6 +150,11 @@ pub fn Gradients() -> impl IntoView {
             let all: Vec<String> = data.targets.iter().map(|t| log10_json(&t.values)).collect();
             let _ = canvas.set_attribute("data-runs-log10", &format!("[{}]", all.join(",")));
             let _ = canvas.set_attribute("data-epoch", &data.min_epoch.to_string());
+            // Epoch 0 drawn over its first batches: "measured/total" (empty once complete).
+            let partial = data
+                .partial
+                .map_or(String::new(), |(d, of)| format!("{d}/{of}"));
+            let _ = canvas.set_attribute("data-partial", &partial);
             let theory_attr = first
                 .and_then(|t| t.theory.as_ref())
                 .map_or(String::new(), |t| {
@@ -154,7 +162,7 @@ pub fn Gradients() -> impl IntoView {
                     format!("[{}]", logs.join(","))
                 });
             let _ = canvas.set_attribute("data-theory-log10", &theory_attr);
-            let (max_epoch, range) = (data.epoch, data.range);
+            let (max_epoch, range, partial_steps) = (data.epoch, data.range, data.partial);
             let pending = anim.with_value(|a| a.frame_pending);
             anim.update_value(|a| {
                 let same_view = a.metric == metric && a.theme == theme && a.epoch != max_epoch;
@@ -188,6 +196,7 @@ pub fn Gradients() -> impl IntoView {
                     .collect();
                 a.start = now_ms();
                 a.epoch = max_epoch;
+                a.partial = partial_steps;
                 a.range = range;
                 a.metric = metric;
                 a.theme = theme;
