@@ -56,6 +56,7 @@ fn App() -> impl IntoView {
         speed: state.speed.get_untracked(),
     });
     state.send_runs();
+    super::dom::mark("gradscope:runs-sent");
     // The address bar follows the runs and the view: always a link that replays them.
     let link = Memo::new(move |_| encode(&state.link()));
     Effect::new(move |_| replace_query(&format!("?{}", link.get())));
@@ -78,16 +79,23 @@ fn App() -> impl IntoView {
             }
         }
     });
-    // Leaving full screen (Esc, the browser's own controls) leaves presenter mode too.
-    let was_fullscreen = StoredValue::new(false);
+    // Leaving full screen (Esc, the browser's own controls) leaves presenter mode too — but
+    // only a full screen that presenter mode was in: a late event from an earlier exit (F)
+    // must not end a presentation that has just begun.
+    let presenting_in_fullscreen = StoredValue::new(false);
     let _ = document().add_event_listener_with_callback(
         "fullscreenchange",
         wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
             let on = super::fullscreen::is_on();
-            if !on && was_fullscreen.get_value() && state.presenting.get_untracked() {
-                state.presenting.set(false);
+            let presenting = state.presenting.get_untracked();
+            if on {
+                presenting_in_fullscreen.set_value(presenting);
+            } else {
+                if presenting && presenting_in_fullscreen.get_value() {
+                    state.presenting.set(false);
+                }
+                presenting_in_fullscreen.set_value(false);
             }
-            was_fullscreen.set_value(on);
             resize.update(|n| *n += 1);
         })
         .into_js_value()

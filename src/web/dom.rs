@@ -2,6 +2,14 @@
 
 use leptos::prelude::*;
 
+/// A named moment on the page's performance timeline (read by the benchmark: where load
+/// time goes).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

@@ -235,6 +235,9 @@ impl AppState {
         match msg {
             FromWorker::Ready | FromWorker::Benchmark { .. } => {}
             FromWorker::Record { run, record } => {
+                if record.epoch == 0 {
+                    super::dom::mark("gradscope:epoch0-record");
+                }
                 if self.store.try_update(|s| s.add_record(run, record)) == Some(true) {
                     self.request_redraw();
                 }

@@ -97,6 +97,10 @@ pub fn start() {
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
     post(&FromWorker::Ready);
+    // The worker starts before the page is ready (index.html): unpack the digits meanwhile.
+    STATE.with_borrow_mut(|s| {
+        dataset(&mut s.datasets, &Config::default());
+    });
 }
 
 fn handle(cmd: ToWorker) {

@@ -207,6 +207,7 @@ pub fn Gradients() -> impl IntoView {
             }
             if state.first_chart_ms.get_untracked().is_none() {
                 state.first_chart_ms.set(Some(now_ms()));
+                crate::web::dom::mark("gradscope:first-chart");
             }
         });
     });
