@@ -85,7 +85,7 @@ export async function waitForEpochs(page, n, timeout = 30000) {
     (n) => {
       const have = Number(document.querySelector('.app')?.getAttribute('data-epochs'));
       const shown = document.querySelector('#chart-bars')?.getAttribute('data-epoch');
-      return have >= n && shown !== null && Number(shown) === have - 1;
+      return have >= n && shown !== null && shown !== '' && Number(shown) === have - 1;
     },
     n,
     { timeout },

@@ -149,7 +149,13 @@ pub fn Gradients() -> impl IntoView {
             );
             let all: Vec<String> = data.targets.iter().map(|t| log10_json(&t.values)).collect();
             let _ = canvas.set_attribute("data-runs-log10", &format!("[{}]", all.join(",")));
-            let _ = canvas.set_attribute("data-epoch", &data.min_epoch.to_string());
+            // The epoch of a record drawn; empty while epoch 0 is drawn over its first batches
+            // (no record is shown yet).
+            let epoch_attr = match data.partial {
+                Some(_) => String::new(),
+                None => data.min_epoch.to_string(),
+            };
+            let _ = canvas.set_attribute("data-epoch", &epoch_attr);
             // Epoch 0 drawn over its first batches: "measured/total" (empty once complete).
             let partial = data
                 .partial
