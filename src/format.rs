@@ -31,6 +31,15 @@ pub fn pct_opt(x: Option<f64>) -> String {
     }
 }
 
+/// A duration for a person: "14 s" under 90 s, else "2.5 min".
+pub fn duration(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else {
+        format!("{:.1} min", seconds / 60.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::num;

@@ -214,3 +214,22 @@ fn the_link_holds_every_run_and_names_the_lesson() {
     store.remove(2);
     assert_eq!(store.lesson(), None);
 }
+
+#[test]
+fn an_epochs_duration_follows_the_pace_and_reads_in_seconds_or_minutes() {
+    use gradscope::format::duration;
+    use gradscope::protocol::SLOW_EPOCH_S;
+    let mut p = progress(Phase::Playing);
+    assert_eq!(p.epoch_seconds(32), None, "no pace measured yet");
+    // 45 steps of 32 samples at 360 samples/s: 4 s an epoch, announced.
+    p.samples_per_second = 360.0;
+    let t = p.epoch_seconds(32).unwrap();
+    assert!((t - 4.0).abs() < 1e-12);
+    assert!(t >= SLOW_EPOCH_S);
+    assert_eq!(duration(t), "4 s");
+    // 10 × 64 at ~78 000 samples/s: 18 ms, never announced.
+    p.samples_per_second = 78_000.0;
+    assert!(p.epoch_seconds(32).unwrap() < SLOW_EPOCH_S);
+    assert_eq!(duration(17.4), "17 s");
+    assert_eq!(duration(150.0), "2.5 min");
+}

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::export::ExportMenu;
-use crate::format::num;
-use crate::protocol::Phase;
+use crate::format::{duration, num};
+use crate::protocol::{Phase, SLOW_EPOCH_S};
 use crate::store::MAX_RUNS;
 use crate::url_state::Theme;
 use crate::web::dom::{blur, icon};
@@ -18,24 +18,6 @@ const ICON_RESET: &str = "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z";
 const ICON_DICE: &str = "M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm2.5 3a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm9 9a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM12 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z";
 const ICON_PRESENT: &str = "M3 4h18v12H3zm2 2v8h14V6zM11 16h2v3h3v2H8v-2h3z";
 const ICON_COMPARE: &str = "M3 5h8v14H3zm10 0h8v14h-8zM5 7v10h4V7zm10 0v10h4V7z";
-
-/// Epochs at least this long are announced with their expected duration.
-const SLOW_EPOCH_S: f64 = 3.0;
-
-/// Seconds an epoch takes at the run's current pace (None before a pace is measured).
-fn epoch_seconds(p: &crate::protocol::Progress, batch_size: usize) -> Option<f64> {
-    let samples = (p.steps_per_epoch * batch_size) as f64;
-    (p.samples_per_second > 0.0 && samples > 0.0).then(|| samples / p.samples_per_second)
-}
-
-/// "14 s", "2.5 min".
-fn duration(seconds: f64) -> String {
-    if seconds < 90.0 {
-        format!("{seconds:.0} s")
-    } else {
-        format!("{:.1} min", seconds / 60.0)
-    }
-}
 
 #[component]
 pub fn Transport() -> impl IntoView {
@@ -62,7 +44,7 @@ pub fn Transport() -> impl IntoView {
             });
             run.and_then(|r| r.progress.as_ref().map(|p| (r, p)))
                 .map_or(String::new(), |(r, p)| {
-                    let per_epoch = epoch_seconds(p, r.config.batch_size);
+                    let per_epoch = p.epoch_seconds(r.config.batch_size);
                     let slow = per_epoch
                         .filter(|t| *t >= SLOW_EPOCH_S)
                         .map_or(String::new(), |t| {
