@@ -27,3 +27,13 @@ impl<F: Real> Param<F> {
         Self::new(kind, vec![v; len])
     }
 }
+
+/// ‖ΔW‖² of each kernel, picked out of the per-variable step sizes.
+pub fn kernel_step_sizes<F: Real>(params: &[&mut Param<F>], steps: &[f64]) -> Vec<f64> {
+    params
+        .iter()
+        .zip(steps)
+        .filter(|(p, _)| p.kind == ParamKind::Kernel)
+        .map(|(_, s)| *s)
+        .collect()
+}

@@ -299,7 +299,7 @@ impl Trainer {
         let steps = self.optimizer.step(&mut params, lr, measure);
         if measure {
             // Kernels are every Dense layer's first variable, in layer order.
-            let kernel_steps = kernel_step_sizes(&params, &steps);
+            let kernel_steps = super::param::kernel_step_sizes(&params, &steps);
             for (l, (step, w)) in kernel_steps.iter().zip(&kernel_norms).enumerate() {
                 self.sums.update_ratio[l] = super::metrics::update_ratio(step.sqrt(), *w);
             }
@@ -397,14 +397,4 @@ impl Trainer {
         };
         (loss / n + penalty, correct as f64 / n, stats)
     }
-}
-
-/// ‖ΔW‖² of each kernel, picked out of the per-variable step sizes.
-fn kernel_step_sizes(params: &[&mut super::param::Param<f32>], steps: &[f64]) -> Vec<f64> {
-    params
-        .iter()
-        .zip(steps)
-        .filter(|(p, _)| p.kind == super::param::ParamKind::Kernel)
-        .map(|(_, s)| *s)
-        .collect()
 }
