@@ -78,14 +78,20 @@ export const epochs = (page) =>
   page.$eval('.app', (el) => Number(el.getAttribute('data-epochs')));
 
 // Waits until at least n epoch records have arrived *and* the charts show the latest one
-// (charts redraw at most 8 times a second, so they may trail the records briefly). For short
+// for every run (charts redraw at most 8 times a second, so they may trail the records
+// briefly; a run added by Compare has no bars until its epoch 0 is measured). For short
 // runs only: past 200 records a run's history is thinned, and records no longer count epochs.
 export async function waitForEpochs(page, n, timeout = 30000) {
   await page.waitForFunction(
     (n) => {
-      const have = Number(document.querySelector('.app')?.getAttribute('data-epochs'));
-      const shown = document.querySelector('#chart-bars')?.getAttribute('data-epoch');
-      return have >= n && shown !== null && shown !== '' && Number(shown) === have - 1;
+      const app = document.querySelector('.app');
+      const bars = document.querySelector('#chart-bars');
+      const have = Number(app?.getAttribute('data-epochs'));
+      const shown = bars?.getAttribute('data-epoch');
+      // Every run's bars are drawn (a run added by Compare has none until its epoch 0).
+      const drawn = JSON.parse(bars?.getAttribute('data-runs-log10') || '[]').length;
+      return have >= n && shown !== null && shown !== '' && Number(shown) === have - 1
+        && drawn === Number(app.getAttribute('data-runs'));
     },
     n,
     { timeout },
