@@ -136,7 +136,8 @@ fn publish(state: AppState, (engine, gemm): (Vec<BenchResult>, Vec<GemmResult>))
         "engine": engine,
         "gemm": gemm,
         "frames_while_training": frames,
-        "first_chart_ms": state.first_chart_ms.get_untracked(),
+        "first_chart_ms": state.first_frame_ms.get_untracked(),
+        "first_bars_ms": state.first_bars_ms.get_untracked(),
     });
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

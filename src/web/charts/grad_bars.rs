@@ -7,7 +7,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::{
     axis, chart_on, decade_label, decade_ticks_every, err, int_ticks, metric_axis, metric_value,
-    plot_size, run_colour, stride, DrawResult, Drawn, Root, Style,
+    plot_size, run_colour, stride, DrawResult, Drawn, Root, Style, XY,
 };
 use crate::chart_scale::{decade_range, log10_point, LogPoint};
 use crate::store::Store;
@@ -33,6 +33,18 @@ pub struct Bars<'a> {
     /// Epoch 0 still being measured: (batches measured, batches in the epoch).
     pub partial: Option<(usize, usize)>,
 }
+
+/// The chart's frame before any batch was measured: axes for `layers` Dense layers, labelled,
+/// with the state written where the bars will stand.
+pub struct EmptyFrame<'a> {
+    pub metric: GradMetric,
+    pub layers: usize,
+    pub message: &'a str,
+}
+
+/// The y range of the empty frame, in decades: where healthy gradients usually sit, so the
+/// first bars rarely move the axis far.
+const EMPTY_RANGE: (f64, f64) = (-5.0, 1.0);
 
 /// A run's bars at the shown epoch: the values the animation ends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,61 +191,61 @@ pub fn draw(canvas: &HtmlCanvasElement, theme: Theme, bars: &Bars) -> DrawResult
     super::draw_on(canvas, theme, |root, s| plot(root, s, bars))
 }
 
-/// Draws the chart on any plotters backend (canvas on screen, a larger canvas or SVG for
-/// the exports).
-pub fn plot<DB: DrawingBackend>(root: &Root<DB>, s: &Style, bars: &Bars) -> Result<Drawn, String>
+/// Draws the labelled frame with no bars yet (the page's first chart, before epoch 0).
+pub fn draw_empty(canvas: &HtmlCanvasElement, theme: Theme, frame: &EmptyFrame) -> DrawResult {
+    super::draw_on(canvas, theme, |root, s| plot_empty(root, s, frame))
+}
+
+/// The empty frame on any backend: the bar chart's axes with the message in the plot area.
+pub fn plot_empty<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    frame: &EmptyFrame,
+) -> Result<Drawn, String>
 where
     DB::ErrorType: 'static,
 {
-    let Bars {
-        metric,
-        epoch,
-        runs,
-        range,
-        partial,
-    } = *bars;
-    let n = runs
-        .iter()
-        .map(|r| r.values.len())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let (lo, hi) = range;
+    let (n, (lo, hi)) = (frame.layers.max(1), EMPTY_RANGE);
+    let area = titled(root, s, &caption(frame.metric, "measuring epoch 0…"))?;
+    let (mut chart, drawn) = bar_axes(&area, s, frame.metric, n, (lo, hi))?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            frame.message.to_string(),
+            ((n as f64 + 1.0) / 2.0, (lo + hi) / 2.0),
+            s.centered(1.1, s.muted),
+        )))
+        .map_err(err)?;
+    Ok(drawn)
+}
+
+/// The chart's title line: what is measured, at which epoch.
+fn caption(metric: GradMetric, epoch_text: &str) -> String {
     let title = match metric {
         GradMetric::GradNorm => "Gradient of each layer's weights",
         GradMetric::DeltaRms => "Back-propagated gradient at each layer",
     };
-    // Deep nets' narrow bars mark NaN with a pale block instead of the word; the caption
-    // (never on top of a bar) says so.
-    let narrow = (n * runs.len().max(1)) > 24;
-    let pale_nan = narrow
-        && runs.iter().any(|r| {
-            r.values
-                .iter()
-                .any(|&v| matches!(log10_point(v), LogPoint::NaN | LogPoint::Negative))
-        });
-    // Epoch 0 shown before it is complete says on how much of it.
-    let epoch_text = match partial {
-        Some((done, of)) => format!("epoch 0, first {done} of {of} batches"),
-        None => format!("epoch {epoch}"),
-    };
-    let caption = if pale_nan {
-        format!("{title} — {epoch_text} (pale blocks: NaN)")
-    } else {
-        format!("{title} — {epoch_text}")
-    };
-    let m = s.px(10.0);
-    let area = root
-        .margin(m, m, m, m)
-        .titled(&caption, s.text(1.25, s.fg))
-        .map_err(err)?;
+    format!("{title} — {epoch_text}")
+}
+
+/// The labelled axes of the bar chart in `area`: layers 1..n across (n is the output layer,
+/// "out"), the metric's decades up, each axis thinned to the labels that fit.
+fn bar_axes<'a, DB: DrawingBackend>(
+    area: &'a Root<DB>,
+    s: &Style,
+    metric: GradMetric,
+    n: usize,
+    (lo, hi): (f64, f64),
+) -> Result<(ChartContext<'a, DB, XY>, Drawn), String>
+where
+    DB::ErrorType: 'static,
+{
     let (x_area, y_area) = (s.px(s.font * 3.2), s.px(s.font * 5.0));
-    let (plot_w, plot_h) = plot_size(&area, x_area, y_area);
+    let (plot_w, plot_h) = plot_size(area, x_area, y_area);
     // One label per layer if they fit, else every k-th (the output layer always).
     let x_ticks = int_ticks(1, n, stride(plot_w / n as f64, s.col_gap(3)));
     let y_ticks = decade_ticks_every(lo, hi, stride(plot_h / (hi - lo), s.row_gap()));
     let (mut chart, drawn) = chart_on(
-        &area,
+        area,
         (x_area, y_area),
         axis(0.5f64..n as f64 + 0.5, x_ticks),
         axis(lo..hi, y_ticks),
@@ -254,6 +266,59 @@ where
         .y_desc(metric_axis(metric))
         .draw()
         .map_err(err)?;
+    Ok((chart, drawn))
+}
+
+/// The plot area under the chart's title line.
+fn titled<DB: DrawingBackend>(root: &Root<DB>, s: &Style, caption: &str) -> Result<Root<DB>, String>
+where
+    DB::ErrorType: 'static,
+{
+    let m = s.px(10.0);
+    root.margin(m, m, m, m)
+        .titled(caption, s.text(1.25, s.fg))
+        .map_err(err)
+}
+
+/// Draws the chart on any plotters backend (canvas on screen, a larger canvas or SVG for
+/// the exports).
+pub fn plot<DB: DrawingBackend>(root: &Root<DB>, s: &Style, bars: &Bars) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
+    let Bars {
+        metric,
+        epoch,
+        runs,
+        range,
+        partial,
+    } = *bars;
+    let n = runs
+        .iter()
+        .map(|r| r.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let (lo, hi) = range;
+    // Deep nets' narrow bars mark NaN with a pale block instead of the word; the caption
+    // (never on top of a bar) says so.
+    let narrow = (n * runs.len().max(1)) > 24;
+    let pale_nan = narrow
+        && runs.iter().any(|r| {
+            r.values
+                .iter()
+                .any(|&v| matches!(log10_point(v), LogPoint::NaN | LogPoint::Negative))
+        });
+    // Epoch 0 shown before it is complete says on how much of it.
+    let mut epoch_text = match partial {
+        Some((done, of)) => format!("epoch 0, first {done} of {of} batches"),
+        None => format!("epoch {epoch}"),
+    };
+    if pale_nan {
+        epoch_text.push_str(" (pale blocks: NaN)");
+    }
+    let area = titled(root, s, &caption(metric, &epoch_text))?;
+    let (mut chart, drawn) = bar_axes(&area, s, metric, n, (lo, hi))?;
 
     // Each layer's slot (0.8 wide) is shared by the runs.
     let k = runs.len().max(1) as f64;

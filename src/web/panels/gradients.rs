@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::chart_scale::{log10_point, LogPoint};
 use crate::engine::history::RECENT;
 use crate::url_state::{GradMetric, Theme};
+use crate::web::charts::grad_bars;
 pub use crate::web::charts::grad_bars::shown_epoch;
-use crate::web::charts::{self, grad_bars};
 use crate::web::dom::now_ms;
 use crate::web::state::AppState;
 
@@ -124,6 +124,18 @@ fn log10_json(values: &[f64]) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// Notes the first chart drawn (its empty frame or bars) and the first bars, for the benchmark.
+fn first_drawn(state: AppState, bars: bool) {
+    if state.first_frame_ms.get_untracked().is_none() {
+        state.first_frame_ms.set(Some(now_ms()));
+        crate::web::dom::mark("gradscope:first-frame");
+    }
+    if bars && state.first_bars_ms.get_untracked().is_none() {
+        state.first_bars_ms.set(Some(now_ms()));
+        crate::web::dom::mark("gradscope:first-bars");
+    }
+}
+
 #[component]
 pub fn Gradients() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -139,7 +151,19 @@ pub fn Gradients() -> impl IntoView {
         let Some(canvas) = bars_ref.get() else { return };
         state.store.with_untracked(|store| {
             let Some(data) = grad_bars::data(store, metric, view) else {
-                charts::placeholder(&canvas, theme, "Measuring the network as initialized…");
+                // Until the first batches are measured: the chart's labelled frame, at once.
+                let layers = store.runs().iter().map(|r| r.config.depth + 1).max();
+                let frame = grad_bars::EmptyFrame {
+                    metric,
+                    layers: layers.unwrap_or(1),
+                    message: "Measuring the network as initialized…",
+                };
+                if let Err(e) = grad_bars::draw_empty(&canvas, theme, &frame) {
+                    web_sys::console::warn_1(&format!("gradient chart: {e}").into());
+                }
+                let _ = canvas.set_attribute("data-epoch", "");
+                let _ = canvas.set_attribute("data-partial", "");
+                first_drawn(state, false);
                 return;
             };
             let first = data.targets.first();
@@ -211,10 +235,7 @@ pub fn Gradients() -> impl IntoView {
             if !pending {
                 draw_bars(&canvas, anim);
             }
-            if state.first_chart_ms.get_untracked().is_none() {
-                state.first_chart_ms.set(Some(now_ms()));
-                crate::web::dom::mark("gradscope:first-chart");
-            }
+            first_drawn(state, true);
         });
     });
 
