@@ -3,8 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use gradscope::engine::config::Config;
-use gradscope::engine::gemm::blocked_gemm;
-use gradscope::engine::real::Real;
+use gradscope::engine::gemm::tiled_sgemm;
+use gradscope::engine::real::matrixmultiply_sgemm;
 use gradscope::engine::trainer::{RunState, Trainer};
 use std::hint::black_box;
 
@@ -52,7 +52,7 @@ fn gemm(c: &mut Criterion) {
             BenchmarkId::new("matrixmultiply", format!("{m}x{k}x{n}")),
             |bench| {
                 bench.iter(|| {
-                    f32::gemm(
+                    matrixmultiply_sgemm(
                         m,
                         k,
                         n,
@@ -66,24 +66,21 @@ fn gemm(c: &mut Criterion) {
                 })
             },
         );
-        group.bench_function(
-            BenchmarkId::new("blocked", format!("{m}x{k}x{n}")),
-            |bench| {
-                bench.iter(|| {
-                    blocked_gemm(
-                        m,
-                        k,
-                        n,
-                        1.0,
-                        (&a, k as isize, 1),
-                        (&b, n as isize, 1),
-                        0.0,
-                        (&mut out, n as isize, 1),
-                    );
-                    black_box(&out);
-                })
-            },
-        );
+        group.bench_function(BenchmarkId::new("tiled", format!("{m}x{k}x{n}")), |bench| {
+            bench.iter(|| {
+                tiled_sgemm(
+                    m,
+                    k,
+                    n,
+                    1.0,
+                    (&a, k as isize, 1),
+                    (&b, n as isize, 1),
+                    0.0,
+                    (&mut out, n as isize, 1),
+                );
+                black_box(&out);
+            })
+        });
     }
     group.finish();
 }

@@ -43,6 +43,60 @@ fn fits(len: usize, rows: usize, cols: usize, rs: isize, cs: isize) -> bool {
     rs >= 0 && cs >= 0 && ((rows - 1) * rs as usize + (cols - 1) * cs as usize) < len
 }
 
+/// `matrixmultiply`'s product behind bounds checks (its API takes raw pointers).
+macro_rules! checked_gemm {
+    ($name:ident, $t:ty, $gemm:path) => {
+        #[allow(clippy::too_many_arguments)]
+        pub fn $name(
+            m: usize,
+            k: usize,
+            n: usize,
+            alpha: $t,
+            a: (&[$t], isize, isize),
+            b: (&[$t], isize, isize),
+            beta: $t,
+            c: (&mut [$t], isize, isize),
+        ) {
+            assert!(fits(a.0.len(), m, k, a.1, a.2), "gemm: A out of bounds");
+            assert!(fits(b.0.len(), k, n, b.1, b.2), "gemm: B out of bounds");
+            assert!(fits(c.0.len(), m, n, c.1, c.2), "gemm: C out of bounds");
+            if m == 0 || n == 0 {
+                return;
+            }
+            // SAFETY: the asserts above prove every strided access is inside its slice, and
+            // `c` is a unique borrow, so it aliases neither `a` nor `b`.
+            unsafe {
+                $gemm(
+                    m,
+                    k,
+                    n,
+                    alpha,
+                    a.0.as_ptr(),
+                    a.1,
+                    a.2,
+                    b.0.as_ptr(),
+                    b.1,
+                    b.2,
+                    beta,
+                    c.0.as_mut_ptr(),
+                    c.1,
+                    c.2,
+                )
+            }
+        }
+    };
+}
+
+checked_gemm!(matrixmultiply_sgemm, f32, matrixmultiply::sgemm);
+checked_gemm!(matrixmultiply_dgemm, f64, matrixmultiply::dgemm);
+
+/// Training's product: in the browser the engine's own 4×8 SIMD kernel (faster there than
+/// `matrixmultiply`'s, see `engine::gemm`), natively `matrixmultiply` (AVX2 with FMA).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::gemm::tiled_sgemm as f32_gemm;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use matrixmultiply_sgemm as f32_gemm;
+
 macro_rules! impl_real {
     ($t:ty, $gemm:path) => {
         impl Real for $t {
@@ -56,36 +110,11 @@ macro_rules! impl_real {
                 beta: Self,
                 c: (&mut [Self], isize, isize),
             ) {
-                assert!(fits(a.0.len(), m, k, a.1, a.2), "gemm: A out of bounds");
-                assert!(fits(b.0.len(), k, n, b.1, b.2), "gemm: B out of bounds");
-                assert!(fits(c.0.len(), m, n, c.1, c.2), "gemm: C out of bounds");
-                if m == 0 || n == 0 {
-                    return;
-                }
-                // SAFETY: the asserts above prove every strided access is inside its slice,
-                // and `c` is a unique borrow, so it aliases neither `a` nor `b`.
-                unsafe {
-                    $gemm(
-                        m,
-                        k,
-                        n,
-                        alpha,
-                        a.0.as_ptr(),
-                        a.1,
-                        a.2,
-                        b.0.as_ptr(),
-                        b.1,
-                        b.2,
-                        beta,
-                        c.0.as_mut_ptr(),
-                        c.1,
-                        c.2,
-                    )
-                }
+                $gemm(m, k, n, alpha, a, b, beta, c)
             }
         }
     };
 }
 
-impl_real!(f32, matrixmultiply::sgemm);
-impl_real!(f64, matrixmultiply::dgemm);
+impl_real!(f32, f32_gemm);
+impl_real!(f64, matrixmultiply_dgemm);
