@@ -1,9 +1,11 @@
 // The browser benchmark: opens the app with ?bench=1 in headless Chromium and prints what it
-// measured (engine samples/s in WASM, frame times while training, time to first chart), plus
-// the gzipped size of what the page transfers.
-// Usage: node e2e/tools/bench.mjs [--peer] [URL]   (default: serves dist/ itself)
-//   --peer  also trains the same MLP with TensorFlow.js 4.22 (WebAssembly backend) in the same
-//           Chromium session and prints gradscope's speed-up (installs e2e/peer/ on first use)
+// measured (engine samples/s in WASM, matrix-product GFLOP/s, frame times while training, time
+// to the first chart and to the first bars, the first bars of a 100 × 512 network), plus the
+// gzipped size of what the page transfers.
+// Usage: node e2e/tools/bench.mjs [--peer] [--runs N] [URL]   (default: serves dist/ itself)
+//   --peer    also trains the same MLP with TensorFlow.js 4.22 (WebAssembly backend) in the same
+//             Chromium session and prints gradscope's speed-up (installs e2e/peer/ on first use)
+//   --runs N  repeats everything N times and ends with the median and range of each figure
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,35 +14,89 @@ import { peerEpochs } from './peer.mjs';
 
 const args = process.argv.slice(2);
 const peer = args.includes('--peer');
-const url = args.find((a) => !a.startsWith('--'));
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
+const url = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
 const server = url ? null : await serve();
 const base = url ?? server.url;
 const browser = await launch();
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-const t0 = Date.now();
-await page.goto(`${base}?bench=1`);
-await page.waitForSelector('#bench-results[data-done="true"]', { timeout: 300000 });
-const result = JSON.parse(await page.textContent('#bench-results'));
-result.wall_s = (Date.now() - t0) / 1000;
-const sizes = {};
-for (const f of fs.readdirSync(DIST)) {
-  const raw = fs.readFileSync(path.join(DIST, f));
-  sizes[f] = { bytes: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length };
-}
-result.transfer_gzip_bytes = Object.values(sizes).reduce((a, s) => a + s.gzip, 0);
-result.files = sizes;
-if (peer) {
+
+// Navigation to the first bars of the largest network offered, from a fresh page.
+async function deepFirstBars() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${base}?depth=100&width=512`);
+  await page.waitForFunction(() => performance.getEntriesByName('gradscope:first-bars').length > 0, null, { timeout: 60000 });
+  const ms = await page.evaluate(() => performance.getEntriesByName('gradscope:first-bars')[0].startTime);
   await page.close();
-  const sizesRun = result.engine.map((r) => [r.depth, r.width]);
-  const tfjs = await peerEpochs(browser, sizesRun);
-  result.peer = {
-    ...tfjs,
-    speedup: tfjs.results.map((p) => {
-      const ours = result.engine.find((r) => r.depth === p.depth && r.width === p.width);
-      return { depth: p.depth, width: p.width, gradscope_ms: ours.epoch_ms, tfjs_ms: p.epoch_ms, ratio: p.epoch_ms / ours.epoch_ms };
-    }),
-  };
+  return ms;
 }
-console.log(JSON.stringify(result, null, 2));
+
+async function once() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const t0 = Date.now();
+  await page.goto(`${base}?bench=1`);
+  await page.waitForSelector('#bench-results[data-done="true"]', { timeout: 300000 });
+  const result = JSON.parse(await page.textContent('#bench-results'));
+  result.wall_s = (Date.now() - t0) / 1000;
+  await page.close();
+  result.deep_first_bars_ms = await deepFirstBars();
+  if (peer) {
+    const sizesRun = result.engine.map((r) => [r.depth, r.width]);
+    const tfjs = await peerEpochs(browser, sizesRun);
+    result.peer = {
+      ...tfjs,
+      speedup: tfjs.results.map((p) => {
+        const ours = result.engine.find((r) => r.depth === p.depth && r.width === p.width);
+        return { depth: p.depth, width: p.width, gradscope_ms: ours.epoch_ms, tfjs_ms: p.epoch_ms, ratio: p.epoch_ms / ours.epoch_ms };
+      }),
+    };
+  }
+  return result;
+}
+
+function sizes() {
+  const files = {};
+  for (const f of fs.readdirSync(DIST)) {
+    const raw = fs.readFileSync(path.join(DIST, f));
+    files[f] = { bytes: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length };
+  }
+  return { transfer_gzip_bytes: Object.values(files).reduce((a, s) => a + s.gzip, 0), files };
+}
+
+// Each figure of interest, by name, from one run's result.
+function figures(r) {
+  const out = {
+    first_chart_ms: r.first_chart_ms,
+    first_bars_ms: r.first_bars_ms,
+    deep_first_bars_ms: r.deep_first_bars_ms,
+  };
+  for (const e of r.engine) {
+    out[`epoch_ms ${e.depth}x${e.width}`] = e.epoch_ms;
+    out[`samples_per_s ${e.depth}x${e.width}`] = e.samples_per_second;
+  }
+  for (const g of r.gemm) out[`gflops ${g.kernel} ${g.m}x${g.k}x${g.n}`] = g.gflops;
+  for (const f of r.frames_while_training) {
+    out[`frame_ms_median ${f.network}`] = f.frame_ms_median;
+    out[`frame_ms_p95 ${f.network}`] = f.frame_ms_p95;
+  }
+  for (const s of r.peer?.speedup ?? []) {
+    out[`tfjs_epoch_ms ${s.depth}x${s.width}`] = s.tfjs_ms;
+    out[`speedup_vs_tfjs ${s.depth}x${s.width}`] = s.ratio;
+  }
+  return out;
+}
+
+const results = [];
+for (let i = 0; i < runs; i++) results.push(await once());
+const report = { runs: results, ...sizes() };
+if (runs > 1) {
+  const all = results.map(figures);
+  report.summary = Object.fromEntries(Object.keys(all[0]).map((k) => {
+    const v = all.map((f) => f[k]).filter((x) => typeof x === 'number').sort((a, b) => a - b);
+    const round = (x) => Number(x.toPrecision(4));
+    return [k, { median: round(v[Math.floor(v.length / 2)]), min: round(v[0]), max: round(v[v.length - 1]) }];
+  }));
+}
+console.log(JSON.stringify(runs > 1 ? report : { ...results[0], ...sizes() }, null, 2));
 await browser.close();
 await server?.close();

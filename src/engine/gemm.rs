@@ -9,9 +9,14 @@
 //!
 //! Why 4×8: in Chromium on this project's 2-core Zen 5 machine it ran at 35–50 GFLOP/s on
 //! the training shapes where `matrixmultiply`'s WebAssembly kernel runs at 27–34; taller or
-//! wider tiles (6×8, 8×8, 4×12, 3×16) fell to 15–28 because V8 gives WebAssembly 16 vector
-//! registers and spills the rest. (Fused multiply-add from relaxed SIMD measured within 10%:
-//! this CPU issues separate multiplies and adds at the same 16 flops per cycle as fused ones.)
+//! wider tiles (6×8, 8×8, 4×12, 3×16) fell to 15–28 GFLOP/s (x86-64 has 16 vector registers
+//! for V8 to place the accumulators in; we did not inspect V8's code for where it spilled).
+//!
+//! Fused multiply-add (relaxed SIMD's `f32x4.relaxed_madd`) was measured and left out: the same
+//! kernel built with it ran the 50 × 256 epoch 1.6% faster in Chromium (942 against 957 ms,
+//! median of three), far from paying for a second worker build and a feature test. This CPU
+//! issues 128-bit multiplies and adds on separate pipes at the same 16 flops per cycle as
+//! fused ones (measured natively: 62 GFLOP/s either way at 3.9 GHz).
 //!
 //! Natively the engine keeps `matrixmultiply` (AVX2 with FMA, 8 lanes): see [`super::real`].
 //! The lanes are a small type with a WebAssembly SIMD body and a plain-array body, so the
