@@ -64,6 +64,7 @@ impl Activation {
     }
 
     /// f(x)
+    #[inline(always)]
     pub fn apply<F: Real>(self, x: F) -> F {
         let zero = F::zero();
         match self {
@@ -113,6 +114,7 @@ impl Activation {
     }
 
     /// f'(x), given the input x and the output y = f(x) (whichever is cheaper to use).
+    #[inline(always)]
     pub fn derivative<F: Real>(self, x: F, y: F) -> F {
         let zero = F::zero();
         let one = F::one();
@@ -157,19 +159,37 @@ impl Activation {
 
     /// y = f(x), elementwise.
     pub fn forward<F: Real>(self, x: &[F], y: &mut [F]) {
-        for (yi, &xi) in y.iter_mut().zip(x) {
-            *yi = self.apply(xi);
+        // One loop per activation, so each is a tight (vectorizable) loop with no per-value
+        // dispatch.
+        macro_rules! each {
+            ($($a:ident),*) => {
+                match self {
+                    $(Activation::$a => {
+                        for (yi, &xi) in y.iter_mut().zip(x) {
+                            *yi = Activation::$a.apply(xi);
+                        }
+                    })*
+                }
+            };
         }
+        each!(Linear, Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu)
     }
 
     /// grad ← grad ⊙ f'(x), elementwise (the chain rule through the activation).
     pub fn backward<F: Real>(self, x: &[F], y: &[F], grad: &mut [F]) {
-        if self == Activation::Linear {
-            return;
+        macro_rules! each {
+            ($($a:ident),*) => {
+                match self {
+                    Activation::Linear => {}
+                    $(Activation::$a => {
+                        for ((g, &xi), &yi) in grad.iter_mut().zip(x).zip(y) {
+                            *g = *g * Activation::$a.derivative(xi, yi);
+                        }
+                    })*
+                }
+            };
         }
-        for ((g, &xi), &yi) in grad.iter_mut().zip(x).zip(y) {
-            *g = *g * self.derivative(xi, yi);
-        }
+        each!(Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu)
     }
 }
 

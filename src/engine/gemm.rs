@@ -76,13 +76,33 @@ pub fn tiled_sgemm(
     PACKED.with_borrow_mut(|(pa, pb)| {
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
-            pack(pb, n, NR, kc, |j, p| b[(p0 + p) * rsb + j * csb]);
-            pack(pa, m, MR, kc, |i, p| a[i * rsa + (p0 + p) * csa]);
+            pack::<NR>(pb, (n, kc), &b[p0 * rsb..], (csb, rsb));
+            pack::<MR>(pa, (m, kc), &a[p0 * csa..], (rsa, csa));
             // The first block meets C's old values (scaled by beta); later ones add to it.
             let first = p0 == 0;
+            let beta_is_zero = beta == 0.0;
             for (jp, b_panel) in pb.chunks_exact(kc * NR).enumerate() {
                 for (ip, a_panel) in pa.chunks_exact(kc * MR).enumerate() {
                     let tile = micro_kernel(a_panel, b_panel);
+                    let (i0, j0) = (ip * MR, jp * NR);
+                    if csc == 1 && i0 + MR <= m && j0 + NR <= n {
+                        // A whole tile in contiguous rows of C: four lanes at a time.
+                        let (alpha, beta) = (F32x4::splat(alpha), F32x4::splat(beta));
+                        for (r, row) in tile.iter().enumerate() {
+                            let start = (i0 + r) * rsc + j0;
+                            let (lo, hi) = c[start..start + NR].split_at_mut(4);
+                            for (x, &v) in [lo, hi].into_iter().zip(row) {
+                                let old = F32x4::load(x);
+                                let new = match (first, beta_is_zero) {
+                                    (true, true) => alpha.mul(v),
+                                    (true, false) => alpha.mul_add(v, beta.mul(old)),
+                                    (false, _) => alpha.mul_add(v, old),
+                                };
+                                new.store(x);
+                            }
+                        }
+                        continue;
+                    }
                     for (r, row) in tile.iter().enumerate() {
                         let i = ip * MR + r;
                         if i >= m {
@@ -95,7 +115,7 @@ pub fn tiled_sgemm(
                                 break;
                             }
                             let x = &mut c[i * rsc + j * csc];
-                            *x = match (first, beta == 0.0) {
+                            *x = match (first, beta_is_zero) {
                                 (true, true) => alpha * v,
                                 (true, false) => alpha * v + beta * *x,
                                 (false, _) => alpha * v + *x,
@@ -110,16 +130,33 @@ pub fn tiled_sgemm(
 
 /// Packs `len` lines (rows of A or columns of B) into panels of `width` lines, each panel
 /// holding `kc` groups of `width` values (line-fastest), the missing lines of the last panel
-/// as zeros. `at(line, p)` reads the source.
-fn pack(out: &mut Vec<f32>, len: usize, width: usize, kc: usize, at: impl Fn(usize, usize) -> f32) {
-    let panels = len.div_ceil(width);
-    out.clear();
-    out.resize(panels * kc * width, 0.0);
-    for (panel, values) in out.chunks_exact_mut(kc * width).enumerate() {
-        let lines = width.min(len - panel * width);
-        for (p, group) in values.chunks_exact_mut(width).enumerate() {
-            for (l, v) in group.iter_mut().take(lines).enumerate() {
-                *v = at(panel * width + l, p);
+/// as zeros. Line `l` at depth `p` is `src[l·line_stride + p·depth_stride]`.
+fn pack<const WIDTH: usize>(
+    out: &mut Vec<f32>,
+    (len, kc): (usize, usize),
+    src: &[f32],
+    (line_stride, depth_stride): (usize, usize),
+) {
+    let panels = len.div_ceil(WIDTH);
+    // Every value is written below (the padding as zeros): no need to clear first.
+    out.resize(panels * kc * WIDTH, 0.0);
+    for (panel, values) in out.chunks_exact_mut(kc * WIDTH).enumerate() {
+        let first = panel * WIDTH;
+        let lines = WIDTH.min(len - first);
+        let (groups, _) = values.as_chunks_mut::<WIDTH>();
+        for (p, group) in groups.iter_mut().enumerate() {
+            let start = first * line_stride + p * depth_stride;
+            if line_stride == 1 && lines == WIDTH {
+                // The group is contiguous in the source (row-major B, transposed A).
+                group.copy_from_slice(&src[start..start + WIDTH]);
+            } else {
+                for (l, v) in group.iter_mut().enumerate() {
+                    *v = if l < lines {
+                        src[start + l * line_stride]
+                    } else {
+                        0.0
+                    };
+                }
             }
         }
     }
@@ -181,6 +218,17 @@ mod lanes {
             Self(f32x4_add(f32x4_mul(self.0, b.0), c.0))
         }
         #[inline(always)]
+        pub fn mul(self, b: Self) -> Self {
+            Self(f32x4_mul(self.0, b.0))
+        }
+        /// Into the first four values of `xs`.
+        #[inline(always)]
+        pub fn store(self, xs: &mut [f32]) {
+            assert!(xs.len() >= 4);
+            // SAFETY: 16 writable bytes (checked above); v128.store needs no alignment.
+            unsafe { v128_store(xs.as_mut_ptr().cast(), self.0) };
+        }
+        #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             let mut out = [0.0f32; 4];
             // SAFETY: `out` has 16 writable bytes; v128.store needs no alignment.
@@ -212,6 +260,14 @@ mod lanes {
         #[inline(always)]
         pub fn mul_add(self, b: Self, c: Self) -> Self {
             Self(std::array::from_fn(|l| self.0[l] * b.0[l] + c.0[l]))
+        }
+        #[inline(always)]
+        pub fn mul(self, b: Self) -> Self {
+            Self(std::array::from_fn(|l| self.0[l] * b.0[l]))
+        }
+        #[inline(always)]
+        pub fn store(self, xs: &mut [f32]) {
+            xs[..4].copy_from_slice(&self.0);
         }
         #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
