@@ -72,6 +72,30 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// Trainable values of the network on data with `inputs` features and `classes` classes:
+    /// each Dense layer's kernel and bias, and batch norm's γ and β per hidden layer.
+    pub fn parameter_count(&self, inputs: usize, classes: usize) -> usize {
+        let w = self.width;
+        let dense =
+            (inputs + 1) * w + self.depth.saturating_sub(1) * (w + 1) * w + (w + 1) * classes;
+        let bn = match self.batch_norm {
+            BatchNormPlacement::None => 0,
+            _ => 2 * w * self.depth,
+        };
+        dense + bn
+    }
+
+    /// Bytes the trainer keeps per trainable value (f32): the value and its gradient, plus the
+    /// optimizer's slots (momentum: a velocity; Adam: two moments).
+    pub fn bytes_per_parameter(&self) -> usize {
+        let slots = match self.optimizer {
+            OptimizerKind::Sgd => 0,
+            OptimizerKind::Momentum => 1,
+            OptimizerKind::Adam => 2,
+        };
+        4 * (2 + slots)
+    }
+
     /// Every problem with this configuration (empty when it can run): each setting of the
     /// table that means something here, checked against its range.
     pub fn problems(&self) -> Vec<ConfigError> {

@@ -106,36 +106,40 @@ impl Initializer {
         fan_out: usize,
         rng: &mut R,
     ) -> Vec<F> {
+        // Straight into the engine's float type: a 512×512 kernel in f64 first would be 2 MB
+        // more to allocate and walk, a hundred times over at depth 100.
         self.distribution(fan_in, fan_out)
-            .sample_n(fan_in * fan_out, rng)
-            .into_iter()
-            .map(F::of)
-            .collect()
+            .draw(fan_in * fan_out, rng, F::of)
     }
 }
 
 impl WeightDistribution {
-    /// `n` independent draws.
-    pub fn sample_n<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Vec<f64> {
+    /// `n` independent draws, each converted by `to` as it is drawn.
+    pub fn draw<T, R: Rng + ?Sized>(&self, n: usize, rng: &mut R, to: impl Fn(f64) -> T) -> Vec<T> {
         match *self {
             WeightDistribution::Uniform { limit } => match Uniform::new_inclusive(-limit, limit) {
-                Ok(u) => u.sample_iter(rng).take(n).collect(),
-                Err(_) => vec![0.0; n],
+                Ok(u) => u.sample_iter(rng).take(n).map(to).collect(),
+                Err(_) => (0..n).map(|_| to(0.0)).collect(),
             },
             WeightDistribution::TruncatedNormal { sd } => (0..n)
                 .map(|_| loop {
                     // Rejection: redraw anything beyond two standard deviations (as Keras does).
                     let z: f64 = StandardNormal.sample(rng);
                     if z.abs() <= 2.0 {
-                        break z * sd;
+                        break to(z * sd);
                     }
                 })
                 .collect(),
             WeightDistribution::Normal { sd } => match Normal::new(0.0, sd) {
-                Ok(d) => d.sample_iter(rng).take(n).collect(),
-                Err(_) => vec![0.0; n],
+                Ok(d) => d.sample_iter(rng).take(n).map(to).collect(),
+                Err(_) => (0..n).map(|_| to(0.0)).collect(),
             },
-            WeightDistribution::Zero => vec![0.0; n],
+            WeightDistribution::Zero => (0..n).map(|_| to(0.0)).collect(),
         }
+    }
+
+    /// `n` independent draws.
+    pub fn sample_n<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Vec<f64> {
+        self.draw(n, rng, |x| x)
     }
 }
