@@ -16,7 +16,9 @@ test('loads with no console error and measures the initial network', async () =>
   assert.ok(bars.every((v) => typeof v === 'number' && v > -3 && v < 2), `He/ReLU bars in range: ${bars}`);
   assert.match(await page.textContent('#verdict'), /Healthy/);
   // The numbers behind the bars: one row per layer, the same ‖∂L/∂W‖ as the bar chart.
+  assert.equal(await page.$$eval('#layer-table tbody tr', (trs) => trs.length), 0, 'closed: no rows built');
   await page.click('#layer-table summary');
+  await page.waitForFunction(() => document.querySelectorAll('#layer-table tbody tr').length === 11);
   const rows = await page.$$eval('#layer-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   assert.equal(rows.length, 11);
   assert.equal(rows[10][0], 'out');

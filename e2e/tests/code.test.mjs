@@ -22,7 +22,10 @@ test('the code follows every control, for the run being edited, and copies', asy
   const problems = watch(page, new URL(server.url).origin);
   await page.goto(`${server.url}?depth=3&width=16&activation=tanh&init=glorot_normal`);
   await waitForEpochs(page, 1);
+  // Closed, the panel writes no script (nothing to do before the first chart).
+  assert.equal(await code(page, 'keras'), '');
   await page.click('#code-panel summary');
+  await waitForCode(page, 'keras', /import keras/);
   assert.ok(await page.isVisible('[data-code="keras"]'));
   assert.equal(await page.isVisible('[data-code="pytorch"]'), false);
   let k = await code(page, 'keras');

@@ -1,7 +1,5 @@
 //! Datasets: the handwritten digits (embedded) and 2-D toy sets, split 80/20 and batched.
 
-use std::io::Read;
-
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,8 +10,9 @@ use super::matrix::Matrix;
 use super::real::Real;
 
 /// UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), the
-/// 1797-image set as shipped with scikit-learn: 64 pixels 0..16 then the label, per line.
-static DIGITS_CSV_GZ: &[u8] = include_bytes!("../../data/digits.csv.gz");
+/// 1797-image set as shipped with scikit-learn: 64 pixels 0..16 then the label per image, 65
+/// bytes each, unpacked from `data/digits.csv.gz` by `build.rs`.
+static DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.u8"));
 
 /// The split is the same for every run (its own fixed seed), so validation figures compare.
 const SPLIT_SEED: u64 = 0x5EED_0FD1_6175;
@@ -109,27 +108,14 @@ impl Dataset {
     }
 }
 
-/// Parses the embedded digits, scaling pixels from 0..16 to [0, 1].
+/// The embedded digits, pixels scaled from 0..16 to [0, 1].
 pub fn digits() -> Samples {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(DIGITS_CSV_GZ)
-        .read_to_string(&mut text)
-        .expect("the embedded digits file is valid gzip");
-    let mut x = Vec::with_capacity(1797 * 64);
-    let mut y = Vec::with_capacity(1797);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let values: Vec<f32> = line
-            .split(',')
-            .map(|v| {
-                v.trim()
-                    .parse::<f32>()
-                    .expect("the embedded digits are numbers")
-            })
-            .collect();
-        assert_eq!(values.len(), 65, "a digits row has 64 pixels and a label");
-        x.extend(values[..64].iter().map(|p| p / 16.0));
-        y.push(values[64] as usize);
-    }
+    let (images, _) = DIGITS.as_chunks::<65>();
+    let x = images
+        .iter()
+        .flat_map(|image| image[..64].iter().map(|&p| p as f32 / 16.0))
+        .collect();
+    let y = images.iter().map(|image| image[64] as usize).collect();
     Samples { features: 64, x, y }
 }
 

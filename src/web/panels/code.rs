@@ -28,9 +28,21 @@ pub fn CodePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = RwSignal::new(Lang::Keras);
     let status = RwSignal::new(String::new());
+    // The scripts are written only while the panel is open (it starts closed: nothing to do
+    // before the first chart, nor on every change of a control nobody is reading).
+    let open = RwSignal::new(false);
     let config = Memo::new(move |_| state.store.with(|s| s.selected_run().config.clone()));
-    let keras = Memo::new(move |_| config.with(codegen::keras));
-    let pytorch = Memo::new(move |_| config.with(codegen::pytorch));
+    let script = move |write: fn(&crate::engine::config::Config) -> String| {
+        Memo::new(move |_| {
+            if open.get() {
+                config.with(write)
+            } else {
+                String::new()
+            }
+        })
+    };
+    let keras = script(codegen::keras);
+    let pytorch = script(codegen::pytorch);
     // A new script clears the last "Copied".
     Effect::new(move |_| {
         config.track();
@@ -52,7 +64,8 @@ pub fn CodePanel() -> impl IntoView {
         }
     };
     view! {
-        <details class="card code-panel" id="code-panel">
+        <details class="card code-panel" id="code-panel"
+            on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
             <summary>"The same experiment in Keras or PyTorch"</summary>
             <div class="chart-head">
                 <div class="segmented" role="tablist" aria-label="Language">

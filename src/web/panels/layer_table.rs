@@ -29,8 +29,10 @@ pub fn LayerTable() -> impl IntoView {
             format!("Numbers for every layer{whose} — epoch {}", r.epoch)
         })
     };
+    // The rows are built only while the table is open (it starts closed).
+    let open = RwSignal::new(false);
     let rows = move || {
-        shown().map(|(r, _)| {
+        open.get().then(shown).flatten().map(|(r, _)| {
             let depth = r.layers.len().saturating_sub(1);
             r.layers
                 .iter()
@@ -58,7 +60,8 @@ pub fn LayerTable() -> impl IntoView {
         })
     };
     view! {
-        <details class="card layer-table" id="layer-table">
+        <details class="card layer-table" id="layer-table"
+            on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
             <summary>{title}</summary>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Per-layer figures, scrollable">
                 <table>
