@@ -7,10 +7,11 @@
 //! eight 4-lane registers and, for every p, adds `a[i][p] · b[p][0..8]` to row i — two loads
 //! of B and four broadcasts of A feed eight multiply-adds.
 //!
-//! Why 4×8: in Chromium on this project's 2-core Zen 5 machine it ran at 35–50 GFLOP/s on
-//! the training shapes where `matrixmultiply`'s WebAssembly kernel runs at 27–34; taller or
-//! wider tiles (6×8, 8×8, 4×12, 3×16) fell to 15–28 GFLOP/s (x86-64 has 16 vector registers
-//! for V8 to place the accumulators in; we did not inspect V8's code for where it spilled).
+//! Why 4×8: in Chromium on this project's 2-core Zen 5 machine it runs at 51–56 GFLOP/s on
+//! the training shapes (80–90 % of the core's 128-bit bound, 62.6 GFLOP/s) where
+//! `matrixmultiply`'s WebAssembly kernel runs at 35–37; in a first probe, taller or wider
+//! tiles (6×8, 8×8, 4×12, 3×16) fell to 15–28 GFLOP/s (x86-64 has 16 vector registers for V8
+//! to place the accumulators in; we did not inspect V8's code for where it spilled).
 //!
 //! Fused multiply-add (relaxed SIMD's `f32x4.relaxed_madd`) was measured and left out: the same
 //! kernel built with it ran the 50 × 256 epoch 1.6% faster in Chromium (942 against 957 ms,
