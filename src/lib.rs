@@ -4,6 +4,7 @@ pub mod chart_scale;
 pub mod cli;
 pub mod codegen;
 pub mod engine;
+pub mod epoch_clock;
 pub mod export;
 pub mod first_step;
 pub mod format;

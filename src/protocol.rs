@@ -97,18 +97,13 @@ pub struct Progress {
     /// While epoch 0 is measured: the gradient figures of the batches measured so far.
     #[serde(default)]
     pub partial: Option<PartialLayers>,
+    /// Seconds an epoch takes at the run's pace, as measured by its clock (`EpochClock`).
+    #[serde(default)]
+    pub epoch_seconds: Option<f64>,
 }
 
 /// Epochs at least this long are announced with their expected duration.
 pub const SLOW_EPOCH_S: f64 = 3.0;
-
-impl Progress {
-    /// Seconds a whole epoch takes at the run's current pace (None before a pace is measured).
-    pub fn epoch_seconds(&self, batch_size: usize) -> Option<f64> {
-        let samples = (self.steps_per_epoch * batch_size) as f64;
-        (self.samples_per_second > 0.0 && samples > 0.0).then(|| samples / self.samples_per_second)
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenchResult {

@@ -31,6 +31,7 @@ fn progress(phase: Phase) -> Progress {
         samples_per_second: 0.0,
         memory_bytes: 0.0,
         partial: None,
+        epoch_seconds: None,
     }
 }
 
@@ -216,20 +217,57 @@ fn the_link_holds_every_run_and_names_the_lesson() {
 }
 
 #[test]
-fn an_epochs_duration_follows_the_pace_and_reads_in_seconds_or_minutes() {
+fn an_epochs_duration_is_the_wall_time_the_run_takes_with_pauses_left_out() {
+    use gradscope::epoch_clock::EpochClock;
     use gradscope::format::duration;
     use gradscope::protocol::SLOW_EPOCH_S;
-    let mut p = progress(Phase::Playing);
-    assert_eq!(p.epoch_seconds(32), None, "no pace measured yet");
-    // 45 steps of 32 samples at 360 samples/s: 4 s an epoch, announced.
-    p.samples_per_second = 360.0;
-    let t = p.epoch_seconds(32).unwrap();
-    assert!((t - 4.0).abs() < 1e-12);
-    assert!(t >= SLOW_EPOCH_S);
-    assert_eq!(duration(t), "4 s");
-    // 10 × 64 at ~78 000 samples/s: 18 ms, never announced.
-    p.samples_per_second = 78_000.0;
-    assert!(p.epoch_seconds(32).unwrap() < SLOW_EPOCH_S);
+    let spe = 45;
+    let mut c = EpochClock::default();
+    assert_eq!(c.epoch_seconds(spe), None, "nothing measured yet");
+    // Epoch 0: 45 steps of 100 ms, then the user pauses for a minute.
+    let mut t = 0.0;
+    for i in 0..spe {
+        c.start(t);
+        t += 100.0;
+        c.stepped(t, i + 1 == spe);
+    }
+    c.pause();
+    assert!(
+        (c.epoch_seconds(spe).unwrap() - 4.5).abs() < 1e-9,
+        "the last epoch"
+    );
+    t += 60_000.0;
+    // Playing again, each step now waits 50 ms for other runs or pacing too: 150 ms apart.
+    // Until a tenth of the epoch is measured, the last whole epoch stands.
+    c.start(t);
+    for _ in 0..3 {
+        t += 150.0;
+        c.stepped(t, false);
+        assert!((c.epoch_seconds(spe).unwrap() - 4.5).abs() < 1e-9);
+    }
+    for _ in 0..3 {
+        t += 150.0;
+        c.stepped(t, false);
+    }
+    // Then the current pace: 45 × 150 ms, the pause not counted.
+    let e = c.epoch_seconds(spe).unwrap();
+    assert!((e - 6.75).abs() < 1e-9, "{e}");
+    assert!(e >= SLOW_EPOCH_S);
+    assert_eq!(duration(e), "7 s");
+    // A pause mid-epoch is left out too.
+    c.pause();
+    t += 30_000.0;
+    c.start(t);
+    t += 150.0;
+    c.stepped(t, false);
+    assert!((c.epoch_seconds(spe).unwrap() - 6.75).abs() < 1e-9);
+    // 10 × 64: 45 steps of 0.4 ms, never announced.
+    let mut fast = EpochClock::default();
+    for i in 0..spe {
+        fast.start(i as f64 * 0.4);
+        fast.stepped((i + 1) as f64 * 0.4, i + 1 == spe);
+    }
+    assert!(fast.epoch_seconds(spe).unwrap() < SLOW_EPOCH_S);
     assert_eq!(duration(17.4), "17 s");
     assert_eq!(duration(150.0), "2.5 min");
 }

@@ -97,6 +97,32 @@ test('every training key acts, capitals too; a menu choice hands the keys back; 
   await page.close();
 });
 
+test('after a click on a tab, a run, a panel heading or the export menu, Space still plays; from the keyboard a button keeps its focus', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=8&epochs=500`);
+  await waitForEpochs(page, 1);
+  const phase = () => page.$eval('.app', (e) => e.dataset.phase);
+  for (const target of ['#metric-delta', '#metric-grad', '#layer-table summary', '#code-panel summary', '[data-run-summary="0"] .run-pick']) {
+    if (!(await page.$(target))) continue;
+    await page.click(target);
+    const open = await page.$eval('#layer-table', (d) => d.open);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'playing', null, { timeout: 5000 })
+      .catch(() => assert.fail(`Space after clicking ${target} did not play (focus: ${target})`));
+    assert.equal(await page.$eval('#layer-table', (d) => d.open), open, `Space after ${target} left the table as it was`);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('.app').dataset.phase !== 'playing');
+  }
+  assert.notEqual(await phase(), 'playing');
+  // Keyboard users: Tab to the δ tab and press Enter — the focus stays on it.
+  await page.focus('#metric-grad');
+  await page.keyboard.press('Tab');
+  const before = await focused(page);
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), before, 'a button activated from the keyboard keeps the focus');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('every button has a name a screen reader can say, and focus is visible', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?lesson=init_scale`);
   await waitForEpochs(page, 1);

@@ -18,6 +18,8 @@ test('100 × 512: bars over epoch 0\'s first batches, said so, before any record
   const bars = JSON.parse(await page.getAttribute('#chart-bars', 'data-log10'));
   assert.equal(bars.length, 101, 'a bar per Dense layer');
   assert.ok(bars.every((b) => typeof b === 'number' && Number.isFinite(b)), JSON.stringify(bars.slice(0, 5)));
+  // An epoch this long is announced, from the pace of the batches measured so far.
+  await page.waitForFunction(() => /about [\d.]+ (s|min) an epoch/.test(document.querySelector('#step-text')?.textContent ?? ''), null, { timeout: 30000 });
   // The count of batches grows as measuring goes on.
   await page.waitForFunction((d) => Number((document.querySelector('#chart-bars').dataset.partial || '0/0').split('/')[0]) > d, done, { timeout: 60000 });
   assert.deepEqual(problems, []);

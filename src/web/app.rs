@@ -79,6 +79,22 @@ fn App() -> impl IntoView {
             }
         }
     });
+    // A button or panel heading clicked with the pointer hands the keys back too: Space then
+    // plays instead of pressing the tab or closing the panel again. Activated from the keyboard
+    // (a click with no pointer, detail 0), it keeps the focus, as keyboard users expect.
+    window_event_listener(leptos::ev::click, |ev| {
+        if ev.detail() == 0 {
+            return;
+        }
+        let clicked = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("button, summary").ok().flatten())
+            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+        if let Some(el) = clicked {
+            let _ = el.blur();
+        }
+    });
     // Leaving full screen (Esc, the browser's own controls) leaves presenter mode too — but
     // only a full screen that presenter mode was in: a late event from an earlier exit (F)
     // must not end a presentation that has just begun.

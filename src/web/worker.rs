@@ -12,6 +12,7 @@ use crate::engine::config::Config;
 use crate::engine::data::{Dataset, DatasetKind};
 use crate::engine::theory::predicted_delta_rms;
 use crate::engine::trainer::{RunState, Trainer};
+use crate::epoch_clock::EpochClock;
 use crate::protocol::{FromWorker, Phase, Progress, RunJob, Speed, ToWorker};
 
 /// How long one slice of training may run before the worker checks its messages again.
@@ -34,6 +35,8 @@ struct Run {
     goal: Goal,
     /// Samples trained in the current slice (for the samples/s figure).
     samples: usize,
+    /// How long its epochs take (announced for slow ones).
+    clock: EpochClock,
 }
 
 impl Run {
@@ -133,6 +136,9 @@ fn handle(cmd: ToWorker) {
         if let Some(goal) = goal {
             for r in &mut s.runs {
                 r.goal = goal;
+                if goal == Goal::Idle {
+                    r.clock.pause();
+                }
             }
         }
         report_progress(s);
@@ -175,6 +181,7 @@ fn sync_runs(s: &mut State, jobs: Vec<RunJob>) {
                     Goal::EndOfEpoch
                 },
                 samples: 0,
+                clock: EpochClock::default(),
             }),
             Err(e) => post(&FromWorker::Error {
                 message: e.to_string(),
@@ -270,6 +277,9 @@ fn pump() {
             if r.trainer.state() != RunState::Running {
                 r.goal = Goal::Idle;
             }
+            if !r.active() {
+                r.clock.pause();
+            }
         }
         let busy = s.runs.iter().any(Run::active);
         let now = now_ms();
@@ -292,7 +302,10 @@ fn pump() {
 /// One mini-batch of one run, with its record (and, after epoch 0, the theory) posted.
 fn step(run: &mut Run) {
     run.samples += run.trainer.config().batch_size;
-    if let Some(record) = run.trainer.step() {
+    run.clock.start(now_ms());
+    let record = run.trainer.step();
+    run.clock.stepped(now_ms(), record.is_some());
+    if let Some(record) = record {
         let theory = (record.epoch == 0).then(|| {
             let t = &run.trainer;
             let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
@@ -346,6 +359,7 @@ fn post_progress(run: &Run, samples_per_second: f64) {
             samples_per_second,
             memory_bytes: super::wasm_memory_bytes(),
             partial: t.epoch0_so_far(),
+            epoch_seconds: run.clock.epoch_seconds(t.steps_per_epoch()),
         },
     });
 }

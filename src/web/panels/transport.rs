@@ -42,17 +42,17 @@ pub fn Transport() -> impl IntoView {
                     .as_ref()
                     .is_some_and(|p| !matches!(p.phase, Phase::Finished | Phase::Diverged))
             });
-            run.and_then(|r| r.progress.as_ref().map(|p| (r, p)))
-                .map_or(String::new(), |(r, p)| {
-                    let per_epoch = p.epoch_seconds(r.config.batch_size);
-                    let slow = per_epoch
+            run.and_then(|r| r.progress.as_ref())
+                .map_or(String::new(), |p| {
+                    let slow = p
+                        .epoch_seconds
                         .filter(|t| *t >= SLOW_EPOCH_S)
                         .map_or(String::new(), |t| {
                             format!(" · about {} an epoch", duration(t))
                         });
                     if p.epoch == 0 {
                         format!(
-                            "epoch 0 (the network as initialized): step {}/{}",
+                            "epoch 0 (the network as initialized): step {}/{}{slow}",
                             p.step, p.steps_per_epoch
                         )
                     } else {
@@ -130,7 +130,7 @@ pub fn Transport() -> impl IntoView {
                 <div class="epoch"><span class="epoch-word">"Epoch "</span><b id="epoch-counter">{epoch_text}</b></div>
                 <div class="sub">
                     <span class=move || phase_chip().0 id="phase-chip">{move || phase_chip().1}</span>
-                    " " <span>{step_text}</span> " " <span class="muted">{speed_text}</span>
+                    " " <span id="step-text">{step_text}</span> " " <span class="muted">{speed_text}</span>
                 </div>
             </div>
             <div class="view-opts">
