@@ -167,3 +167,18 @@ fn no_range_is_written_outside_the_table() {
         }
     }
 }
+
+#[test]
+fn an_absurd_value_is_named_briefly_in_the_message() {
+    use gradscope::engine::config::setting;
+    let e = setting("lr").parse("1e99").unwrap_err();
+    assert!(e.starts_with("1e99 is out of range"), "{e}");
+    let long = "9".repeat(300);
+    let e = setting("depth").parse(&long).unwrap_err();
+    assert!(e.chars().count() < 120, "{e}");
+    let (_, notices) = gradscope::url_state::decode("lr=1e99&depth=99999999999999999999999");
+    assert!(
+        notices.iter().all(|n| n.chars().count() < 160),
+        "{notices:?}"
+    );
+}

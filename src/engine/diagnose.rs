@@ -247,7 +247,7 @@ fn healthy(
     Diagnosis {
         verdict: Verdict::Healthy,
         headline: format!(
-            "The back-propagated gradient δ reaches every layer within {} of each other: all layers can learn.",
+            "The back-propagated gradient δ reaches every hidden layer within {} of each other: all layers can learn.",
             ratio_text(spread)
         ),
         evidence,

@@ -109,7 +109,8 @@ impl Setting {
                 Err(_) => match text.parse::<f64>() {
                     Ok(x) if x.is_finite() => {
                         return Err(format!(
-                            "{text} is out of range; allowed: {}",
+                            "{} is out of range; allowed: {}",
+                            excerpt(text),
                             self.allowed()
                         ))
                     }
@@ -143,8 +144,13 @@ impl Setting {
         if ok {
             Ok(())
         } else {
+            // 1e99, not a hundred digits.
+            let shown = match value {
+                Value::Number(x) => short(x),
+                other => excerpt(&other.to_string()),
+            };
             Err(format!(
-                "{value} is out of range; allowed: {}",
+                "{shown} is out of range; allowed: {}",
                 self.allowed()
             ))
         }

@@ -55,6 +55,9 @@ pub fn Transport() -> impl IntoView {
                             "epoch 0 (the network as initialized): step {}/{}{slow}",
                             p.step, p.steps_per_epoch
                         )
+                    } else if p.step == 0 {
+                        // Between epochs: the last one is recorded, the next not begun.
+                        format!("epoch {} next{slow}", p.epoch)
                     } else {
                         format!(
                             "in epoch {}: step {}/{}{slow}",
