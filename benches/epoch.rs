@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use gradscope::engine::config::Config;
-use gradscope::engine::gemm::tiled_sgemm;
+use gradscope::engine::gemm::{tiled_sgemm, Sgemm};
 use gradscope::engine::real::matrixmultiply_sgemm;
 use gradscope::engine::trainer::{RunState, Trainer};
 use std::hint::black_box;
@@ -48,11 +48,14 @@ fn gemm(c: &mut Criterion) {
         let b = vec![0.25f32; k * n];
         let mut out = vec![0.0f32; m * n];
         group.throughput(Throughput::Elements((2 * m * k * n) as u64));
-        group.bench_function(
-            BenchmarkId::new("matrixmultiply", format!("{m}x{k}x{n}")),
-            |bench| {
+        let kernels: [(&str, Sgemm); 2] = [
+            ("matrixmultiply", matrixmultiply_sgemm),
+            ("tiled", tiled_sgemm),
+        ];
+        for (name, gemm) in kernels {
+            group.bench_function(BenchmarkId::new(name, format!("{m}x{k}x{n}")), |bench| {
                 bench.iter(|| {
-                    matrixmultiply_sgemm(
+                    gemm(
                         m,
                         k,
                         n,
@@ -64,23 +67,8 @@ fn gemm(c: &mut Criterion) {
                     );
                     black_box(&out);
                 })
-            },
-        );
-        group.bench_function(BenchmarkId::new("tiled", format!("{m}x{k}x{n}")), |bench| {
-            bench.iter(|| {
-                tiled_sgemm(
-                    m,
-                    k,
-                    n,
-                    1.0,
-                    (&a, k as isize, 1),
-                    (&b, n as isize, 1),
-                    0.0,
-                    (&mut out, n as isize, 1),
-                );
-                black_box(&out);
-            })
-        });
+            });
+        }
     }
     group.finish();
 }

@@ -45,6 +45,9 @@ thread_local! {
 pub type View<'a> = (&'a [f32], isize, isize);
 /// A strided mutable matrix view.
 pub type ViewMut<'a> = (&'a mut [f32], isize, isize);
+/// An f32 matrix product `C = alpha·A·B + beta·C` (this kernel's, or matrixmultiply's behind
+/// `real::matrixmultiply_sgemm`), as the benchmarks call either.
+pub type Sgemm = fn(usize, usize, usize, f32, View, View, f32, ViewMut);
 
 /// `C = alpha·A·B + beta·C` (`beta == 0` ignores C's old contents, NaN included). Panics if a
 /// view does not hold its matrix.

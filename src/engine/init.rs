@@ -137,9 +137,4 @@ impl WeightDistribution {
             WeightDistribution::Zero => (0..n).map(|_| to(0.0)).collect(),
         }
     }
-
-    /// `n` independent draws.
-    pub fn sample_n<R: Rng + ?Sized>(&self, n: usize, rng: &mut R) -> Vec<f64> {
-        self.draw(n, rng, |x| x)
-    }
 }

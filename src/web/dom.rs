@@ -10,6 +10,22 @@ pub fn mark(name: &str) {
     }
 }
 
+/// When `name` was first marked (ms from navigation start), if it was.
+pub fn marked_at(name: &str) -> Option<f64> {
+    let p = web_sys::window()?.performance()?;
+    let first = p.get_entries_by_name(name).get(0);
+    js_sys::Reflect::get(&first, &"startTime".into())
+        .ok()?
+        .as_f64()
+}
+
+/// Marks `name` unless it is already on the timeline (a first-time event).
+pub fn mark_once(name: &str) {
+    if marked_at(name).is_none() {
+        mark(name);
+    }
+}
+
 pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -36,16 +52,6 @@ pub fn after_frames(n: usize, f: impl FnOnce() + 'static) {
         f();
     } else {
         request_animation_frame(move || after_frames(n - 1, f));
-    }
-}
-
-/// Gives focus back to the page after a click, so Space keeps meaning play/pause.
-pub fn blur(ev: &leptos::ev::MouseEvent) {
-    if let Some(el) = ev
-        .current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-    {
-        let _ = el.blur();
     }
 }
 

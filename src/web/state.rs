@@ -52,11 +52,6 @@ pub struct AppState {
     /// every record, so a fast run cannot flood the page with redraws.
     pub redraw: RwSignal<u64>,
     redraw_clock: StoredValue<RedrawClock>,
-    /// Milliseconds from navigation start to the first chart drawn: its labelled empty frame,
-    /// or bars if they came first (benchmark figure).
-    pub first_frame_ms: RwSignal<Option<f64>>,
-    /// Milliseconds from navigation start to the first measured bars (benchmark figure).
-    pub first_bars_ms: RwSignal<Option<f64>>,
     /// Presenter mode: the charts fill the screen, the controls fold away.
     pub presenting: RwSignal<bool>,
     /// The list of keyboard shortcuts is open.
@@ -77,8 +72,6 @@ impl AppState {
             resize: RwSignal::new(0),
             redraw: RwSignal::new(0),
             redraw_clock: StoredValue::new(RedrawClock::default()),
-            first_frame_ms: RwSignal::new(None),
-            first_bars_ms: RwSignal::new(None),
             presenting: RwSignal::new(false),
             help_open: RwSignal::new(false),
         }
@@ -240,7 +233,7 @@ impl AppState {
             FromWorker::Ready | FromWorker::Benchmark { .. } => {}
             FromWorker::Record { run, record } => {
                 if record.epoch == 0 {
-                    super::dom::mark("gradscope:epoch0-record");
+                    super::dom::mark_once("gradscope:epoch0-record");
                 }
                 if self.store.try_update(|s| s.add_record(run, record)) == Some(true) {
                     self.request_redraw();

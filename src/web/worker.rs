@@ -136,9 +136,6 @@ fn handle(cmd: ToWorker) {
         if let Some(goal) = goal {
             for r in &mut s.runs {
                 r.goal = goal;
-                if goal == Goal::Idle {
-                    r.clock.pause();
-                }
             }
         }
         report_progress(s);
@@ -257,6 +254,7 @@ fn pump() {
         let (max_steps, pause_ms) = s.speed.pacing();
         let active = s.runs.iter().filter(|r| r.active()).count().max(1);
         let mut steps = 0usize;
+        let mut now = started;
         for r in &mut s.runs {
             r.samples = 0;
         }
@@ -266,10 +264,10 @@ fn pump() {
             .filter(|r| r.active())
             .min_by(|a, b| a.position().total_cmp(&b.position()))
         {
-            step(run);
+            now = step(run, now);
             steps += 1;
             let paced = s.playing && max_steps.is_some_and(|m| steps >= m * active);
-            if now_ms() - started > SLICE_MS || paced {
+            if now - started > SLICE_MS || paced {
                 break;
             }
         }
@@ -282,7 +280,6 @@ fn pump() {
             }
         }
         let busy = s.runs.iter().any(Run::active);
-        let now = now_ms();
         // While playing, ten progress messages a second are plenty; a stop is always reported.
         if now - s.last_progress >= PROGRESS_MS || !busy || !s.playing {
             s.last_progress = now;
@@ -299,12 +296,14 @@ fn pump() {
     }
 }
 
-/// One mini-batch of one run, with its record (and, after epoch 0, the theory) posted.
-fn step(run: &mut Run) {
+/// One mini-batch of one run, from `now` (ms), with its record (and, after epoch 0, the
+/// theory) posted; returns when it ended.
+fn step(run: &mut Run, now: f64) -> f64 {
     run.samples += run.trainer.config().batch_size;
-    run.clock.start(now_ms());
+    run.clock.start(now);
     let record = run.trainer.step();
-    run.clock.stepped(now_ms(), record.is_some());
+    let ended = now_ms();
+    run.clock.stepped(ended, record.is_some());
     if let Some(record) = record {
         let theory = (record.epoch == 0).then(|| {
             let t = &run.trainer;
@@ -333,6 +332,7 @@ fn step(run: &mut Run) {
             Goal::Steps(n - 1)
         };
     }
+    ended
 }
 
 fn report_progress(s: &State) {

@@ -2,7 +2,7 @@
 //! and the matrix-product kernels' GFLOP/s, timed where the engine really runs.
 
 use crate::engine::config::Config;
-use crate::engine::gemm::tiled_sgemm;
+use crate::engine::gemm::{tiled_sgemm, Sgemm};
 use crate::engine::real::matrixmultiply_sgemm;
 use crate::engine::trainer::Trainer;
 use crate::protocol::{BenchResult, FromWorker, GemmResult};
@@ -50,7 +50,11 @@ fn gemm_benchmark() -> Vec<GemmResult> {
         let mut c = vec![0.0f32; m * n];
         let flops = (2 * m * k * n) as f64;
         let reps = (2e8 / flops).ceil() as usize;
-        for kernel in ["matrixmultiply", "tiled"] {
+        let kernels: [(&str, Sgemm); 2] = [
+            ("matrixmultiply", matrixmultiply_sgemm),
+            ("tiled", tiled_sgemm),
+        ];
+        for (kernel, gemm) in kernels {
             let mut run = || {
                 let start = now_ms();
                 for _ in 0..reps {
@@ -59,11 +63,7 @@ fn gemm_benchmark() -> Vec<GemmResult> {
                         (&b[..], n as isize, 1),
                         (&mut c[..], n as isize, 1),
                     );
-                    if kernel == "tiled" {
-                        tiled_sgemm(m, k, n, 1.0, ta, tb, 0.0, tc);
-                    } else {
-                        matrixmultiply_sgemm(m, k, n, 1.0, ta, tb, 0.0, tc);
-                    }
+                    gemm(m, k, n, 1.0, ta, tb, 0.0, tc);
                 }
                 (now_ms() - start) / 1000.0
             };

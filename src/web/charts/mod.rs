@@ -3,6 +3,7 @@
 //! screens and projectors.
 
 pub mod axis;
+pub mod bar_data;
 pub mod curves;
 pub mod grad_bars;
 pub mod heatmap;

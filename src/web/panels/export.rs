@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlCanvasElement;
 
 use crate::export::{file_name, records_csv, records_json, runs_of};
-use crate::web::charts::{self, curves, grad_bars, heatmap, Drawn, Root, Style};
+use crate::web::charts::{self, bar_data, curves, grad_bars, heatmap, Drawn, Root, Style};
 use crate::web::dom::copy_to_clipboard;
 use crate::web::state::AppState;
 
@@ -91,7 +91,7 @@ where
     let view = state.view_epoch.get_untracked();
     state.store.with_untracked(|store| match chart {
         Chart::Bars => {
-            let data = grad_bars::data(store, metric, view).ok_or("no records yet")?;
+            let data = bar_data::data(store, metric, view).ok_or("no records yet")?;
             let runs = data.runs(|i| &data.targets[i].values);
             grad_bars::plot(root, s, &data.bars(&runs))
         }
@@ -162,7 +162,7 @@ fn name_for(state: AppState, what: &str, ext: &str) -> String {
             store.lesson(),
             &store.selected_run().config,
             store.runs().len(),
-            grad_bars::shown_epoch(store, view),
+            bar_data::shown_epoch(store, view),
             what,
             ext,
         )

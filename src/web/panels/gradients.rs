@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::chart_scale::{log10_point, LogPoint};
 use crate::engine::history::RECENT;
 use crate::url_state::{GradMetric, Theme};
-use crate::web::charts::grad_bars;
-pub use crate::web::charts::grad_bars::shown_epoch;
+pub use crate::web::charts::bar_data::shown_epoch;
+use crate::web::charts::{bar_data, grad_bars};
 use crate::web::dom::now_ms;
 use crate::web::state::AppState;
 
@@ -124,15 +124,12 @@ fn log10_json(values: &[f64]) -> String {
     format!("[{}]", parts.join(","))
 }
 
-/// Notes the first chart drawn (its empty frame or bars) and the first bars, for the benchmark.
-fn first_drawn(state: AppState, bars: bool) {
-    if state.first_frame_ms.get_untracked().is_none() {
-        state.first_frame_ms.set(Some(now_ms()));
-        crate::web::dom::mark("gradscope:first-frame");
-    }
-    if bars && state.first_bars_ms.get_untracked().is_none() {
-        state.first_bars_ms.set(Some(now_ms()));
-        crate::web::dom::mark("gradscope:first-bars");
+/// Marks the first chart drawn (its empty frame or bars) and the first bars on the page's
+/// performance timeline, for the benchmark.
+fn first_drawn(bars: bool) {
+    crate::web::dom::mark_once("gradscope:first-frame");
+    if bars {
+        crate::web::dom::mark_once("gradscope:first-bars");
     }
 }
 
@@ -150,7 +147,7 @@ pub fn Gradients() -> impl IntoView {
         let view = state.view_epoch.get();
         let Some(canvas) = bars_ref.get() else { return };
         state.store.with_untracked(|store| {
-            let Some(data) = grad_bars::data(store, metric, view) else {
+            let Some(data) = bar_data::data(store, metric, view) else {
                 // Until the first batches are measured: the chart's labelled frame, at once.
                 let layers = store.runs().iter().map(|r| r.config.depth + 1).max();
                 let frame = grad_bars::EmptyFrame {
@@ -163,7 +160,7 @@ pub fn Gradients() -> impl IntoView {
                 }
                 let _ = canvas.set_attribute("data-epoch", "");
                 let _ = canvas.set_attribute("data-partial", "");
-                first_drawn(state, false);
+                first_drawn(false);
                 return;
             };
             let first = data.targets.first();
@@ -201,7 +198,7 @@ pub fn Gradients() -> impl IntoView {
                     .targets
                     .into_iter()
                     .map(
-                        |grad_bars::Target {
+                        |bar_data::Target {
                              colour,
                              values: to,
                              theory,
@@ -235,7 +232,7 @@ pub fn Gradients() -> impl IntoView {
             if !pending {
                 draw_bars(&canvas, anim);
             }
-            first_drawn(state, true);
+            first_drawn(true);
         });
     });
 

@@ -8,7 +8,7 @@ use crate::format::{duration, num};
 use crate::protocol::{Phase, SLOW_EPOCH_S};
 use crate::store::MAX_RUNS;
 use crate::url_state::Theme;
-use crate::web::dom::{blur, icon};
+use crate::web::dom::icon;
 use crate::web::state::AppState;
 
 const ICON_PLAY: &str = "M7 4.5v15l13-7.5z";
@@ -111,23 +111,23 @@ pub fn Transport() -> impl IntoView {
             </h1>
             <div class="transport" role="toolbar" aria-label="Training">
                 <button id="btn-reset" class="icon-btn" title="Reset every run to its initial weights (R)" aria-label="Reset"
-                    on:click=move |ev| { blur(&ev); state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label" aria-hidden="true">"reset"</span></button>
+                    on:click=move |_| { state.reset(false); }>{icon(ICON_RESET)}<span class="btn-label" aria-hidden="true">"reset"</span></button>
                 <button id="btn-play" class="play-btn"
                     title=move || if playing.get() { "Pause (Space)" } else { "Play (Space)" }
                     aria-label=move || if playing.get() { "Pause" } else { "Play" }
                     aria-pressed=move || playing.get().to_string()
-                    on:click=move |ev| { blur(&ev); state.play_pause(); }>
+                    on:click=move |_| { state.play_pause(); }>
                     {move || if playing.get() { icon(ICON_PAUSE).into_any() } else { icon(ICON_PLAY).into_any() }}
                 </button>
                 <button id="btn-step" class="icon-btn" title="One mini-batch step for every run (→)" aria-label="Step"
-                    on:click=move |ev| { blur(&ev); state.step(); }>{icon(ICON_STEP)}<span class="btn-label" aria-hidden="true">"step"</span></button>
+                    on:click=move |_| { state.step(); }>{icon(ICON_STEP)}<span class="btn-label" aria-hidden="true">"step"</span></button>
                 <button id="btn-epoch" class="text-btn" title="Train every run to the end of its epoch (E)"
-                    on:click=move |ev| { blur(&ev); state.epoch(); }>"+1 epoch"</button>
+                    on:click=move |_| { state.epoch(); }>"+1 epoch"</button>
                 <button id="btn-reinit" class="icon-btn" title="New initial weights, shared by every run (N)" aria-label="New weights"
-                    on:click=move |ev| { blur(&ev); state.reset(true); }>{icon(ICON_DICE)}<span class="btn-label" aria-hidden="true">"new weights"</span></button>
+                    on:click=move |_| { state.reset(true); }>{icon(ICON_DICE)}<span class="btn-label" aria-hidden="true">"new weights"</span></button>
                 <button id="btn-compare" class="text-btn compare-btn" disabled=move || full.get()
                     title="Compare: add a copy of the selected run, then change what you want to compare (C)"
-                    on:click=move |ev| { blur(&ev); state.compare(); }>{icon(ICON_COMPARE)}" compare"</button>
+                    on:click=move |_| { state.compare(); }>{icon(ICON_COMPARE)}" compare"</button>
             </div>
             <div class="status" aria-live="polite">
                 <div class="epoch"><span class="epoch-word">"Epoch "</span><b id="epoch-counter">{epoch_text}</b></div>
@@ -140,7 +140,7 @@ pub fn Transport() -> impl IntoView {
                 <ExportMenu/>
                 <button id="btn-present" class="icon-btn" aria-pressed=move || state.presenting.get().to_string()
                     title="Presenter mode: the charts fill the screen, the controls fold away (P; Esc leaves)"
-                    on:click=move |ev| { blur(&ev); state.toggle_presenting(); }>
+                    on:click=move |_| { state.toggle_presenting(); }>
                     {icon(ICON_PRESENT)}<span class="btn-label-keep">"present"</span>
                 </button>
                 <button id="btn-help" class="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"

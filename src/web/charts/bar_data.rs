@@ -1,0 +1,149 @@
+//! What the gradient bar chart shows, from the store: each run's per-layer figures at the shown
+//! epoch, or epoch 0 over its first batches while it is being measured. The screen (with its
+//! animation) and the exports both draw this.
+
+use super::grad_bars::{BarRun, Bars};
+use super::metric_value;
+use crate::chart_scale::decade_range;
+use crate::store::Store;
+use crate::url_state::GradMetric;
+
+/// A run's bars at the shown epoch: the values the animation ends on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub colour: usize,
+    /// The epoch of the record drawn (a run that stopped earlier shows its last one).
+    pub epoch: usize,
+    pub values: Vec<f64>,
+    pub theory: Option<Vec<f64>>,
+}
+
+/// Everything the bar chart shows at an epoch, from the store: the screen and the exports
+/// both draw this.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarData {
+    pub metric: GradMetric,
+    /// The epoch the caption names: the one most runs show.
+    pub epoch: usize,
+    /// The earliest epoch any run shows.
+    pub min_epoch: usize,
+    pub range: (f64, f64),
+    pub targets: Vec<Target>,
+    /// Epoch 0 still being measured: (batches measured, batches in the epoch).
+    pub partial: Option<(usize, usize)>,
+}
+
+impl BarData {
+    /// The chart's runs, with these values (the targets, or an animation frame).
+    pub fn runs<'a>(&'a self, values: impl Fn(usize) -> &'a [f64]) -> Vec<BarRun<'a>> {
+        self.targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| BarRun {
+                colour: t.colour,
+                values: values(i),
+                theory: t.theory.as_deref(),
+            })
+            .collect()
+    }
+
+    /// The chart at rest: every run at its target.
+    pub fn bars<'a>(&self, runs: &'a [BarRun<'a>]) -> Bars<'a> {
+        Bars {
+            metric: self.metric,
+            epoch: self.epoch,
+            runs,
+            range: self.range,
+            partial: self.partial,
+        }
+    }
+}
+
+/// The epoch the charts show: the one picked on the slider, or the latest of any run.
+pub fn shown_epoch(store: &Store, view: Option<usize>) -> Option<usize> {
+    let latest = store.runs().iter().filter_map(|r| r.epoch()).max()?;
+    Some(view.map_or(latest, |v| v.min(latest)))
+}
+
+/// Epoch 0's bars over the batches measured so far, while no run has a record yet.
+fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
+    let mut so_far = (usize::MAX, 0);
+    let targets: Vec<Target> = store
+        .runs()
+        .iter()
+        .filter_map(|r| {
+            let p = r.progress.as_ref()?;
+            let partial = p.partial.as_ref()?;
+            so_far = (so_far.0.min(partial.steps), p.steps_per_epoch);
+            let values = match metric {
+                GradMetric::GradNorm => partial.grad_norm.clone(),
+                GradMetric::DeltaRms => partial.delta_rms.clone(),
+            };
+            Some(Target {
+                colour: r.colour,
+                epoch: 0,
+                values,
+                theory: None,
+            })
+        })
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let range = decade_range(targets.iter().flat_map(|t| t.values.iter().copied()), 2.0);
+    Some(BarData {
+        metric,
+        epoch: 0,
+        min_epoch: 0,
+        range,
+        targets,
+        partial: Some(so_far),
+    })
+}
+
+/// The bars at the shown epoch; epoch 0 over its first batches while it is being measured;
+/// None before anything was measured.
+pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<BarData> {
+    let Some(epoch) = shown_epoch(store, view) else {
+        return partial_data(store, metric);
+    };
+    let show_theory = metric == GradMetric::DeltaRms;
+    // Each run's record at the shown epoch (or its last one, if it stopped earlier).
+    let targets: Vec<Target> = store
+        .runs()
+        .iter()
+        .filter_map(|r| {
+            let rec = r.records_upto(epoch).last()?;
+            Some(Target {
+                colour: r.colour,
+                epoch: rec.epoch,
+                values: rec.layers.iter().map(|l| metric_value(metric, l)).collect(),
+                theory: show_theory.then(|| r.theory.clone()).flatten(),
+            })
+        })
+        .collect();
+    // One axis for all runs and all epochs, so bars compare across both.
+    let range = decade_range(
+        store
+            .runs()
+            .iter()
+            .flat_map(|r| r.records().iter())
+            .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
+            .chain(
+                targets
+                    .iter()
+                    .flat_map(|t| t.theory.iter().flatten().copied()),
+            ),
+        2.0,
+    );
+    Some(BarData {
+        metric,
+        // The caption names the epoch most runs show (a run that stopped earlier shows its
+        // last record; with a thinned history, the nearest kept epoch).
+        epoch: targets.iter().map(|t| t.epoch).max().unwrap_or(epoch),
+        min_epoch: targets.iter().map(|t| t.epoch).min().unwrap_or(epoch),
+        range,
+        targets,
+        partial: None,
+    })
+}
