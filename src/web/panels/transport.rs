@@ -51,12 +51,11 @@ pub fn Transport() -> impl IntoView {
                             format!(" · about {} an epoch", duration(t))
                         });
                     if p.epoch == 0 {
-                        format!(
-                            "epoch 0 (the network as initialized): step {}/{}{slow}",
-                            p.step, p.steps_per_epoch
-                        )
-                    } else if p.step == 0 {
-                        // Between epochs: the last one is recorded, the next not begun.
+                        // Short: at 1280 px the status has two lines (the chart's caption and
+                        // the verdict say what epoch 0 is).
+                        format!("epoch 0: step {}/{}{slow}", p.step, p.steps_per_epoch)
+                    } else if p.step == 0 && p.phase != Phase::Playing {
+                        // Stopped between epochs: the last one is recorded, the next not begun.
                         format!("epoch {} next{slow}", p.epoch)
                     } else {
                         format!(
@@ -67,16 +66,19 @@ pub fn Transport() -> impl IntoView {
                 })
         })
     };
+    // Samples/s while training, unless an epoch's duration is announced (it says more).
     let speed_text = move || {
-        let total: f64 = store.with(|s| {
-            s.runs()
-                .iter()
-                .filter_map(|r| r.progress.as_ref())
-                .filter(|p| p.phase == Phase::Playing)
-                .map(|p| p.samples_per_second)
-                .sum()
+        let (total, slow): (f64, bool) = store.with(|s| {
+            let working = || {
+                s.runs()
+                    .iter()
+                    .filter_map(|r| r.progress.as_ref())
+                    .filter(|p| p.phase == Phase::Playing)
+            };
+            let slow = working().any(|p| p.epoch_seconds.is_some_and(|t| t >= SLOW_EPOCH_S));
+            (working().map(|p| p.samples_per_second).sum(), slow)
         });
-        if total > 0.0 {
+        if total > 0.0 && !slow {
             format!("{} samples/s", num(total.round()))
         } else {
             String::new()
