@@ -53,6 +53,37 @@ pub fn decade_range(values: impl IntoIterator<Item = f64>, min_decades: f64) -> 
     (lo, hi)
 }
 
+/// The log10 axis shared by several runs' curves, which one diverging run cannot wreck:
+/// whole decades over every finite positive value, except that the top stops
+/// [`OFF_SCALE_DECADES`] above the top of the calmest run (the one whose largest finite value
+/// is the smallest). A run above that is drawn clamped at the top, with an arrow, instead of
+/// squashing the others into a flat line. One run alone always fits whole.
+pub fn shared_decade_range(runs: &[Vec<f64>], min_decades: f64) -> (f64, f64) {
+    let (lo, hi) = decade_range(runs.iter().flatten().copied(), min_decades);
+    let calmest = runs
+        .iter()
+        .filter_map(|values| {
+            values
+                .iter()
+                .filter_map(|v| match log10_point(*v) {
+                    LogPoint::At(l) => Some(l),
+                    _ => None,
+                })
+                .reduce(f64::max)
+        })
+        .reduce(f64::min);
+    match calmest {
+        Some(top) => {
+            let cap = (top.ceil() + OFF_SCALE_DECADES).max(lo + min_decades);
+            (lo, hi.min(cap))
+        }
+        None => (lo, hi),
+    }
+}
+
+/// How far above the calmest run a shared curve axis reaches (decades).
+pub const OFF_SCALE_DECADES: f64 = 1.0;
+
 /// Where `x` sits between lo and hi, clamped to [0, 1] (0 for NaN).
 pub fn unit(x: f64, lo: f64, hi: f64) -> f64 {
     let t = (x - lo) / (hi - lo);
@@ -187,6 +218,44 @@ mod tests {
         assert_eq!(decade_range([], 4.0), (-3.0, 1.0));
         let (lo, hi) = decade_range([2e-20, f64::NAN, 5e-3], 2.0);
         assert!(lo <= -20.0 + 1e-9 && hi >= -2.0);
+    }
+
+    #[test]
+    fn a_diverging_run_does_not_stretch_the_shared_axis() {
+        let calm = vec![2.3, 0.9, 0.3, 0.08];
+        let wild = vec![2.3, 40.0, 3e8, f64::NAN];
+        // The calm run's top is 2.3 (decade 1): the axis stops one decade above it.
+        assert_eq!(
+            shared_decade_range(&[calm.clone(), wild.clone()], 1.0),
+            (-2.0, 2.0)
+        );
+        // Alone, each run fits whole.
+        assert_eq!(
+            shared_decade_range(std::slice::from_ref(&wild), 1.0),
+            (0.0, 9.0)
+        );
+        assert_eq!(
+            shared_decade_range(std::slice::from_ref(&calm), 1.0),
+            (-2.0, 1.0)
+        );
+        // Runs within a decade of each other share the plain range.
+        let flailing = vec![2.3, 12.0, 5.0];
+        assert_eq!(
+            shared_decade_range(&[calm.clone(), flailing.clone()], 1.0),
+            decade_range(calm.iter().chain(&flailing).copied(), 1.0)
+        );
+        // A run with nothing finite takes no part; nothing finite at all keeps the default.
+        let lost = vec![f64::NAN, f64::INFINITY];
+        assert_eq!(
+            shared_decade_range(&[calm.clone(), lost.clone()], 1.0),
+            (-2.0, 1.0)
+        );
+        assert_eq!(shared_decade_range(&[lost], 1.0), (-3.0, 1.0));
+        assert_eq!(shared_decade_range(&[], 1.0), (-3.0, 1.0));
+        // The range is never narrower than asked.
+        let flat = vec![1.5, 1.6];
+        let (lo, hi) = shared_decade_range(&[flat.clone(), vec![1e12]], 3.0);
+        assert!(hi - lo >= 3.0 && hi <= 12.0, "({lo}, {hi})");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::engine::activation::Activation;
 use crate::engine::config::Config;
 use crate::engine::init::Initializer;
 use crate::engine::settings::apply_diff_text;
+use crate::url_state::GradMetric;
 
 pub struct Preset {
     pub id: &'static str,
@@ -15,6 +16,8 @@ pub struct Preset {
     /// The runs compared with it, each as its differences from the first (`key:value,…`, as
     /// in a link's `vs=`); empty for a one-run lesson.
     pub vs: &'static [&'static str],
+    /// The gradient measure its text speaks of, which it opens on.
+    pub metric: GradMetric,
 }
 
 impl Preset {
@@ -38,6 +41,7 @@ pub const PRESETS: &[Preset] = &[
         watch: "Bars of similar height in every layer; accuracy climbs past 90\u{a0}%.",
         config: base,
         vs: &[],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "sigmoid",
@@ -49,6 +53,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &[],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "notes_clipvalue",
@@ -60,6 +65,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &["clip:clipvalue,clip_at:0.5"],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "clip_modes",
@@ -74,6 +80,7 @@ pub const PRESETS: &[Preset] = &[
             "clip:clipnorm,clip_at:1",
             "clip:global_clipnorm,clip_at:1",
         ],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "relu30_glorot",
@@ -86,6 +93,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &["init:he_normal"],
+        metric: GradMetric::DeltaRms,
     },
     Preset {
         id: "bn_sigmoid",
@@ -97,6 +105,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &["batch_norm:before"],
+        metric: GradMetric::DeltaRms,
     },
     Preset {
         id: "selu",
@@ -110,6 +119,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &["activation:relu"],
+        metric: GradMetric::DeltaRms,
     },
     Preset {
         id: "init_scale",
@@ -120,6 +130,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &["init:he_normal", "init:large"],
+        metric: GradMetric::DeltaRms,
     },
     Preset {
         id: "small",
@@ -130,6 +141,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &[],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "large",
@@ -140,6 +152,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &[],
+        metric: GradMetric::GradNorm,
     },
     Preset {
         id: "tanh_large",
@@ -152,6 +165,7 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &[],
+        metric: GradMetric::DeltaRms,
     },
     Preset {
         id: "zeros",
@@ -163,11 +177,33 @@ pub const PRESETS: &[Preset] = &[
             ..base()
         },
         vs: &[],
+        metric: GradMetric::GradNorm,
     },
 ];
 
 pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The lessons in the order the lesson menu lists them (one-run lessons, then comparisons):
+/// the order of the keys 1–9 and of PageDown / PageUp.
+pub fn menu() -> Vec<&'static Preset> {
+    let (single, compare): (Vec<_>, Vec<_>) = PRESETS.iter().partition(|p| p.vs.is_empty());
+    single.into_iter().chain(compare).collect()
+}
+
+/// The lesson `step` places after `current` in [`menu`] (before it for a negative step),
+/// wrapping around; the first (or last) one when no lesson is loaded.
+pub fn neighbour(current: Option<&str>, step: isize) -> &'static Preset {
+    let menu = menu();
+    let n = menu.len() as isize;
+    let at = current.and_then(|id| menu.iter().position(|p| p.id == id));
+    let next = match at {
+        Some(i) => (i as isize + step).rem_euclid(n),
+        None if step >= 0 => 0,
+        None => n - 1,
+    };
+    menu[next as usize]
 }
 
 #[cfg(test)]
@@ -191,5 +227,35 @@ mod tests {
             }
         }
         assert!(find("sigmoid").is_some() && find("nope").is_none());
+    }
+
+    #[test]
+    fn the_menu_lists_every_lesson_once_and_paging_walks_it_round() {
+        let menu = menu();
+        assert_eq!(menu.len(), PRESETS.len());
+        for p in PRESETS {
+            assert_eq!(menu.iter().filter(|q| q.id == p.id).count(), 1, "{}", p.id);
+        }
+        // One-run lessons first, as the menu's first group.
+        let first_compare = menu.iter().position(|p| !p.vs.is_empty()).unwrap();
+        assert!(menu[first_compare..].iter().all(|p| !p.vs.is_empty()));
+        assert_eq!(neighbour(None, 1).id, menu[0].id);
+        assert_eq!(neighbour(None, -1).id, menu[menu.len() - 1].id);
+        let mut id = menu[0].id;
+        for _ in 0..menu.len() {
+            let next = neighbour(Some(id), 1);
+            assert_eq!(neighbour(Some(next.id), -1).id, id);
+            id = next.id;
+        }
+        assert_eq!(id, menu[0].id, "paging forward comes round");
+    }
+
+    #[test]
+    fn a_lesson_that_speaks_of_delta_opens_on_delta() {
+        for p in PRESETS {
+            if p.watch.contains('δ') {
+                assert_eq!(p.metric, GradMetric::DeltaRms, "{}", p.id);
+            }
+        }
     }
 }

@@ -63,6 +63,17 @@ impl Speed {
         Self::ALL.into_iter().find(|x| x.name() == s)
     }
 
+    /// The speed when none was chosen: slow (about 3 s an epoch for the default network) in
+    /// the lecture theme and in presenter mode, where someone is talking over it; medium
+    /// otherwise.
+    pub fn for_view(chosen: Option<Speed>, lecture: bool, presenting: bool) -> Speed {
+        chosen.unwrap_or(if lecture || presenting {
+            Speed::Slow
+        } else {
+            Speed::Medium
+        })
+    }
+
     /// (most steps per slice, pause after a slice in ms); None = as many as fit in a slice.
     pub fn pacing(self) -> (Option<usize>, i32) {
         match self {

@@ -198,6 +198,14 @@ impl Store {
         self.lesson = None;
     }
 
+    /// Replaces every run with these (fresh ids) and names their lesson: an earlier
+    /// experiment brought back (the browser's Back and Forward).
+    pub fn restore(&mut self, configs: Vec<Config>, lesson: Option<&'static str>) {
+        self.replace_runs(configs);
+        self.lesson = lesson;
+        self.playing = false;
+    }
+
     /// Replaces every run with a lesson's (a fresh start, even where only live settings differ).
     pub fn load_lesson(&mut self, lesson: &'static Preset) {
         self.replace_runs(lesson.runs());

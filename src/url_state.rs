@@ -67,7 +67,12 @@ pub struct UrlState {
     pub runs: Vec<Config>,
     pub metric: GradMetric,
     pub theme: Theme,
-    pub speed: Speed,
+    /// The speed chosen in the link; None: the view's default ([`Speed::for_view`]).
+    pub speed: Option<Speed>,
+    /// Presenter mode (`present=1`): a lecture's links open straight onto the projector layout.
+    pub present: bool,
+    /// The browser benchmark (`bench=1`).
+    pub bench: bool,
     /// A lesson named by `?lesson=ID`: its runs are the starting point, and the link's other
     /// parameters adjust them.
     pub lesson: Option<&'static str>,
@@ -79,11 +84,67 @@ impl Default for UrlState {
             runs: vec![Config::default()],
             metric: GradMetric::default(),
             theme: Theme::default(),
-            speed: Speed::default(),
+            speed: None,
+            present: false,
+            bench: false,
             lesson: None,
         }
     }
 }
+
+/// A view parameter: how the page shows the runs, not what they are. The codec reads and
+/// writes every one of them through this table.
+struct ViewKey {
+    key: &'static str,
+    /// The values it takes, as a notice names them.
+    allowed: &'static str,
+    /// Reads a value into the state; false when it is not one of `allowed`.
+    read: fn(&mut UrlState, &str) -> bool,
+    /// The value a link carries, if any (defaults are left out).
+    write: fn(&UrlState) -> Option<&'static str>,
+}
+
+const VIEW_KEYS: &[ViewKey] = &[
+    ViewKey {
+        key: "metric",
+        allowed: "grad_norm or delta_rms",
+        read: |s, v| GradMetric::from_name(v).map(|m| s.metric = m).is_some(),
+        write: |s| Some(s.metric.name()),
+    },
+    ViewKey {
+        key: "theme",
+        allowed: "light, dark or lecture",
+        read: |s, v| Theme::from_name(v).map(|t| s.theme = t).is_some(),
+        write: |s| (s.theme != Theme::Light).then(|| s.theme.name()),
+    },
+    ViewKey {
+        key: "speed",
+        allowed: "slow, medium or fast",
+        read: |s, v| Speed::from_name(v).map(|x| s.speed = Some(x)).is_some(),
+        write: |s| s.speed.map(Speed::name),
+    },
+    ViewKey {
+        key: "present",
+        allowed: "1 or 0",
+        read: |s, v| match v {
+            "1" | "0" => {
+                s.present = v == "1";
+                true
+            }
+            _ => false,
+        },
+        write: |s| s.present.then_some("1"),
+    },
+    ViewKey {
+        key: "bench",
+        allowed: "1",
+        read: |s, v| {
+            s.bench = v == "1";
+            s.bench
+        },
+        write: |s| s.bench.then_some("1"),
+    },
+];
 
 /// The runs a lesson makes when its first run is `first` (the lesson's own first run, or one
 /// that a link adjusted): each comparison applies its differences to `first`.
@@ -119,12 +180,10 @@ pub fn encode(state: &UrlState) -> String {
             q.append_pair("vs", &diff_text(first, run));
         }
     }
-    q.append_pair("metric", state.metric.name());
-    if state.theme != Theme::Light {
-        q.append_pair("theme", state.theme.name());
-    }
-    if state.speed != Speed::default() {
-        q.append_pair("speed", state.speed.name());
+    for view in VIEW_KEYS {
+        if let Some(value) = (view.write)(state) {
+            q.append_pair(view.key, value);
+        }
     }
     q.finish()
 }
@@ -146,6 +205,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             Some(p) => {
                 state.runs[0] = (p.config)();
                 state.lesson = Some(p.id);
+                state.metric = p.metric;
                 lesson = Some(p);
             }
             None => notices.push(format!(
@@ -174,21 +234,14 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         match key {
             "lesson" => {}
             "vs" => vs.push(v),
-            "theme" => match Theme::from_name(v) {
-                Some(t) => state.theme = t,
-                None => notices.push(bad("light, dark or lecture")),
-            },
-            "speed" => match Speed::from_name(v) {
-                Some(x) => state.speed = x,
-                None => notices.push(bad("slow, medium or fast")),
-            },
-            "metric" => match GradMetric::from_name(v) {
-                Some(m) => state.metric = m,
-                None => notices.push(bad("grad_norm or delta_rms")),
-            },
-            _ => match settings::find(key) {
-                Some(s) => settings.push((s, v.to_string())),
-                None => unknown.push(key),
+            _ => match (VIEW_KEYS.iter().find(|k| k.key == key), settings::find(key)) {
+                (Some(view), _) => {
+                    if !(view.read)(&mut state, v) {
+                        notices.push(bad(view.allowed));
+                    }
+                }
+                (None, Some(s)) => settings.push((s, v.to_string())),
+                (None, None) => unknown.push(key),
             },
         }
     }
@@ -204,11 +257,6 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     let base = lesson.map_or_else(Config::default, |l| (l.config)());
     repair(&mut state.runs[0], &base, "", &mut notices);
     let first = state.runs[0].clone();
-    if vs.is_empty() {
-        if let Some(l) = lesson {
-            state.runs = lesson_runs(l, &first);
-        }
-    }
     for (i, diff) in vs.iter().enumerate() {
         if state.runs.len() >= MAX_RUNS {
             notices.push(format!(
@@ -219,9 +267,21 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         }
         let (mut run, problems) = apply_diff_text(&first, diff);
         let diff = excerpt(diff);
+        // A vs= that names nothing usable adds no run (an empty one is a deliberate copy).
+        let unusable = !problems.is_empty() && run == first;
         notices.extend(problems.into_iter().map(|p| format!("vs={diff}: {p}")));
+        if unusable {
+            notices.push(format!("vs={diff}: nothing usable in it; no run added"));
+            continue;
+        }
         repair(&mut run, &first, &format!("vs={diff}: "), &mut notices);
         state.runs.push(run);
+    }
+    // A lesson's own comparisons, unless the link's vs= gave usable ones of its own.
+    if state.runs.len() == 1 {
+        if let Some(l) = lesson {
+            state.runs = lesson_runs(l, &first);
+        }
     }
     (state, summarize(notices))
 }
@@ -268,7 +328,8 @@ fn near_miss(key: &str) -> Option<&'static str> {
     let keys = SETTINGS
         .iter()
         .flat_map(|s| std::iter::once(s.key).chain(s.aliases.iter().copied()))
-        .chain(["lesson", "vs", "metric", "theme", "speed"]);
+        .chain(["lesson", "vs"])
+        .chain(VIEW_KEYS.iter().map(|v| v.key));
     keys.map(|k| (edit_distance(&key, k), k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)

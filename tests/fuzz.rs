@@ -26,7 +26,12 @@ fn known_keys() -> Vec<String> {
         .flat_map(|s| std::iter::once(s.key).chain(s.aliases.iter().copied()))
         .map(String::from)
         .collect();
-    keys.extend(["lesson", "vs", "metric", "theme", "speed", "bench"].map(String::from));
+    keys.extend(
+        [
+            "lesson", "vs", "metric", "theme", "speed", "bench", "present",
+        ]
+        .map(String::from),
+    );
     keys
 }
 

@@ -437,9 +437,9 @@ fn epoch_zero_so_far_is_the_mean_of_the_batches_measured_and_ends_as_the_record(
         ..small(2)
     })
     .unwrap();
-    assert!(t.epoch0_so_far().is_none(), "nothing measured yet");
+    assert!(t.epoch_so_far().is_none(), "nothing measured yet");
     assert!(t.step().is_none());
-    let first = t.epoch0_so_far().expect("one batch measured");
+    let first = t.epoch_so_far().expect("one batch measured");
     assert_eq!(first.steps, 1);
     assert_eq!(first.grad_norm.len(), 5, "every Dense layer");
     assert!(first
@@ -452,7 +452,7 @@ fn epoch_zero_so_far_is_the_mean_of_the_batches_measured_and_ends_as_the_record(
         if let Some(r) = t.step() {
             break r;
         }
-        let so_far = t.epoch0_so_far().unwrap();
+        let so_far = t.epoch_so_far().unwrap();
         assert_eq!(so_far.steps, t.steps_into_epoch());
     };
     assert_eq!(record.epoch, 0);
@@ -462,7 +462,7 @@ fn epoch_zero_so_far_is_the_mean_of_the_batches_measured_and_ends_as_the_record(
     for _ in 0..steps - 1 {
         assert!(again.step().is_none());
     }
-    let before_last = again.epoch0_so_far().unwrap();
+    let before_last = again.epoch_so_far().unwrap();
     assert_eq!(before_last.steps, steps - 1);
     let rec = again.step().expect("the epoch-0 record");
     for (l, layer) in rec.layers.iter().enumerate() {
@@ -474,5 +474,24 @@ fn epoch_zero_so_far_is_the_mean_of_the_batches_measured_and_ends_as_the_record(
             "layer {l}: the last batch's own figure"
         );
     }
-    assert!(t.epoch0_so_far().is_none(), "only during epoch 0");
+    assert!(t.epoch_so_far().is_none(), "epoch 1 has no batch yet");
+    // Epoch 1 (training now): each step's figures so far, for the Step button's bars.
+    assert!(t.step().is_none());
+    let one = t.epoch_so_far().expect("epoch 1's first batch");
+    assert_eq!((one.epoch, one.steps), (1, 1));
+    let mut last = one;
+    let record = loop {
+        match t.step() {
+            Some(r) => break r,
+            None => last = t.epoch_so_far().unwrap(),
+        }
+    };
+    assert_eq!((record.epoch, last.epoch, last.steps), (1, 1, steps - 1));
+    for (l, layer) in record.layers.iter().enumerate() {
+        let own = layer.delta_rms * steps as f64 - last.delta_rms[l] * (steps - 1) as f64;
+        assert!(
+            own > 0.0 && own.is_finite(),
+            "layer {l}: the record extends the partial mean"
+        );
+    }
 }

@@ -68,12 +68,88 @@ fn every_option_round_trips() {
             ..base.clone()
         });
     }
-    for speed in Speed::ALL {
-        round_trip(UrlState {
-            speed,
-            ..base.clone()
-        });
+    for speed in Speed::ALL.map(Some).into_iter().chain([None]) {
+        for (present, bench) in [(false, false), (true, false), (false, true)] {
+            round_trip(UrlState {
+                speed,
+                present,
+                bench,
+                ..base.clone()
+            });
+        }
     }
+}
+
+#[test]
+fn view_parameters_are_read_written_and_checked_from_one_table() {
+    let (s, n) = decode("?present=1&speed=slow&theme=lecture&metric=delta_rms&bench=1");
+    assert!(n.is_empty(), "{n:?}");
+    assert!(s.present && s.bench);
+    assert_eq!(s.speed, Some(Speed::Slow));
+    assert_eq!(s.theme, Theme::Lecture);
+    assert_eq!(s.metric, GradMetric::DeltaRms);
+    // Defaults are left out of a link; a speed left unchosen stays unchosen.
+    let q = encode(&UrlState::default());
+    for key in ["present=", "speed=", "theme=", "bench="] {
+        assert!(!q.contains(key), "{q}");
+    }
+    assert_eq!(decode(&q).0.speed, None);
+    for bad in [
+        "present=yes",
+        "speed=warp",
+        "theme=neon",
+        "metric=norm",
+        "bench=2",
+    ] {
+        let (s, n) = decode(bad);
+        assert_eq!(n.len(), 1, "{bad}: {n:?}");
+        assert!(n[0].contains("not valid"), "{bad}: {n:?}");
+        assert_eq!((s.present, s.speed, s.bench), (false, None, false), "{bad}");
+    }
+    // A typo of a view key is named like a setting's.
+    let (_, n) = decode("presnt=1");
+    assert!(n[0].contains("did you mean 'present'"), "{n:?}");
+}
+
+#[test]
+fn a_lesson_opens_on_the_measure_its_text_speaks_of_unless_the_link_says_otherwise() {
+    for lesson in gradscope::presets::PRESETS {
+        let (s, _) = decode(&format!("?lesson={}", lesson.id));
+        assert_eq!(s.metric, lesson.metric, "{}", lesson.id);
+    }
+    let (s, _) = decode("?lesson=init_scale");
+    assert_eq!(s.metric, GradMetric::DeltaRms);
+    let (s, _) = decode("?lesson=init_scale&metric=grad_norm");
+    assert_eq!(s.metric, GradMetric::GradNorm);
+}
+
+#[test]
+fn a_comparison_that_names_nothing_usable_adds_no_run() {
+    for q in [
+        "?vs=garbage",
+        "?depth=3&vs=zzz",
+        "?vs=depth:0",
+        "?vs=color:red,size:9",
+    ] {
+        let (s, n) = decode(q);
+        assert_eq!(s.runs.len(), 1, "{q}");
+        assert!(n.iter().any(|m| m.contains("no run added")), "{q}: {n:?}");
+        assert!(!encode(&s).contains("vs="), "{q}: the link drops it");
+    }
+    // Part of it usable: the run is added with what could be read, the rest named.
+    let (s, n) = decode("?vs=depth:5,color:red");
+    assert_eq!(s.runs.len(), 2);
+    assert_eq!(s.runs[1].depth, 5);
+    assert!(n.iter().any(|m| m.contains("color")), "{n:?}");
+    // A lesson whose link's vs= is unusable keeps the lesson's own comparisons.
+    let (s, _) = decode("?lesson=notes_clipvalue&vs=zzz");
+    assert_eq!(s.runs, gradscope::presets::find("notes_clipvalue").unwrap().runs());
+    assert_eq!(decode(&encode(&s)).0, s);
+    // An empty vs= is a deliberate copy.
+    let (s, n) = decode("?vs=");
+    assert_eq!(s.runs.len(), 2);
+    assert_eq!(s.runs[0], s.runs[1]);
+    assert!(n.is_empty(), "{n:?}");
 }
 
 #[test]
@@ -153,7 +229,7 @@ fn a_lesson_link_loads_the_lesson_and_other_parameters_adjust_it() {
         "the comparison follows the adjusted first run"
     );
     assert_eq!(s.runs[1].init, Initializer::HeNormal);
-    assert_eq!(encode(&s), "lesson=relu30_glorot&depth=4&metric=grad_norm");
+    assert_eq!(encode(&s), "lesson=relu30_glorot&depth=4&metric=delta_rms");
     let (s, n) = decode("?lesson=nope");
     assert_eq!(s.runs, vec![Config::default()]);
     assert_eq!(s.lesson, None);
@@ -214,9 +290,13 @@ fn every_run_of_a_comparison_round_trips() {
 
 #[test]
 fn a_bad_comparison_is_reported_and_extra_runs_are_ignored() {
-    let (s, n) = decode("?vs=depth:0&vs=color:red&vs=&vs=&vs=");
-    assert_eq!(s.runs.len(), 4);
-    assert_eq!(s.runs[1], Config::default(), "a bad value keeps run 1's");
+    let (s, n) = decode("?vs=depth:0&vs=color:red&vs=&vs=&vs=&vs=");
+    assert_eq!(
+        s.runs.len(),
+        4,
+        "the two bad ones add no run; three copies do"
+    );
+    assert_eq!(s.runs[1], Config::default());
     assert!(
         n.iter()
             .any(|m| m.contains("depth") && m.contains("1 to 100")),

@@ -67,3 +67,48 @@ test('axe: a diverged run and a refused link are shown accessibly', async () => 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+// WCAG 2.x relative luminance and contrast ratio of two #rrggbb colours.
+function luminance(hex) {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+const contrast = (a, b) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+
+test('every theme\'s colours, as the page and the charts draw them, are projector-safe (text 4.5:1, marks 3:1)', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=8`);
+  await waitForEpochs(page, 1);
+  for (const theme of ['light', 'dark', 'lecture']) {
+    await page.selectOption('#ctl-theme', theme);
+    await page.waitForFunction((t) => document.querySelector('.app').classList.contains(`theme-${t}`), theme);
+    // The charts read these same custom properties (charts::Style::of), from the canvas.
+    const v = await page.$eval('#chart-loss', (c) => {
+      const cs = getComputedStyle(c);
+      const names = ['--card', '--bg', '--fg', '--muted', '--accent', '--alarm', '--inf',
+        ...[0, 1, 2, 3].flatMap((i) => [`--run-${i}`, `--run-text-${i}`])];
+      return Object.fromEntries(names.map((n) => [n, cs.getPropertyValue(n).trim()]));
+    });
+    for (const [name, value] of Object.entries(v)) assert.match(value, /^#[0-9a-f]{6}$/i, `${theme}: ${name} = '${value}'`);
+    const need = (fg, bg, min) => {
+      const r = contrast(v[fg], v[bg]);
+      assert.ok(r >= min, `${theme}: ${fg} ${v[fg]} on ${bg} ${v[bg]} is ${r.toFixed(2)}:1, needs ${min}:1`);
+    };
+    for (const bg of ['--card', '--bg']) {
+      need('--fg', bg, 4.5);
+      need('--muted', bg, 4.5);
+    }
+    need('--accent', '--card', 4.5);
+    for (let i = 0; i < 4; i++) {
+      need(`--run-text-${i}`, '--card', 4.5);
+      need(`--run-${i}`, '--card', 3);
+    }
+    need('--alarm', '--card', 3);
+    need('--inf', '--card', 3);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -175,7 +175,7 @@ test('a large-init high-learning-rate run diverges cleanly and the page still re
   const { page, problems } = await openPage(browser, `${server.url}?init=large&lr=10&epochs=30`);
   await waitForEpochs(page, 1);
   await page.click('#btn-play');
-  await page.waitForSelector('#diverged-banner', { timeout: 30000 });
+  await page.waitForSelector('.diverged-chip', { timeout: 30000 });
   assert.equal(await page.getAttribute('.app', 'data-phase'), 'diverged');
   await waitForEpochs(page, 1);
   assert.match(await page.textContent('#verdict'), /Diverged/);
@@ -185,7 +185,7 @@ test('a large-init high-learning-rate run diverges cleanly and the page still re
   await page.click('#metric-delta');
   await page.selectOption('#ctl-init', 'he_normal');
   await page.$eval('#ctl-lr', (el) => { el.value = '-1.3'; el.dispatchEvent(new Event('change', { bubbles: true })); });
-  await page.waitForFunction(() => !document.querySelector('#diverged-banner'));
+  await page.waitForFunction(() => !document.querySelector('.diverged-chip'));
   await waitForEpochs(page, 1);
   await page.click('#btn-play');
   await waitForEpochs(page, 3);

@@ -20,7 +20,7 @@ const app = (page, attr) => page.$eval('.app', (el, a) => el.getAttribute(a), at
 const helpOpen = (page) => page.$eval('.overlay', (el) => !el.classList.contains('hidden'));
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
 
-test('? opens the list of every key, focus moves into it, Esc closes it and gives focus back', async () => {
+test('? opens the list of every key, focus moves into it, Esc closes it and hands the keys back to the page', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?depth=3&width=8`);
   await waitForEpochs(page, 1);
   assert.equal(await helpOpen(page), false);
@@ -28,7 +28,7 @@ test('? opens the list of every key, focus moves into it, Esc closes it and give
   assert.equal(await helpOpen(page), true);
   assert.equal(await focused(page), 'help-close');
   const rows = await page.$$eval('#shortcut-help tr', (trs) => trs.map((t) => t.textContent));
-  for (const key of ['Space', '→', 'E', 'R', 'N', 'C', 'M', 'P', 'F', '?', 'Esc']) {
+  for (const key of ['Space', '→', 'E', 'R', 'N', 'C', 'M', 'P', 'F', 'PgDn', 'PgUp', '1–9', 'B', '?', 'Esc']) {
     assert.ok(rows.some((r) => r.startsWith(key) || r.includes(`${key} `) || r.includes(`/ ${key}`)), `${key} listed: ${rows}`);
   }
   // While the list is open, the training keys do nothing.
@@ -37,7 +37,7 @@ test('? opens the list of every key, focus moves into it, Esc closes it and give
   assert.equal(await epochs(page), 1);
   await page.keyboard.press('Escape');
   assert.equal(await helpOpen(page), false);
-  assert.equal(await focused(page), 'btn-help');
+  assert.equal(await focused(page), 'BODY', 'not the ? button, where Space would open the list again');
   // The button opens it too; a click on the backdrop closes it.
   await page.click('#btn-help');
   assert.equal(await helpOpen(page), true);
@@ -219,17 +219,29 @@ test('the presenter button toggles presenter mode and says so', async () => {
   await page.close();
 });
 
-test('on a phone the header stays small and the lesson picker comes before the charts', async () => {
+test('on a phone: a one-row header with the status, the lesson picker above the charts, the settings one tap away', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?lesson=sigmoid`, { width: 390, height: 844 });
   await waitForEpochs(page, 1);
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844.png') });
   const top = await page.$eval('.topbar', (e) => e.getBoundingClientRect().height);
-  assert.ok(top <= 110, `header ${top} px tall`);
+  assert.ok(top <= 64, `header ${top} px tall`);
+  assert.ok(await page.isVisible('#epoch-counter') && await page.isVisible('#phase-chip'), 'the status is in the header');
   const y = (sel) => page.$eval(sel, (e) => e.getBoundingClientRect().y);
   assert.ok(await y('#ctl-preset') < await y('#chart-bars'), 'lesson picker first');
-  assert.ok(await y('#ctl-preset') < 844, 'lesson picker on the first screen');
-  assert.ok(await y('#btn-play') < 100, 'transport at the top');
-  assert.ok(await y('#chart-bars') < await y('#ctl-depth'), 'settings after the charts');
+  assert.ok(await y('#chart-bars') < 844, 'the charts on the first screen');
+  assert.ok(await y('#btn-play') < 60, 'transport at the top');
+  assert.equal(await page.isVisible('#ctl-depth'), false, 'settings in their own tab');
+  // One tap to the settings; changing one brings the charts back.
+  await page.click('#tab-settings');
+  assert.ok(await page.isVisible('#ctl-depth'));
+  assert.equal(await page.isVisible('#chart-bars'), false);
+  assert.ok(await y('#ctl-activation') < 844, 'the settings start on the first screen');
+  await page.selectOption('#ctl-activation', 'tanh');
+  await page.waitForFunction(() => document.querySelector('#chart-bars').offsetParent !== null);
+  assert.equal(await page.isVisible('#ctl-depth'), false);
+  await waitForEpochs(page, 1);
+  const tabs = await page.$eval('.phone-tabs', (e) => e.getBoundingClientRect().bottom);
+  assert.ok(Math.abs(tabs - 844) < 1, 'the tabs sit at the bottom of the screen');
   const wide = await page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok(wide <= 391, `no sideways scrolling (${wide} px)`);
   assert.deepEqual(problems, []);

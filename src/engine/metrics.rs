@@ -45,6 +45,8 @@ pub struct LayerStats {
 /// shows its first bars after one batch instead of after the whole training set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartialLayers {
+    /// The epoch in progress.
+    pub epoch: usize,
     /// Batches measured so far.
     pub steps: usize,
     /// Mean over those batches of ‖∂L/∂W‖ per Dense layer (as in the epoch's record).

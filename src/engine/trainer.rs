@@ -260,12 +260,14 @@ impl Trainer {
         Some(record)
     }
 
-    /// Epoch 0's gradient figures over the batches measured so far (None outside epoch 0,
-    /// before its first batch, or with the figures off).
-    pub fn epoch0_so_far(&self) -> Option<PartialLayers> {
+    /// The epoch in progress: its gradient figures over the batches so far (None before its
+    /// first batch, or with the figures off). Epoch 0's first bars of a deep network, and
+    /// what a single Step shows.
+    pub fn epoch_so_far(&self) -> Option<PartialLayers> {
         let s = &self.sums;
         let mean = |v: &[f64]| v.iter().map(|x| x / s.steps as f64).collect();
-        (self.epoch == 0 && s.steps > 0 && self.measure_layers).then(|| PartialLayers {
+        (s.steps > 0 && self.measure_layers).then(|| PartialLayers {
+            epoch: self.epoch,
             steps: s.steps,
             grad_norm: mean(&s.grad_norm),
             delta_rms: mean(&s.delta_rms),

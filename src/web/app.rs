@@ -5,25 +5,18 @@ use leptos::prelude::*;
 
 use super::client;
 use super::controls::Controls;
-use super::dom::{after_frames, query_string, replace_query};
+use super::dom::{after_frames, push_query, query_string, replace_query};
 use super::keys::on_key;
 use super::panels::{
     code::CodePanel, diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients,
-    heatmaps::Heatmaps, layer_table::LayerTable, notices::Notices, results::ResultsCharts,
-    runs::RunSummaries, shortcuts::ShortcutHelp, transport::Transport,
+    heatmaps::Heatmaps, layer_table::LayerTable, lesson_line::LessonLine, notices::Notices,
+    phone_tabs::PhoneTabs, results::ResultsCharts, runs::RunSummaries, shortcuts::ShortcutHelp,
+    transport::Transport,
 };
 use super::state::AppState;
-use crate::protocol::{FromWorker, Phase, ToWorker};
+use crate::protocol::{Phase, ToWorker};
 use crate::url_state::{decode, encode};
 use wasm_bindgen::JsCast;
-
-/// Whether the page was opened as the benchmark (`?bench=1`).
-fn bench_mode(query: &str) -> bool {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .any(|kv| kv == "bench=1")
-}
 
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -32,34 +25,38 @@ pub fn start() {
 
 #[component]
 fn App() -> impl IntoView {
-    let query = query_string();
-    let bench = bench_mode(&query);
-    let cleaned: String = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|kv| *kv != "bench=1")
-        .collect::<Vec<_>>()
-        .join("&");
-    let (url, notices) = decode(&cleaned);
+    let (url, notices) = decode(&query_string());
+    let bench = url.bench;
     let state = AppState::new(url, notices);
     provide_context(state);
 
-    if let Err(e) = client::spawn(move |msg| {
-        if let FromWorker::Benchmark { results, gemm } = &msg {
-            super::bench::engine_results(results.clone(), gemm.clone());
-        }
-        state.receive(msg);
-    }) {
+    if let Err(e) = client::spawn(move |msg| state.receive(msg)) {
         state.error.set(Some(e));
     }
+    // The worker plays at the view's speed, told again whenever it changes.
+    let speed = Memo::new(move |_| state.speed());
     client::send(ToWorker::SetSpeed {
-        speed: state.speed.get_untracked(),
+        speed: speed.get_untracked(),
     });
+    Effect::new(move |_| client::send(ToWorker::SetSpeed { speed: speed.get() }));
     state.send_runs();
     super::dom::mark("gradscope:runs-sent");
     // The address bar follows the runs and the view: always a link that replays them.
     let link = Memo::new(move |_| encode(&state.link()));
-    Effect::new(move |_| replace_query(&format!("?{}", link.get())));
+    // A new experiment (a lesson, compare, a run removed, a structural change) gets a history
+    // entry of its own; adjusting one replaces it. Back and Forward bring one back.
+    Effect::new(move |_| {
+        let query = format!("?{}", link.get());
+        if state.take_push() {
+            push_query(&query);
+        } else {
+            replace_query(&query);
+        }
+    });
+    window_event_listener(leptos::ev::popstate, move |_| {
+        let (url, notices) = decode(&query_string());
+        state.restore(url, notices);
+    });
     if bench {
         super::bench::run(state);
     }
@@ -67,8 +64,9 @@ fn App() -> impl IntoView {
     let resize = state.resize;
     window_event_listener(leptos::ev::resize, move |_| resize.update(|n| *n += 1));
     window_event_listener(leptos::ev::keydown, move |ev| on_key(state, ev));
-    // A value chosen from a menu or slider hands the keys back to the page (Space plays).
-    window_event_listener(leptos::ev::change, |ev| {
+    // A value chosen from a menu or slider hands the keys back to the page (Space plays). On
+    // a phone, a setting changed in the settings tab shows the charts again.
+    window_event_listener(leptos::ev::change, move |ev| {
         if let Some(el) = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
@@ -76,6 +74,17 @@ fn App() -> impl IntoView {
             let range = el.get_attribute("type").as_deref() == Some("range");
             if el.tag_name() == "SELECT" || range {
                 let _ = el.blur();
+            }
+            let in_settings = el
+                .closest(".settings-block, .lesson-block")
+                .ok()
+                .flatten()
+                .is_some();
+            if in_settings && state.settings_open.get_untracked() {
+                state.settings_open.set(false);
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
             }
         }
     });
@@ -124,7 +133,12 @@ fn App() -> impl IntoView {
         } else {
             ""
         };
-        format!("app theme-{}{presenting}", state.theme.get().name())
+        let tab = if state.settings_open.get() {
+            " phone-settings"
+        } else {
+            ""
+        };
+        format!("app theme-{}{presenting}{tab}", state.theme.get().name())
     };
     // The charts change size when the layout does.
     Effect::new(move |_| {
@@ -194,8 +208,12 @@ fn App() -> impl IntoView {
                     <ResultsCharts/>
                 </section>
             </main>
+            <LessonLine/>
+            <PhoneTabs/>
             <Footer/>
             <ShortcutHelp/>
+            <div class="blank-screen" id="blank-screen" class:hidden=move || !state.blank.get()
+                aria-hidden="true" on:click=move |_| state.blank.set(false)></div>
             {bench.then(|| view! { <pre id="bench-results" class="bench">"benchmark running…"</pre> })}
         </div>
     }

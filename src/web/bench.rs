@@ -26,12 +26,7 @@ const FRAME_RUNS: [(&str, usize, usize, usize); 3] = [
 ];
 
 thread_local! {
-    static ENGINE: RefCell<Option<(Vec<BenchResult>, Vec<GemmResult>)>> = const { RefCell::new(None) };
     static FRAMES: RefCell<Vec<(String, Vec<f64>, usize)>> = const { RefCell::new(Vec::new()) };
-}
-
-pub fn engine_results(results: Vec<BenchResult>, gemm: Vec<GemmResult>) {
-    ENGINE.with_borrow_mut(|e| *e = Some((results, gemm)));
 }
 
 pub fn run(state: AppState) {
@@ -55,7 +50,7 @@ fn frame_run(state: AppState, i: usize) {
         client::send(ToWorker::Benchmark {
             sizes: vec![(10, 64), (50, 256)],
         });
-        wait_for_engine();
+        wait_for_engine(state);
         return;
     };
     let config = Config {
@@ -101,10 +96,11 @@ fn sample_frame(
     });
 }
 
-fn wait_for_engine() {
-    match ENGINE.with_borrow(|e| e.clone()) {
+/// Waits for the worker's engine figures (they reach the page's state like every message).
+fn wait_for_engine(state: AppState) {
+    match state.bench_engine.get_untracked() {
         Some(engine) => publish(engine),
-        None => set_timeout(wait_for_engine, Duration::from_millis(100)),
+        None => set_timeout(move || wait_for_engine(state), Duration::from_millis(100)),
     }
 }
 

@@ -12,10 +12,23 @@ use crate::protocol::{FromWorker, ToWorker};
 /// Trunk's loader shim for the worker binary (classic worker, `importScripts`).
 const WORKER_URL: &str = "./gradscope-worker_loader.js";
 
+/// The page's end of the line to the worker.
+struct Line {
+    worker: Option<Worker>,
+    /// The worker has loaded and takes commands.
+    ready: bool,
+    /// Commands sent before it had loaded, in order.
+    pending: Vec<ToWorker>,
+}
+
 thread_local! {
-    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
-    static READY: RefCell<bool> = const { RefCell::new(false) };
-    static PENDING: RefCell<Vec<ToWorker>> = const { RefCell::new(Vec::new()) };
+    static LINE: RefCell<Line> = const {
+        RefCell::new(Line {
+            worker: None,
+            ready: false,
+            pending: Vec::new(),
+        })
+    };
 }
 
 /// The worker `index.html` started before the page's WebAssembly loaded, and the messages it
@@ -55,8 +68,11 @@ pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
     let receive = move |data: JsValue| match serde_wasm_bindgen::from_value::<FromWorker>(data) {
         Ok(FromWorker::Ready) => {
             super::dom::mark("gradscope:worker-ready");
-            READY.with_borrow_mut(|r| *r = true);
-            for cmd in PENDING.with_borrow_mut(std::mem::take) {
+            let pending = LINE.with_borrow_mut(|l| {
+                l.ready = true;
+                std::mem::take(&mut l.pending)
+            });
+            for cmd in pending {
                 post(&cmd);
             }
             on_message(FromWorker::Ready);
@@ -67,7 +83,7 @@ pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
         }),
     };
     // Nothing can arrive between the replay and the new handler: the page is single-threaded.
-    WORKER.with_borrow_mut(|w| *w = Some(worker.clone()));
+    LINE.with_borrow_mut(|l| l.worker = Some(worker.clone()));
     for data in early {
         receive(data);
     }
@@ -97,10 +113,16 @@ pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<(), String> {
 
 /// Sends a command (queued until the worker has loaded).
 pub fn send(cmd: ToWorker) {
-    if READY.with_borrow(|r| *r) {
+    let queued = LINE.with_borrow_mut(|l| {
+        if l.ready {
+            Some(cmd)
+        } else {
+            l.pending.push(cmd);
+            None
+        }
+    });
+    if let Some(cmd) = queued {
         post(&cmd);
-    } else {
-        PENDING.with_borrow_mut(|p| p.push(cmd));
     }
 }
 
@@ -108,8 +130,8 @@ fn post(cmd: &ToWorker) {
     let Ok(value) = super::to_js(cmd) else {
         return;
     };
-    WORKER.with_borrow(|w| {
-        if let Some(w) = w {
+    LINE.with_borrow(|l| {
+        if let Some(w) = &l.worker {
             let _ = w.post_message(&value);
         }
     });

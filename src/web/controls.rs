@@ -12,8 +12,8 @@ use crate::engine::activation::LEAKY_SLOPE;
 use crate::engine::config::setting;
 use crate::engine::settings::Value;
 use crate::format::num;
-use crate::presets::PRESETS;
 use crate::protocol::Speed;
+use crate::web::run_style::run_style;
 
 fn init_label(name: &str) -> String {
     match name {
@@ -49,15 +49,18 @@ fn optimizer_label(name: &str) -> String {
 
 /// The lessons of one kind (comparisons or single runs) as menu options.
 fn lesson_options(comparisons: bool, lesson: Memo<Option<&'static str>>) -> impl IntoView {
-    PRESETS
-        .iter()
-        .filter(move |p| p.vs.is_empty() != comparisons)
-        .map(|p| {
+    // Numbered as the keys 1–9 pick them.
+    crate::presets::menu()
+        .into_iter()
+        .enumerate()
+        .filter(move |(_, p)| p.vs.is_empty() != comparisons)
+        .map(move |(i, p)| {
             let runs = p.vs.len() + 1;
+            let key = if i < 9 { format!("{}. ", i + 1) } else { String::new() };
             let title = if runs > 1 {
-                format!("{} ({runs} runs)", p.title)
+                format!("{key}{} ({runs} runs)", p.title)
             } else {
-                p.title.to_string()
+                format!("{key}{}", p.title)
             };
             view! { <option value=p.id selected=move || lesson.get() == Some(p.id)>{title}</option> }
         })
@@ -121,7 +124,7 @@ pub fn Controls() -> impl IntoView {
                 let colour = s.runs()[i].colour;
                 view! {
                     <p class="editing" id="editing-run">
-                        <span class=format!("swatch run-{colour}")>{crate::web::panels::runs::MARKER_GLYPHS[colour % 4]}</span>
+                        <span class=format!("swatch {}", run_style(colour).class)>{run_style(colour).glyph}</span>
                         {format!("Editing run {} — {label}", i + 1)}
                     </p>
                 }
@@ -224,9 +227,9 @@ pub fn Controls() -> impl IntoView {
                         state.set_speed(speed);
                     }
                 }
-                prop:value=move || state.speed.get().name().to_string()>
+                prop:value=move || state.speed().name().to_string()>
                 {Speed::ALL.iter().map(|&s| view! {
-                    <option value=s.name() selected=move || state.speed.get() == s>{s.name()}</option>
+                    <option value=s.name() selected=move || state.speed() == s>{s.name()}</option>
                 }).collect_view()}
             </select>
             <p class="hint">"Slow shows each step; fast trains as quickly as this machine can."</p>

@@ -39,10 +39,29 @@ pub fn query_string() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the address bar's query (Back still leaves the app).
+/// Replaces the address bar's query (the same experiment, adjusted).
 pub fn replace_query(query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+    }
+}
+
+/// Puts a new entry in the browser's history (another experiment: Back returns to this one).
+pub fn push_query(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+    }
+}
+
+/// Takes the keyboard focus off whatever has it, back to the page (Space then plays).
+pub fn blur_focus() {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    if let Some(el) =
+        active.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.blur();
     }
 }
 

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
+use crate::presets;
 use crate::url_state::GradMetric;
 
 /// What a key does.
@@ -17,8 +18,14 @@ pub enum Action {
     NewWeights,
     Compare,
     SwitchMeasure,
+    SwitchMap,
     Present,
     Fullscreen,
+    NextLesson,
+    PreviousLesson,
+    /// A lesson by its place in the menu (the digit pressed).
+    PickLesson,
+    Blank,
     Help,
     Close,
 }
@@ -77,6 +84,12 @@ pub const SHORTCUTS: &[Shortcut] = &[
         what: "switch the gradient measure (‖∂L/∂W‖ ↔ δ)",
     },
     Shortcut {
+        keys: &["w"],
+        shown: "W",
+        action: Action::SwitchMap,
+        what: "switch the layer × epoch map: gradient → weight norm → update ratio",
+    },
+    Shortcut {
         keys: &["p"],
         shown: "P",
         action: Action::Present,
@@ -89,6 +102,30 @@ pub const SHORTCUTS: &[Shortcut] = &[
         what: "full screen on or off",
     },
     Shortcut {
+        keys: &["PageDown"],
+        shown: "PgDn",
+        action: Action::NextLesson,
+        what: "next lesson (a presentation clicker's forward button)",
+    },
+    Shortcut {
+        keys: &["PageUp"],
+        shown: "PgUp",
+        action: Action::PreviousLesson,
+        what: "previous lesson (the clicker's back button)",
+    },
+    Shortcut {
+        keys: &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        shown: "1–9",
+        action: Action::PickLesson,
+        what: "the lesson with that number in the lesson menu",
+    },
+    Shortcut {
+        keys: &["b", "."],
+        shown: "B / .",
+        action: Action::Blank,
+        what: "blank the screen; any key brings it back",
+    },
+    Shortcut {
         keys: &["?"],
         shown: "?",
         action: Action::Help,
@@ -98,7 +135,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: &["Escape"],
         shown: "Esc",
         action: Action::Close,
-        what: "close this list; leave presenter mode",
+        what: "close this list (the keys act again); leave presenter mode",
     },
 ];
 
@@ -134,6 +171,12 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
         return;
     }
+    // A blank screen: any key brings the page back, and does nothing else.
+    if state.blank.get_untracked() {
+        state.blank.set(false);
+        ev.prevent_default();
+        return;
+    }
     let Some(action) = action_of(&ev.key()) else {
         return;
     };
@@ -154,8 +197,22 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
                 GradMetric::DeltaRms => GradMetric::GradNorm,
             }
         }),
+        Action::SwitchMap => state.heat.update(|h| *h = h.next()),
         Action::Present => state.toggle_presenting(),
         Action::Fullscreen => super::fullscreen::toggle(),
+        Action::NextLesson | Action::PreviousLesson => {
+            let step = if action == Action::NextLesson { 1 } else { -1 };
+            let current = state.store.with_untracked(|s| s.lesson());
+            state.load_lesson(presets::neighbour(current, step));
+        }
+        Action::PickLesson => {
+            let place = ev.key().parse::<usize>().unwrap_or(0);
+            match presets::menu().get(place.wrapping_sub(1)) {
+                Some(lesson) => state.load_lesson(lesson),
+                None => return,
+            }
+        }
+        Action::Blank => state.blank.set(true),
         Action::Help => state.help_open.update(|o| *o = !*o),
         Action::Close => {
             if state.help_open.get_untracked() {

@@ -11,9 +11,9 @@ pub mod fields;
 pub mod fullscreen;
 pub mod keys;
 pub mod panels;
+pub mod run_style;
 pub mod state;
 pub mod worker;
-pub mod worker_bench;
 
 /// Converts a message to a JS value; u64 seeds go as BigInt, so no seed loses bits.
 pub fn to_js<T: serde::Serialize>(msg: &T) -> Result<wasm_bindgen::JsValue, String> {

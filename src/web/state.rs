@@ -8,7 +8,7 @@ use super::client;
 use super::dom::now_ms;
 use crate::engine::config::Config;
 use crate::presets::Preset;
-use crate::protocol::{FromWorker, RunJob, Speed, ToWorker};
+use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob, Speed, ToWorker};
 use crate::store::{Store, Transport};
 use crate::url_state::{GradMetric, Theme, UrlState};
 
@@ -22,6 +22,17 @@ pub enum HeatQuantity {
     WeightNorm,
     /// ‖ΔW‖/‖W‖: lower layers that barely move are the notes' sign of vanishing.
     UpdateRatio,
+}
+
+impl HeatQuantity {
+    /// The next map in the W key's cycle.
+    pub fn next(self) -> HeatQuantity {
+        match self {
+            HeatQuantity::Gradient => HeatQuantity::WeightNorm,
+            HeatQuantity::WeightNorm => HeatQuantity::UpdateRatio,
+            HeatQuantity::UpdateRatio => HeatQuantity::Gradient,
+        }
+    }
 }
 
 /// Shortest interval between two chart redraws (8 per second at most).
@@ -38,7 +49,8 @@ pub struct AppState {
     pub store: RwSignal<Store>,
     pub metric: RwSignal<GradMetric>,
     pub theme: RwSignal<Theme>,
-    pub speed: RwSignal<Speed>,
+    /// The speed chosen (in the link or the menu); None: the view's default.
+    pub speed_choice: RwSignal<Option<Speed>>,
     pub heat: RwSignal<HeatQuantity>,
     /// The epoch the bar charts show; None follows the latest.
     pub view_epoch: RwSignal<Option<usize>>,
@@ -56,6 +68,19 @@ pub struct AppState {
     pub presenting: RwSignal<bool>,
     /// The list of keyboard shortcuts is open.
     pub help_open: RwSignal<bool>,
+    /// The screen is blanked (a clicker's "b" or "."): any key brings it back.
+    pub blank: RwSignal<bool>,
+    /// On a phone: the settings tab is shown instead of the charts.
+    pub settings_open: RwSignal<bool>,
+    /// A passing message for the audience (a chip in the header), e.g. after Back.
+    pub info: RwSignal<Option<String>>,
+    /// The next change of the link is another experiment: it gets a history entry of its
+    /// own, so the browser's Back returns to the one before.
+    push_link: StoredValue<bool>,
+    /// The page was opened as the benchmark (`bench=1`).
+    pub bench: bool,
+    /// The worker's engine benchmark, once it has reported.
+    pub bench_engine: RwSignal<Option<(Vec<BenchResult>, Vec<GemmResult>)>>,
 }
 
 impl AppState {
@@ -64,7 +89,7 @@ impl AppState {
             store: RwSignal::new(Store::new(url.runs, url.lesson)),
             metric: RwSignal::new(url.metric),
             theme: RwSignal::new(url.theme),
-            speed: RwSignal::new(url.speed),
+            speed_choice: RwSignal::new(url.speed),
             heat: RwSignal::new(HeatQuantity::default()),
             view_epoch: RwSignal::new(None),
             notices: RwSignal::new(notices),
@@ -72,8 +97,14 @@ impl AppState {
             resize: RwSignal::new(0),
             redraw: RwSignal::new(0),
             redraw_clock: StoredValue::new(RedrawClock::default()),
-            presenting: RwSignal::new(false),
+            presenting: RwSignal::new(url.present),
             help_open: RwSignal::new(false),
+            blank: RwSignal::new(false),
+            info: RwSignal::new(None),
+            settings_open: RwSignal::new(false),
+            push_link: StoredValue::new(false),
+            bench: url.bench,
+            bench_engine: RwSignal::new(None),
         }
     }
 
@@ -85,7 +116,9 @@ impl AppState {
             lesson,
             metric: self.metric.get(),
             theme: self.theme.get(),
-            speed: self.speed.get(),
+            speed: self.speed_choice.get(),
+            present: self.presenting.get(),
+            bench: self.bench,
         }
     }
 
@@ -116,10 +149,27 @@ impl AppState {
         client::send(ToWorker::Runs { runs });
     }
 
+    /// Whether the next change of the link is a new history entry (and forgets the request).
+    pub fn take_push(&self) -> bool {
+        self.push_link
+            .try_update_value(|p| std::mem::replace(p, false))
+            .unwrap_or(false)
+    }
+
+    fn ids(&self) -> Vec<u64> {
+        self.store
+            .with_untracked(|s| s.runs().iter().map(|r| r.id).collect())
+    }
+
     /// Changes the selected run's configuration; an out-of-range result is refused, with the
-    /// reason shown.
+    /// reason shown. A structural change (a run rebuilt) is a new experiment in the history.
     pub fn change(&self, f: impl FnOnce(&mut Config)) {
-        match self.update(|s| s.change(s.selected(), f)) {
+        let before = self.ids();
+        let result = self.update(|s| s.change(s.selected(), f));
+        if self.ids() != before {
+            self.push_link.set_value(true);
+        }
+        match result {
             Ok(true) => self.error.set(None),
             Ok(false) => {}
             Err(e) => self.error.set(Some(format!("Not applied — {e}"))),
@@ -129,11 +179,31 @@ impl AppState {
     pub fn load_lesson(&self, lesson: &'static Preset) {
         self.error.set(None);
         self.view_epoch.set(None);
+        self.push_link.set_value(true);
+        self.metric.set(lesson.metric);
         self.update(|s| s.load_lesson(lesson));
     }
 
+    /// Brings back the experiment a link describes (Back / Forward): its runs start again
+    /// from epoch 0, with the view it had.
+    pub fn restore(&self, url: UrlState, notices: Vec<String>) {
+        self.pause_quietly();
+        self.error.set(None);
+        self.view_epoch.set(None);
+        self.metric.set(url.metric);
+        self.theme.set(url.theme);
+        self.speed_choice.set(url.speed);
+        self.notices.set(notices);
+        self.update(|s| s.restore(url.runs, url.lesson));
+        self.info.set(Some(
+            "From the browser's history: these runs start again from epoch 0".into(),
+        ));
+    }
+
     pub fn compare(&self) {
+        self.push_link.set_value(true);
         if self.update(Store::compare).is_none() {
+            self.push_link.set_value(false);
             self.error.set(Some(format!(
                 "At most {} runs can be compared: remove one first.",
                 crate::store::MAX_RUNS
@@ -142,6 +212,7 @@ impl AppState {
     }
 
     pub fn remove(&self, run: usize) {
+        self.push_link.set_value(true);
         self.update(|s| s.remove(run));
     }
 
@@ -191,9 +262,18 @@ impl AppState {
         }
     }
 
+    /// The speed play runs at: the one chosen, or the view's default (slow for a lecture).
+    pub fn speed(&self) -> Speed {
+        Speed::for_view(
+            self.speed_choice.get(),
+            self.theme.get() == crate::url_state::Theme::Lecture,
+            self.presenting.get(),
+        )
+    }
+
+    /// Chooses a speed (the app tells the worker: see `app.rs`).
     pub fn set_speed(&self, speed: Speed) {
-        self.speed.set(speed);
-        client::send(ToWorker::SetSpeed { speed });
+        self.speed_choice.set(Some(speed));
     }
 
     /// Asks the charts to redraw: now, or when [`REDRAW_MS`] have passed since the last time.
@@ -230,7 +310,8 @@ impl AppState {
     /// A message from the worker.
     pub fn receive(&self, msg: FromWorker) {
         match msg {
-            FromWorker::Ready | FromWorker::Benchmark { .. } => {}
+            FromWorker::Ready => {}
+            FromWorker::Benchmark { results, gemm } => self.bench_engine.set(Some((results, gemm))),
             FromWorker::Record { run, record } => {
                 if record.epoch == 0 {
                     super::dom::mark_once("gradscope:epoch0-record");

@@ -5,6 +5,8 @@
 use super::grad_bars::{BarRun, Bars};
 use super::metric_value;
 use crate::chart_scale::decade_range;
+use crate::engine::metrics::PartialLayers;
+use crate::protocol::Phase;
 use crate::store::Store;
 use crate::url_state::GradMetric;
 
@@ -29,7 +31,8 @@ pub struct BarData {
     pub min_epoch: usize,
     pub range: (f64, f64),
     pub targets: Vec<Target>,
-    /// Epoch 0 still being measured: (batches measured, batches in the epoch).
+    /// An epoch shown before it is complete (epoch 0 being measured, or a Step inside an
+    /// epoch): (batches so far, batches in the epoch).
     pub partial: Option<(usize, usize)>,
 }
 
@@ -73,7 +76,7 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
         .iter()
         .filter_map(|r| {
             let p = r.progress.as_ref()?;
-            let partial = p.partial.as_ref()?;
+            let partial = p.partial.as_ref().filter(|x| x.epoch == 0)?;
             so_far = (so_far.0.min(partial.steps), p.steps_per_epoch);
             let values = match metric {
                 GradMetric::GradNorm => partial.grad_norm.clone(),
@@ -101,24 +104,50 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
     })
 }
 
+/// A run stopped inside an epoch (by Step): that epoch's figures over its batches so far, and
+/// (batches so far, batches in the epoch).
+fn stepped_into(run: &crate::store::Run) -> Option<(&PartialLayers, (usize, usize))> {
+    let p = run.progress.as_ref()?;
+    let partial = p.partial.as_ref()?;
+    let after_last_record = run.epoch().is_some_and(|e| partial.epoch > e);
+    (p.phase == Phase::Paused && after_last_record)
+        .then_some((partial, (partial.steps, p.steps_per_epoch)))
+}
+
 /// The bars at the shown epoch; epoch 0 over its first batches while it is being measured;
-/// None before anything was measured.
+/// the epoch so far after a Step inside it (when following the latest epoch); None before
+/// anything was measured.
 pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<BarData> {
     let Some(epoch) = shown_epoch(store, view) else {
         return partial_data(store, metric);
     };
     let show_theory = metric == GradMetric::DeltaRms;
+    let mut so_far: Option<(usize, usize)> = None;
     // Each run's record at the shown epoch (or its last one, if it stopped earlier).
     let targets: Vec<Target> = store
         .runs()
         .iter()
         .filter_map(|r| {
+            let theory = show_theory.then(|| r.theory.clone()).flatten();
+            if let Some((partial, steps)) = stepped_into(r).filter(|_| view.is_none()) {
+                so_far = Some(so_far.map_or(steps, |s| (s.0.min(steps.0), steps.1)));
+                let values = match metric {
+                    GradMetric::GradNorm => partial.grad_norm.clone(),
+                    GradMetric::DeltaRms => partial.delta_rms.clone(),
+                };
+                return Some(Target {
+                    colour: r.colour,
+                    epoch: partial.epoch,
+                    values,
+                    theory,
+                });
+            }
             let rec = r.records_upto(epoch).last()?;
             Some(Target {
                 colour: r.colour,
                 epoch: rec.epoch,
                 values: rec.layers.iter().map(|l| metric_value(metric, l)).collect(),
-                theory: show_theory.then(|| r.theory.clone()).flatten(),
+                theory,
             })
         })
         .collect();
@@ -132,7 +161,7 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
             .chain(
                 targets
                     .iter()
-                    .flat_map(|t| t.theory.iter().flatten().copied()),
+                    .flat_map(|t| t.theory.iter().flatten().chain(&t.values).copied()),
             ),
         2.0,
     );
@@ -144,6 +173,6 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
         min_epoch: targets.iter().map(|t| t.epoch).min().unwrap_or(epoch),
         range,
         targets,
-        partial: None,
+        partial: so_far,
     })
 }

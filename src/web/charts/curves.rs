@@ -6,12 +6,16 @@ use web_sys::HtmlCanvasElement;
 
 use super::{
     axis, chart_on, decade_label, decade_ticks_every, draw_markers, err, nice_ticks, plot_size,
-    run_colour, stride, DrawResult, Drawn, Root, Style,
+    stride, DrawResult, Drawn, Root, Style,
 };
-use crate::chart_scale::{decade_range, log10_point, LogPoint};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::chart_scale::{log10_point, shared_decade_range, LogPoint};
 use crate::engine::metrics::EpochRecord;
+use crate::format::num;
 use crate::store::Store;
 use crate::url_state::Theme;
+use crate::web::run_style::run_style;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Curve {
@@ -99,10 +103,13 @@ where
         .collect();
     let (y_lo, y_hi, title, y_desc) = match which {
         Curve::Loss => {
-            let values = all
+            // From finite values only, and a run far above the others is clamped, not allowed
+            // to squash them (chart_scale::shared_decade_range).
+            let per_run: Vec<Vec<f64>> = all
                 .iter()
-                .flat_map(|(_, t, v)| t.iter().chain(v).map(|p| p.1));
-            let (lo, hi) = decade_range(values, 1.0);
+                .map(|(_, t, v)| t.iter().chain(v).map(|p| p.1).collect())
+                .collect();
+            let (lo, hi) = shared_decade_range(&per_run, 1.0);
             (lo, hi, "Loss (cross-entropy)", "loss (log scale)")
         }
         Curve::Accuracy => (0.0, 1.0, "Accuracy", "accuracy"),
@@ -162,13 +169,23 @@ where
         }
     };
     let width = s.px(s.line) as u32;
+    let marker = s.px(s.line * 1.3);
+    // Labels go inside the plot, on the side away from the nearer edge (so none sits on a
+    // tick label), one row per run below the top edge (so two runs' labels never meet).
+    let mut labels: Vec<(f64, usize, String, RGBColor)> = Vec::new();
     // The legend (runs, train / validation) is HTML above the charts, so it never hides a curve.
-    for (colour_index, train, val) in &all {
-        let colour = run_colour(*colour_index);
+    for (k, (colour_index, train, val)) in all.iter().enumerate() {
+        let colour = s.run(*colour_index);
+        let glyph = run_style(*colour_index).glyph;
         for (points, is_train) in [(train, true), (val, false)] {
-            let placed: Vec<(f64, f64)> = points
+            // A diverged run is drawn up to its last finite value.
+            let finite = points
                 .iter()
-                .filter_map(|&(x, y)| place(y).map(|p| (x, p)))
+                .position(|p| place(p.1).is_none())
+                .unwrap_or(points.len());
+            let placed: Vec<(f64, f64)> = points[..finite]
+                .iter()
+                .filter_map(|&(x, y)| place(y).map(|p| (x, p.min(y_hi))))
                 .collect();
             if is_train {
                 let dash = s.px(6.0).max(1) as u32;
@@ -187,27 +204,65 @@ where
                         colour.stroke_width(width),
                     ))
                     .map_err(err)?;
-                draw_markers(
-                    &mut chart,
-                    *colour_index,
-                    &placed,
-                    s.px(s.line * 1.3),
-                    colour,
-                )?;
+                draw_markers(&mut chart, *colour_index, &placed, marker, colour)?;
             }
-            // A non-finite value: a marker at the top of the axis.
-            let bad = points.iter().filter(|p| place(p.1).is_none());
+        }
+        // Off the scale: an arrow at the top for each clamped validation value, and the
+        // largest of them written once.
+        let over: Vec<(f64, f64)> = val
+            .iter()
+            .copied()
+            .filter(|p| place(p.1).is_some_and(|l| l > y_hi + 1e-9))
+            .collect();
+        chart
+            .draw_series(
+                over.iter().map(|&(x, _)| {
+                    TriangleMarker::new((x, y_hi), marker + s.px(2.0), colour.filled())
+                }),
+            )
+            .map_err(err)?;
+        if let Some(&(x, y)) = over.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+            labels.push((x, k, format!("{glyph} ↑ {}", num(y)), colour));
+        }
+        // Diverged: where the first value stopped being a number, a labelled mark at the top.
+        let first_bad = train
+            .iter()
+            .chain(val.iter())
+            .filter(|p| place(p.1).is_none())
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(&(x, y)) = first_bad {
             chart
-                .draw_series(bad.map(|&(x, y)| {
-                    let label = if y.is_nan() { "NaN" } else { "∞" };
-                    Text::new(
-                        label,
-                        (x, y_hi - 0.06 * (y_hi - y_lo)),
-                        s.centered(1.0, colour),
-                    )
-                }))
+                .draw_series(std::iter::once(Cross::new(
+                    (x, y_hi),
+                    marker + s.px(2.0),
+                    colour.stroke_width(s.px(3.0).max(1) as u32),
+                )))
                 .map_err(err)?;
+            let word = if y.is_nan() { "NaN" } else { "∞" };
+            labels.push((x, k, format!("{glyph} {word}"), colour));
         }
     }
+    let row_units = 1.35 * s.font_px() / y_unit;
+    for (x, k, text, colour) in labels {
+        let right_half = x > 0.6 * x_hi;
+        let (h, dx) = if right_half {
+            (HPos::Right, -(marker * 2))
+        } else {
+            (HPos::Left, marker * 2)
+        };
+        let y = y_hi - (0.9 + k as f64) * row_units;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, y))
+                    + Text::new(
+                        text,
+                        (dx, 0),
+                        s.text(1.0, colour).pos(Pos::new(h, VPos::Center)),
+                    ),
+            ))
+            .map_err(err)?;
+    }
+    let mut drawn = drawn;
+    drawn.attrs.push(("data-range", format!("{y_lo},{y_hi}")));
     Ok(drawn)
 }

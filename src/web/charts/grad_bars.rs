@@ -7,7 +7,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::{
     axis, chart_on, decade_label, decade_ticks_every, err, int_ticks, metric_axis, plot_size,
-    run_colour, stride, DrawResult, Drawn, Root, Style, XY,
+    stride, DrawResult, Drawn, Root, Style, XY,
 };
 use crate::chart_scale::{log10_point, LogPoint};
 use crate::url_state::{GradMetric, Theme};
@@ -78,12 +78,17 @@ where
 }
 
 /// The chart's title line: what is measured, at which epoch.
-fn caption(metric: GradMetric, epoch_text: &str) -> String {
-    let title = match metric {
-        GradMetric::GradNorm => "Gradient of each layer's weights",
-        GradMetric::DeltaRms => "Back-propagated gradient at each layer",
+/// The chart's title, longest first: [`titled`] takes the first that fits the width.
+fn caption(metric: GradMetric, epoch_text: &str) -> [String; 3] {
+    let (title, short) = match metric {
+        GradMetric::GradNorm => ("Gradient of each layer's weights", "‖∂L/∂W‖ per layer"),
+        GradMetric::DeltaRms => ("Back-propagated gradient at each layer", "δ per layer"),
     };
-    format!("{title} — {epoch_text}")
+    [
+        format!("{title} — {epoch_text}"),
+        format!("{short} — {epoch_text}"),
+        epoch_text.to_string(),
+    ]
 }
 
 /// The labelled axes of the bar chart in `area`: layers 1..n across (n is the output layer,
@@ -129,14 +134,34 @@ where
 }
 
 /// The plot area under the chart's title line.
-fn titled<DB: DrawingBackend>(root: &Root<DB>, s: &Style, caption: &str) -> Result<Root<DB>, String>
+/// The chart area under a title: the first of `captions` that fits the width (at 1.25× the
+/// base font, or else at the base font); the last one when none fits, so a narrow presenter
+/// cell never cuts its title off at both ends.
+fn titled<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    captions: &[String],
+) -> Result<Root<DB>, String>
 where
     DB::ErrorType: 'static,
 {
     let m = s.px(10.0);
-    root.margin(m, m, m, m)
-        .titled(caption, s.text(1.25, s.fg))
-        .map_err(err)
+    let area = root.margin(m, m, m, m);
+    let room = area.dim_in_pixel().0;
+    let fits = |text: &str, scale: f64| {
+        area.estimate_text_size(text, &s.text(scale, s.fg))
+            .is_ok_and(|(w, _)| w <= room)
+    };
+    let chosen = captions
+        .iter()
+        .find_map(|c| {
+            [1.25, 1.0]
+                .into_iter()
+                .find(|&scale| fits(c, scale))
+                .map(|scale| (c.as_str(), scale))
+        })
+        .unwrap_or((captions.last().map_or("", String::as_str), 1.0));
+    area.titled(chosen.0, s.text(chosen.1, s.fg)).map_err(err)
 }
 
 /// Draws the chart on any plotters backend (canvas on screen, a larger canvas or SVG for
@@ -168,13 +193,13 @@ where
                 .iter()
                 .any(|&v| matches!(log10_point(v), LogPoint::NaN | LogPoint::Negative))
         });
-    // Epoch 0 shown before it is complete says on how much of it.
+    // An epoch shown before it is complete says on how much of it.
     let mut epoch_text = match partial {
-        Some((done, of)) => format!("epoch 0, first {done} of {of} batches"),
+        Some((done, of)) => format!("epoch {epoch}, first {done} of {of} batches"),
         None => format!("epoch {epoch}"),
     };
     if pale_nan {
-        epoch_text.push_str(" (pale blocks: NaN)");
+        epoch_text.push_str(" (outlined blocks: NaN)");
     }
     let area = titled(root, s, &caption(metric, &epoch_text))?;
     let (mut chart, drawn) = bar_axes(&area, s, metric, n, (lo, hi))?;
@@ -193,7 +218,7 @@ where
         layer as f64 - 0.4 + r as f64 * width
     };
     for (r, run) in runs.iter().enumerate() {
-        let colour = run_colour(run.colour);
+        let colour = s.run(run.colour);
         let len = run.values.len();
         for (i, &v) in run.values.iter().enumerate() {
             let x0 = slot(r, i, len);
@@ -221,7 +246,9 @@ where
             let style = if solid {
                 c.filled()
             } else {
-                c.mix(0.35).filled()
+                // A value the axis cannot hold: an outline, not a faded fill (which a
+                // washed-out projector loses).
+                c.stroke_width(s.px(2.5).max(1) as u32)
             };
             Rectangle::new([(x0, y0), (x1, y1)], style)
         }))

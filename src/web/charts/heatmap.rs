@@ -103,6 +103,11 @@ pub fn data(
     })
 }
 
+/// Room left of a map for its layer labels, in fonts: the first panel carries them (and the
+/// axis title), the others only a gap.
+const FIRST_Y_AREA: f64 = 4.2;
+const OTHER_Y_AREA: f64 = 1.5;
+
 /// One panel per run of the store, captioned by `spec.labels`.
 pub fn panels<'a>(store: &'a Store, spec: &'a HeatSpec) -> Vec<HeatPanel<'a>> {
     store
@@ -138,7 +143,7 @@ where
     DB::ErrorType: 'static,
 {
     let (w, h) = root.dim_in_pixel();
-    let legend_w = s.px(s.font * 7.0).min(w as i32 / 3).max(1) as u32;
+    let legend_w = s.px(s.font * 5.5).min(w as i32 / 3).max(1) as u32;
     let (plot, legend) = root.split_horizontally(w.saturating_sub(legend_w));
     let title_h = s.px(s.font * 2.0).clamp(1, h as i32 / 3) as u32;
     let (title_area, plot) = plot.split_vertically(title_h);
@@ -150,8 +155,13 @@ where
             s.centered(1.25, s.fg),
         ))
         .map_err(err)?;
+    // Equal maps: the first panel is wider by the layer labels that only it carries.
     let n = panels.len().max(1);
-    let areas = plot.split_evenly((1, n));
+    let (pw, _) = plot.dim_in_pixel();
+    let extra = (s.px(s.font * (FIRST_Y_AREA - OTHER_Y_AREA)) as u32).min(pw / 2);
+    let each = (pw - extra) / n as u32;
+    let breaks: Vec<u32> = (1..n as u32).map(|k| extra + k * each).collect();
+    let areas = plot.split_by_breakpoints(breaks, Vec::<u32>::new());
     let mut probes = Vec::new();
     let mut drawn = Drawn::default();
     for (k, (area, panel)) in areas.iter().zip(panels).enumerate() {
@@ -198,15 +208,11 @@ where
     let mut area = area.margin(m, m, m, m);
     if captioned {
         area = area
-            .titled(panel.label, s.text(1.0, super::run_colour(panel.colour)))
+            .titled(panel.label, s.text(1.0, s.run(panel.colour)))
             .map_err(err)?;
     }
     let x_area = s.px(s.font * 3.2);
-    let y_area = if first {
-        s.px(s.font * 4.2)
-    } else {
-        s.px(s.font * 1.5)
-    };
+    let y_area = s.px(s.font * if first { FIRST_Y_AREA } else { OTHER_Y_AREA });
     let (plot_w, plot_h) = plot_size(&area, x_area, y_area);
     // Epoch labels: round numbers, as many as fit across; layer labels: one per row only
     // if they fit, else every k-th (the output layer always); only the first panel has them.
@@ -265,8 +271,8 @@ where
                 let colour = match log10_point(v) {
                     LogPoint::At(lv) => viridis(unit(lv, lo, hi)).filled(),
                     LogPoint::Zero => s.fg.filled(),
-                    LogPoint::Inf => s.alarm.filled(),
-                    LogPoint::NaN | LogPoint::Negative => s.alarm.mix(0.45).filled(),
+                    LogPoint::Inf => s.inf.filled(),
+                    LogPoint::NaN | LogPoint::Negative => s.alarm.filled(),
                 };
                 Rectangle::new([(x - 0.5, y - 0.5), (x - 0.5 + cell_w, y + 0.5)], colour)
             })
@@ -345,8 +351,8 @@ where
     }
     let swatches = [
         (s.fg.mix(1.0), "0"),
-        (s.alarm.mix(0.45), "NaN"),
-        (s.alarm.mix(1.0), "∞"),
+        (s.alarm.mix(1.0), "NaN"),
+        (s.inf.mix(1.0), "∞"),
     ];
     for (k, (colour, label)) in swatches.into_iter().enumerate().filter(|_| swatches_fit) {
         let y = bottom + s.px(s.font * (1.6 + 1.9 * k as f64));

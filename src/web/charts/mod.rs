@@ -15,19 +15,26 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::url_state::{GradMetric, Theme};
+use crate::web::run_style::{run_style, Marker};
 
 pub use crate::chart_scale::{decade_ticks_every, int_ticks, nice_ticks, stride};
 pub use axis::{axis, chart_on, plot_size, Axis, XY};
 
-/// Colours and sizes of one theme; the CSS uses the same values.
+/// Colours and sizes of one theme. The colours are the style sheet's (its custom properties
+/// on the canvas), so the page, the charts and the exports share one palette, and the browser
+/// tests measure the contrast of the colours really drawn.
 #[derive(Clone, Copy)]
 pub struct Style {
     pub bg: RGBColor,
     pub fg: RGBColor,
     pub muted: RGBColor,
     pub grid: RGBColor,
-    /// Markers for values a log axis cannot place.
+    /// Markers for NaN (and the alarm generally).
     pub alarm: RGBColor,
+    /// Markers for ±∞ (told apart from NaN on the maps).
+    pub inf: RGBColor,
+    /// One colour per run slot (`--run-0` … `--run-3`).
+    pub runs: [RGBColor; 4],
     /// Base font size in CSS pixels: the canvas' computed CSS `font-size`, so the style
     /// sheet decides (`.chart`, `.theme-lecture .chart`, a presenter mode).
     pub font: f64,
@@ -49,42 +56,58 @@ pub fn default_font(theme: Theme) -> f64 {
     }
 }
 
+/// A `#rrggbb` colour as the style sheet writes its custom properties.
+fn parse_hex(text: &str) -> Option<RGBColor> {
+    let hex = text.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
+}
+
+/// The theme's colours from the element's computed custom properties. A property the style
+/// sheet lacks comes out magenta, so a missing colour shows instead of hiding.
+fn palette_of(el: &web_sys::Element) -> impl Fn(&str) -> RGBColor {
+    let computed = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+    move |name: &str| {
+        computed
+            .as_ref()
+            .and_then(|c| c.get_property_value(name).ok())
+            .and_then(|v| parse_hex(&v))
+            .unwrap_or(RGBColor(255, 0, 255))
+    }
+}
+
 impl Style {
-    pub fn new(theme: Theme, font: f64, dpr: f64) -> Style {
-        let dark = theme == Theme::Dark;
-        let font = if font.is_finite() && font > 0.0 {
-            font
-        } else {
-            default_font(theme)
-        };
+    /// The style of a canvas: its theme's colours (CSS custom properties), its CSS font size.
+    pub fn of(canvas: &HtmlCanvasElement, theme: Theme, dpr: f64) -> Style {
+        let colour = palette_of(canvas);
+        let font = css_font_px(canvas).unwrap_or_else(|| default_font(theme));
         Style {
-            bg: if dark {
-                RGBColor(24, 26, 31)
-            } else {
-                RGBColor(255, 255, 255)
-            },
-            fg: if dark {
-                RGBColor(230, 232, 236)
-            } else {
-                RGBColor(33, 37, 41)
-            },
-            muted: if dark {
-                RGBColor(150, 155, 165)
-            } else {
-                RGBColor(95, 100, 109)
-            },
-            grid: if dark {
-                RGBColor(52, 56, 64)
-            } else {
-                RGBColor(228, 230, 234)
-            },
-            alarm: RGBColor(213, 94, 0),
+            bg: colour("--card"),
+            fg: colour("--fg"),
+            muted: colour("--muted"),
+            grid: colour("--grid"),
+            alarm: colour("--alarm"),
+            inf: colour("--inf"),
+            runs: [
+                colour("--run-0"),
+                colour("--run-1"),
+                colour("--run-2"),
+                colour("--run-3"),
+            ],
             font,
             dpr,
             // Thicker with larger type (a projector in presenter mode).
             line: (if theme == Theme::Lecture { 3.5f64 } else { 2.2 }).max(font / 5.5),
             text_fix: 1.0,
         }
+    }
+
+    /// The colour of the run in palette slot `slot`.
+    pub fn run(&self, slot: usize) -> RGBColor {
+        self.runs[slot % self.runs.len()]
     }
 
     /// The same style for plotters' SVG backend (1 CSS pixel per unit).
@@ -166,19 +189,6 @@ impl Drawn {
     }
 }
 
-/// One colour per run (Okabe–Ito blue, orange, bluish green, reddish purple: told apart in
-/// every colour vision); the CSS classes `run-0`…`run-3` use the same.
-pub const RUN_COLOURS: [RGBColor; 4] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-];
-
-pub fn run_colour(i: usize) -> RGBColor {
-    RUN_COLOURS[i % RUN_COLOURS.len()]
-}
-
 /// The device pixel ratio (1 when the browser gives none that makes sense).
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window()
@@ -200,11 +210,7 @@ pub fn css_font_px(canvas: &HtmlCanvasElement) -> Option<f64> {
 
 /// The style a canvas is drawn in: the theme's colours, the font its CSS gives it.
 pub fn style_of(canvas: &HtmlCanvasElement, theme: Theme, dpr: f64) -> Style {
-    Style::new(
-        theme,
-        css_font_px(canvas).unwrap_or_else(|| default_font(theme)),
-        dpr,
-    )
+    Style::of(canvas, theme, dpr)
 }
 
 /// Sizes the canvas for sharp drawing and returns its backend, or None while it has no size.
@@ -270,19 +276,19 @@ where
 {
     let fill = colour.filled();
     let pts = points.iter().copied();
-    match run % 4 {
-        0 => chart
+    match run_style(run).marker {
+        Marker::Circle => chart
             .draw_series(pts.map(|p| Circle::new(p, size, fill)))
             .map(|_| ()),
-        1 => chart
+        Marker::Square => chart
             .draw_series(pts.map(|p| {
                 EmptyElement::at(p) + Rectangle::new([(-size, -size), (size, size)], fill)
             }))
             .map(|_| ()),
-        2 => chart
+        Marker::Triangle => chart
             .draw_series(pts.map(|p| TriangleMarker::new(p, size + 2, fill)))
             .map(|_| ()),
-        _ => chart
+        Marker::Cross => chart
             .draw_series(pts.map(|p| Cross::new(p, size + 1, colour.stroke_width(3))))
             .map(|_| ()),
     }

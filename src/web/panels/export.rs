@@ -80,10 +80,12 @@ where
     let root = if items.is_empty() && !curves_key {
         root.clone()
     } else {
+        // As many rows as the legend needs at this width: a long legend wraps, never cut.
+        let rows = legend_rows(root, s, &items, curves_key);
         let (_, h) = root.dim_in_pixel();
-        let strip = (2.0 * s.font_px()).round() as u32;
+        let strip = (1.8 * s.font_px() * rows.len() as f64 + 0.4 * s.font_px()).round() as u32;
         let (main, legend) = root.split_vertically(h.saturating_sub(strip));
-        draw_legend(&legend, s, &items, curves_key)?;
+        draw_legend(&legend, s, &rows)?;
         main
     };
     let root = &root;
@@ -115,41 +117,74 @@ where
     })
 }
 
-/// One line under an exported chart: each run's marker, number and what sets it apart, in its
-/// colour; for the curves, which line is train and which validation.
-fn draw_legend<DB: DrawingBackend>(
-    strip: &Root<DB>,
+/// The legend under an exported chart — each run's marker, number and what sets it apart, in
+/// its colour; for the curves, which line is train and which validation — laid out in rows
+/// that fit the image's width.
+fn legend_rows<DB: DrawingBackend>(
+    root: &Root<DB>,
     s: &Style,
     items: &[(usize, String)],
     curves_key: bool,
-) -> Result<(), String>
+) -> Vec<Vec<(String, RGBColor)>>
 where
     DB::ErrorType: 'static,
 {
     let mut parts: Vec<(String, RGBColor)> = items
         .iter()
         .map(|(colour, label)| {
-            let glyph = crate::web::panels::runs::MARKER_GLYPHS[colour % 4];
-            (format!("{glyph} {label}"), charts::run_colour(*colour))
+            let glyph = crate::web::run_style::run_style(*colour).glyph;
+            (format!("{glyph} {label}"), s.run(*colour))
         })
         .collect();
     if curves_key {
         parts.push(("╌ train   ━ validation".into(), s.muted));
     }
-    let (_, h) = strip.dim_in_pixel();
-    let mut x = s.px(10.0);
+    let (w, _) = root.dim_in_pixel();
+    let room = w as i32 - s.px(20.0);
+    let gap = (1.5 * s.font_px()) as i32;
+    let mut rows: Vec<Vec<(String, RGBColor)>> = vec![Vec::new()];
+    let mut x = 0;
     for (text, colour) in parts {
-        let style = s
-            .text(1.0, colour)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-        let (w, _) = strip.estimate_text_size(&text, &style).unwrap_or((0, 0));
-        strip
-            .draw(&Text::new(text, (x, h as i32 / 2), style))
-            .map_err(charts::err)?;
-        x += w as i32 + (1.5 * s.font_px()) as i32;
+        let width = root
+            .estimate_text_size(&text, &s.text(1.0, colour))
+            .map_or(0, |(w, _)| w as i32);
+        let row = rows.last_mut().expect("one row at least");
+        if !row.is_empty() && x + width > room {
+            rows.push(Vec::new());
+            x = 0;
+        }
+        x += width + gap;
+        rows.last_mut().expect("a row").push((text, colour));
+    }
+    rows
+}
+
+/// Draws the legend's rows in the strip under an exported chart.
+fn draw_legend<DB: DrawingBackend>(
+    strip: &Root<DB>,
+    s: &Style,
+    rows: &[Vec<(String, RGBColor)>],
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let line = 1.8 * s.font_px();
+    for (r, row) in rows.iter().enumerate() {
+        let y = (0.2 * s.font_px() + line * (r as f64 + 0.5)) as i32;
+        let mut x = s.px(10.0);
+        for (text, colour) in row {
+            let style = s
+                .text(1.0, *colour)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            let (w, _) = strip.estimate_text_size(text, &style).unwrap_or((0, 0));
+            strip
+                .draw(&Text::new(text.clone(), (x, y), style))
+                .map_err(charts::err)?;
+            x += w as i32 + (1.5 * s.font_px()) as i32;
+        }
     }
     Ok(())
 }

@@ -251,7 +251,7 @@ pub fn Gradients() -> impl IntoView {
             .filter(|k| *k > 1)
     };
     view! {
-        <div class="card chart-card main-chart">
+        <div class="card chart-card main-chart card-bars">
             <div class="chart-head">
                 <div class="segmented" role="group" aria-label="Gradient measure">
                     <button id="metric-grad" class:active=move || state.metric.get() == GradMetric::GradNorm

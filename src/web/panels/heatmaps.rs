@@ -42,7 +42,7 @@ pub fn Heatmaps() -> impl IntoView {
     });
     let pick = move |q: HeatQuantity| move |_| state.heat.set(q);
     view! {
-        <div class="card chart-card">
+        <div class="card chart-card card-map">
             <div class="chart-head">
                 <div class="segmented" role="group" aria-label="Map of">
                     <button id="heat-gradient" class:active=move || state.heat.get() == HeatQuantity::Gradient

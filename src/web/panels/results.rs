@@ -4,9 +4,9 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::runs::MARKER_GLYPHS;
 use crate::web::charts::{self, curves};
 use crate::web::dom::after_frames;
+use crate::web::run_style::run_style;
 use crate::web::state::AppState;
 
 #[component]
@@ -44,8 +44,8 @@ pub fn ResultsCharts() -> impl IntoView {
                 .filter(|_| s.is_comparing())
                 .map(|(r, label)| {
                     view! {
-                        <span class=format!("key run-{}", r.colour)>
-                            {format!("{} {label}", MARKER_GLYPHS[r.colour % 4])}
+                        <span class=format!("key {}", run_style(r.colour).class)>
+                            {format!("{} {label}", run_style(r.colour).glyph)}
                         </span>
                     }
                 })
@@ -58,7 +58,7 @@ pub fn ResultsCharts() -> impl IntoView {
             <span class="key key-style">"╌ train"</span>
             <span class="key key-style">"━ validation"</span>
         </div>
-        <div class="card chart-card"><canvas id="chart-loss" node_ref=loss_ref class="chart small" role="img" aria-label="Loss by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest accuracy."></canvas></div>
-        <div class="card chart-card"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small" role="img" aria-label="Accuracy by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest validation accuracy."></canvas></div>
+        <div class="card chart-card card-loss"><canvas id="chart-loss" node_ref=loss_ref class="chart small" role="img" aria-label="Loss by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest accuracy."></canvas></div>
+        <div class="card chart-card card-acc"><canvas id="chart-accuracy" node_ref=acc_ref class="chart small" role="img" aria-label="Accuracy by epoch for every run, train dashed and validation solid; each run's line above the charts gives its latest validation accuracy."></canvas></div>
     }
 }

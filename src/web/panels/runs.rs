@@ -4,10 +4,8 @@
 use leptos::prelude::*;
 
 use crate::engine::diagnose::{diagnose, Verdict};
+use crate::web::run_style::run_style;
 use crate::web::state::AppState;
-
-/// The marker each run's curves carry, as text for the legend.
-pub const MARKER_GLYPHS: [&str; 4] = ["●", "■", "▲", "✚"];
 
 #[derive(Clone, PartialEq)]
 struct Summary {
@@ -17,6 +15,8 @@ struct Summary {
     epoch: Option<usize>,
     val_acc: Option<f64>,
     verdict: Verdict,
+    /// The diagnosis in one line (shown while presenting, where the diagnosis card folds away).
+    headline: String,
     selected: bool,
 }
 
@@ -32,6 +32,7 @@ pub fn RunSummaries() -> impl IntoView {
                 .enumerate()
                 .map(|(i, r)| {
                     let last = r.records().last();
+                    let diagnosis = diagnose(&r.config, r.records());
                     Summary {
                         index: i,
                         colour: r.colour,
@@ -40,7 +41,8 @@ pub fn RunSummaries() -> impl IntoView {
                         val_acc: last
                             .filter(|l| l.epoch >= 1 && l.val_loss.is_finite())
                             .map(|l| l.val_accuracy),
-                        verdict: diagnose(&r.config, r.records()).verdict,
+                        verdict: diagnosis.verdict,
+                        headline: diagnosis.headline,
                         selected: s.is_comparing() && i == s.selected(),
                     }
                 })
@@ -75,13 +77,14 @@ fn RunLine(index: usize, summaries: Memo<Vec<Summary>>, comparing: Signal<bool>)
             data-verdict=field(|s| s.verdict.id().to_string())>
             <button class="run-pick" title="Edit this run's settings"
                 on:click=move |_| state.select(index)>
-                <span class=move || format!("swatch run-{}", colour()) aria-hidden="true">{move || MARKER_GLYPHS[colour() % 4]}</span>
+                <span class=move || format!("swatch {}", run_style(colour()).class) aria-hidden="true">{move || run_style(colour()).glyph}</span>
                 <b>{format!("Run {}", index + 1)}</b>
                 <mark class="differs">{field(|s| s.label.clone())}</mark>
             </button>
             <span class="run-fig run-epoch">"epoch " <b>{field(|s| s.epoch.map_or("–".to_string(), |e| e.to_string()))}</b></span>
             <span class="run-fig">"val acc " <b>{field(|s| s.val_acc.map_or("—".to_string(), |a| format!("{:.1}\u{a0}%", 100.0 * a)))}</b></span>
             <span class=field(|s| format!("chip verdict-chip verdict-{}", s.verdict.id()))>{field(|s| s.verdict.label().to_string())}</span>
+            <span class="run-headline" title=field(|s| s.headline.clone())>{field(|s| s.headline.clone())}</span>
             <button class="remove-run" class:hidden=move || !comparing.get() title="Remove this run"
                 aria-label=format!("Remove run {}", index + 1)
                 on:click=move |_| state.remove(index)>"×"</button>

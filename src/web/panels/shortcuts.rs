@@ -11,7 +11,8 @@ use crate::web::state::AppState;
 pub fn ShortcutHelp() -> impl IntoView {
     let state = expect_context::<AppState>();
     let close_ref = NodeRef::<Button>::new();
-    // Focus moves into the dialog when it opens, and back to the page when it closes.
+    // Focus moves into the dialog when it opens, and back to the page itself when it closes
+    // (not to the ? button, where the next Space would open the list again instead of playing).
     Effect::new(move |was_open: Option<bool>| {
         let open = state.help_open.get();
         if open {
@@ -19,12 +20,7 @@ pub fn ShortcutHelp() -> impl IntoView {
                 let _ = button.focus();
             }
         } else if was_open == Some(true) {
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("btn-help"))
-            {
-                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
-            }
+            crate::web::dom::blur_focus();
         }
         open
     });

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::export::ExportMenu;
+use super::notices::HeaderChips;
 use crate::format::{duration, num};
 use crate::protocol::{Phase, SLOW_EPOCH_S};
 use crate::store::MAX_RUNS;
@@ -138,6 +139,7 @@ pub fn Transport() -> impl IntoView {
                     " " <span id="step-text">{step_text}</span> " " <span class="muted">{speed_text}</span>
                 </div>
             </div>
+            <HeaderChips/>
             <div class="view-opts">
                 <ExportMenu/>
                 <button id="btn-present" class="icon-btn" aria-pressed=move || state.presenting.get().to_string()

@@ -7,7 +7,7 @@ use crate::engine::real::matrixmultiply_sgemm;
 use crate::engine::trainer::Trainer;
 use crate::protocol::{BenchResult, FromWorker, GemmResult};
 
-use super::worker::{now_ms, post};
+use super::scope::{now_ms, post};
 
 /// One training epoch on the digits per size (after the epoch-0 pass), timed here.
 pub fn benchmark(sizes: &[(usize, usize)]) {

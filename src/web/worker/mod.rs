@@ -4,9 +4,14 @@
 
 use std::cell::RefCell;
 
+mod bench;
+mod scope;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::MessageEvent;
+
+use scope::{now_ms, post, scope};
 
 use crate::engine::config::Config;
 use crate::engine::data::{Dataset, DatasetKind};
@@ -67,26 +72,6 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-fn scope() -> DedicatedWorkerGlobalScope {
-    js_sys::global().unchecked_into()
-}
-
-pub fn now_ms() -> f64 {
-    scope()
-        .performance()
-        .map(|p| p.now())
-        .unwrap_or_else(js_sys::Date::now)
-}
-
-pub fn post(msg: &FromWorker) {
-    match super::to_js(msg) {
-        Ok(v) => {
-            let _ = scope().post_message(&v);
-        }
-        Err(e) => web_sys::console::error_1(&format!("gradscope worker: {e}").into()),
-    }
-}
-
 pub fn start() {
     console_error_panic_hook::set_once();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
@@ -108,7 +93,7 @@ pub fn start() {
 
 fn handle(cmd: ToWorker) {
     if let ToWorker::Benchmark { sizes } = cmd {
-        super::worker_bench::benchmark(&sizes);
+        bench::benchmark(&sizes);
         return;
     }
     STATE.with_borrow_mut(|s| {
@@ -357,8 +342,8 @@ fn post_progress(run: &Run, samples_per_second: f64) {
             steps_per_epoch: t.steps_per_epoch(),
             phase,
             samples_per_second,
-            memory_bytes: super::wasm_memory_bytes(),
-            partial: t.epoch0_so_far(),
+            memory_bytes: crate::web::wasm_memory_bytes(),
+            partial: t.epoch_so_far(),
             epoch_seconds: run.clock.epoch_seconds(t.steps_per_epoch()),
         },
     });

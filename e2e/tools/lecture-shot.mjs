@@ -1,0 +1,33 @@
+// The presenter screenshots of the README: four runs in the lecture theme, one of them
+// diverged, after a few epochs; optionally through a washed-out projector (contrast 60 %,
+// brightness 130 %).
+//   node e2e/tools/lecture-shot.mjs URL OUT.png [width] [height] [--washed] [--epochs N]
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const [url, out, w = '1280', h = '720'] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--epochs');
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: +w, height: +h } });
+page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+await page.goto(url);
+await page.waitForFunction(() => Number(document.querySelector('.app')?.dataset.epochs) >= 1, null, { timeout: 30000 });
+for (let i = 0; i < Number(option('--epochs', '3')); i++) {
+  await page.keyboard.press('e');
+  await page.waitForTimeout(300);
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase !== 'playing', null, { timeout: 60000 });
+}
+await page.waitForTimeout(600);
+if (flag('--washed')) {
+  await page.addStyleTag({ content: 'html { filter: contrast(60%) brightness(130%); }' });
+  await page.waitForTimeout(200);
+}
+await page.screenshot({ path: out });
+await browser.close();
