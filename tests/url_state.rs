@@ -143,7 +143,10 @@ fn a_comparison_that_names_nothing_usable_adds_no_run() {
     assert!(n.iter().any(|m| m.contains("color")), "{n:?}");
     // A lesson whose link's vs= is unusable keeps the lesson's own comparisons.
     let (s, _) = decode("?lesson=notes_clipvalue&vs=zzz");
-    assert_eq!(s.runs, gradscope::presets::find("notes_clipvalue").unwrap().runs());
+    assert_eq!(
+        s.runs,
+        gradscope::presets::find("notes_clipvalue").unwrap().runs()
+    );
     assert_eq!(decode(&encode(&s)).0, s);
     // An empty vs= is a deliberate copy.
     let (s, n) = decode("?vs=");
