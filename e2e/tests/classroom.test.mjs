@@ -157,7 +157,7 @@ async function layoutBoxes(page) {
     const visible = (e) => e.offsetParent !== null && e.getBoundingClientRect().width > 0;
     return {
       charts: [...document.querySelectorAll('canvas.chart')].filter(visible).map(box),
-      controls: [...document.querySelectorAll('button, select, input, .run-line, .diagnosis, .notice')].filter(visible).map(box),
+      controls: [...document.querySelectorAll('button, select, input, .run-line, .diagnosis, .notice')].filter((e) => visible(e) && e.checkVisibility()).map(box),   // not inside a closed <details>
       body: parseFloat(getComputedStyle(document.querySelector('.app')).fontSize),
       // The type the charts really drew with (CSS pixels), as each drawing reports it.
       chartFonts: [...document.querySelectorAll('canvas.chart')].map((c) => Number(c.dataset.fontPx) / devicePixelRatio),

@@ -107,7 +107,7 @@ test('chart exports: PNG at 2× the canvas pixels, SVG at the CSS size with the 
     const css = await page.$eval(`#chart-${chart}`, (c) => c.clientWidth);
     assert.equal(parsed.width, css, `${chart}: SVG at the on-screen CSS size`);
     const expected = {
-      bars: ['layer (input → output)', 'Gradient of each layer', 'out'],
+      bars: ['layer (input → output)', 'Back-propagated gradient at each layer', 'out'],   // the lesson speaks of δ
       heatmap: ['layer (input at bottom)', 'epoch', 'Run 3'],
       loss: ['Loss (cross-entropy)', 'loss (log scale)', 'epoch'],
       accuracy: ['Accuracy', '100%', 'epoch'],
@@ -123,8 +123,8 @@ test('chart exports: PNG at 2× the canvas pixels, SVG at the CSS size with the 
   // The bars are exported at their targets: the SVG's caption names the epoch on screen
   // (the latest; a diverged run shows its last record).
   const shownEpoch = Math.max(...runs);
-  // With three runs' narrow bars, the diverged run's NaN bars are pale blocks, named there.
-  assert.match(svgs.bars, new RegExp(`epoch ${shownEpoch}( \\(pale blocks: NaN\\))?\\s*<`));
+  // With three runs' narrow bars, the diverged run's NaN bars are outlined blocks, named there.
+  assert.match(svgs.bars, new RegExp(`epoch ${shownEpoch}( \\(outlined blocks: NaN\\))?\\s*<`));
 
   // The share link.
   await page.click('#copy-link');
