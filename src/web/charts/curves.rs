@@ -221,16 +221,14 @@ where
                 }),
             )
             .map_err(err)?;
-        if let Some(&(x, y)) = over.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
-            labels.push((x, k, format!("{glyph} ↑ {}", num(y)), colour));
-        }
+        let off_scale = over.iter().max_by(|a, b| a.1.total_cmp(&b.1)).copied();
         // Diverged: where the first value stopped being a number, a labelled mark at the top.
         let first_bad = train
             .iter()
             .chain(val.iter())
             .filter(|p| place(p.1).is_none())
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some(&(x, y)) = first_bad {
+        if let Some(&(x, _)) = first_bad {
             chart
                 .draw_series(std::iter::once(Cross::new(
                     (x, y_hi),
@@ -238,8 +236,19 @@ where
                     colour.stroke_width(s.px(3.0).max(1) as u32),
                 )))
                 .map_err(err)?;
-            let word = if y.is_nan() { "NaN" } else { "∞" };
-            labels.push((x, k, format!("{glyph} {word}"), colour));
+        }
+        // One label per run (so two of its own never collide): its largest value off the
+        // scale, and the word for where it stopped being a number.
+        let word = first_bad.map(|p| if p.1.is_nan() { "NaN" } else { "∞" });
+        let text = match (off_scale, word) {
+            (Some((_, y)), Some(w)) => Some(format!("{glyph} ↑ {}, then {w}", num(y))),
+            (Some((_, y)), None) => Some(format!("{glyph} ↑ {}", num(y))),
+            (None, Some(w)) => Some(format!("{glyph} {w}")),
+            (None, None) => None,
+        };
+        let at = off_scale.or(first_bad.copied()).map(|p| p.0);
+        if let (Some(text), Some(x)) = (text, at) {
+            labels.push((x, k, text, colour));
         }
     }
     let row_units = 1.35 * s.font_px() / y_unit;

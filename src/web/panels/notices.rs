@@ -30,26 +30,37 @@ pub fn Notices() -> impl IntoView {
     }
 }
 
-/// A diverged run as the audience should hear it: which run, what became of its numbers, when.
-#[derive(Clone, PartialEq)]
-struct Diverged {
-    id: u64,
-    text: String,
+/// What a header chip stands for, and so what its × dismisses.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ChipKind {
+    /// A run (by id) that diverged; a run rebuilt or diverging anew has a new id.
+    Diverged(u64),
+    Info,
+    Link,
+    Error,
 }
 
-/// Chips in the header: each diverged run (until dismissed), and while presenting the link's
-/// and the last error's notices in short.
+#[derive(Clone, PartialEq)]
+struct Chip {
+    kind: ChipKind,
+    text: String,
+    title: String,
+}
+
+/// Chips in the header, each dismissible: every diverged run, in the audience's words; a
+/// passing message (after Back); and, while presenting, the link's and the last error's
+/// notices in short.
 #[component]
 pub fn HeaderChips() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Runs (by id) whose chip was dismissed; a run rebuilt or diverging anew gets a new id.
     let dismissed = RwSignal::new(Vec::<u64>::new());
-    let diverged = Memo::new(move |_| {
-        state.store.with(|s| {
+    let chips = Memo::new(move |_| {
+        let gone = dismissed.get();
+        let mut chips: Vec<Chip> = state.store.with(|s| {
             s.runs()
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.phase() == Some(Phase::Diverged))
+                .filter(|(_, r)| r.phase() == Some(Phase::Diverged) && !gone.contains(&r.id))
                 .map(|(i, r)| {
                     let who = if s.is_comparing() {
                         format!("Run {}", i + 1)
@@ -61,51 +72,67 @@ pub fn HeaderChips() -> impl IntoView {
                         .iter()
                         .find(|x| !x.train_loss.is_finite() || !x.val_loss.is_finite())
                         .map_or(String::new(), |x| format!(" in epoch {}", x.epoch));
-                    Diverged {
-                        id: r.id,
+                    Chip {
+                        kind: ChipKind::Diverged(r.id),
                         text: format!("{who} diverged{when}: its loss is no longer a number"),
+                        title: "Its numbers became NaN or infinite and its training stopped; \
+                                the diagnosis says what to change."
+                            .into(),
                     }
                 })
-                .collect::<Vec<_>>()
-        })
+                .collect()
+        });
+        if let Some(info) = state.info.get() {
+            chips.push(Chip {
+                kind: ChipKind::Info,
+                title: info.clone(),
+                text: info,
+            });
+        }
+        if state.presenting.get() {
+            let notices = state.notices.get();
+            if !notices.is_empty() {
+                chips.push(Chip {
+                    kind: ChipKind::Link,
+                    text: "Link: some settings ignored".into(),
+                    title: notices.join(" · "),
+                });
+            }
+            if let Some(error) = state.error.get() {
+                chips.push(Chip {
+                    kind: ChipKind::Error,
+                    title: error.clone(),
+                    text: error,
+                });
+            }
+        }
+        chips
     });
-    let shown = move || {
-        let gone = dismissed.get();
-        diverged
-            .get()
-            .into_iter()
-            .filter(|d| !gone.contains(&d.id))
-            .collect::<Vec<_>>()
+    let dismiss = move |kind: ChipKind| match kind {
+        ChipKind::Diverged(id) => dismissed.update(|v| v.push(id)),
+        ChipKind::Info => state.info.set(None),
+        ChipKind::Link => state.notices.set(Vec::new()),
+        ChipKind::Error => state.error.set(None),
     };
-    let presenting = move || state.presenting.get();
     view! {
         <div class="header-chips" role="status">
-            <For each=shown key=|d| d.id let:d>
-                <span class="chip chip-alarm alert-chip diverged-chip" data-run-id=d.id.to_string()
-                    title="Its numbers became NaN or infinite and its training stopped; the diagnosis says what to change.">
-                    <span class="chip-text">{d.text.clone()}</span>
-                    <button class="chip-x" aria-label="Dismiss"
-                        on:click=move |_| dismissed.update(|v| v.push(d.id))>"×"</button>
+            <For each=move || chips.get() key=|c| (c.kind, c.text.clone()) let:chip>
+                <span class=match chip.kind {
+                        ChipKind::Diverged(_) => "chip chip-alarm alert-chip diverged-chip",
+                        ChipKind::Info => "chip alert-chip notice-chip info-chip",
+                        _ => "chip alert-chip notice-chip",
+                    }
+                    id=match chip.kind {
+                        ChipKind::Info => Some("info-chip"),
+                        ChipKind::Link => Some("url-chip"),
+                        ChipKind::Error => Some("error-chip"),
+                        ChipKind::Diverged(_) => None,
+                    }
+                    title=chip.title.clone()>
+                    <span class="chip-text">{chip.text.clone()}</span>
+                    <button class="chip-x" aria-label="Dismiss" on:click=move |_| dismiss(chip.kind)>"×"</button>
                 </span>
             </For>
-            <Show when=move || state.info.with(Option::is_some)>
-                <span class="chip alert-chip notice-chip" id="info-chip">
-                    <span class="chip-text">{move || state.info.get().unwrap_or_default()}</span>
-                    <button class="chip-x" aria-label="Dismiss" on:click=move |_| state.info.set(None)>"×"</button>
-                </span>
-            </Show>
-            <Show when=move || presenting() && !state.notices.with(Vec::is_empty)>
-                <span class="chip alert-chip notice-chip" id="url-chip" title=move || state.notices.get().join(" · ")>
-                    <span class="chip-text">"Link: some settings ignored"</span>
-                    <button class="chip-x" aria-label="Dismiss" on:click=move |_| state.notices.set(Vec::new())>"×"</button>
-                </span>
-            </Show>
-            <Show when=move || presenting() && state.error.with(Option::is_some)>
-                <span class="chip alert-chip notice-chip" id="error-chip" title=move || state.error.get().unwrap_or_default()>
-                    <span class="chip-text">{move || state.error.get().unwrap_or_default()}</span>
-                    <button class="chip-x" aria-label="Dismiss" on:click=move |_| state.error.set(None)>"×"</button>
-                </span>
-            </Show>
         </div>
     }
 }
