@@ -107,7 +107,7 @@ test('chart exports: PNG at 2× the canvas pixels, SVG at the CSS size with the 
     const css = await page.$eval(`#chart-${chart}`, (c) => c.clientWidth);
     assert.equal(parsed.width, css, `${chart}: SVG at the on-screen CSS size`);
     const expected = {
-      bars: ['layer (input → output)', 'Back-propagated gradient at each layer', 'out'],   // the lesson speaks of δ
+      bars: ['layer (input → output)', 'layer — epoch', 'out'],   // the title, long or short as the width allows
       heatmap: ['layer (input at bottom)', 'epoch', 'Run 3'],
       loss: ['Loss (cross-entropy)', 'loss (log scale)', 'epoch'],
       accuracy: ['Accuracy', '100%', 'epoch'],
@@ -124,7 +124,7 @@ test('chart exports: PNG at 2× the canvas pixels, SVG at the CSS size with the 
   // (the latest; a diverged run shows its last record).
   const shownEpoch = Math.max(...runs);
   // With three runs' narrow bars, the diverged run's NaN bars are outlined blocks, named there.
-  assert.match(svgs.bars, new RegExp(`epoch ${shownEpoch}( \\(outlined blocks: NaN\\))?\\s*<`));
+  assert.match(svgs.bars, new RegExp(`epoch ${shownEpoch}( \\(outlined blocks: NaN\\))?( · dashes: theory)?\\s*<`));
 
   // The share link.
   await page.click('#copy-link');

@@ -2,7 +2,7 @@
 // diverged, after a few epochs; optionally through a washed-out projector (contrast 60 %,
 // brightness 130 %).
 //   node e2e/tools/lecture-shot.mjs URL OUT.png [width] [height] [--washed] [--epochs N]
-import { chromium } from 'playwright-core';
+import { launch } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -11,10 +11,7 @@ const option = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const [url, out, w = '1280', h = '720'] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--epochs');
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: +w, height: +h } });
 page.on('pageerror', (e) => console.log('[pageerror]', e.message));
 await page.goto(url);

@@ -195,9 +195,8 @@ impl AppState {
         self.speed_choice.set(url.speed);
         self.notices.set(notices);
         self.update(|s| s.restore(url.runs, url.lesson));
-        self.info.set(Some(
-            "From the browser's history: these runs start again from epoch 0".into(),
-        ));
+        self.info
+            .set(Some("Back in history: restarted from epoch 0".into()));
     }
 
     pub fn compare(&self) {

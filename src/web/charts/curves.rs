@@ -171,10 +171,11 @@ where
     let width = s.px(s.line) as u32;
     let marker = s.px(s.line * 1.3);
     // Labels go inside the plot, on the side away from the nearer edge (so none sits on a
-    // tick label), one row per run below the top edge (so two runs' labels never meet).
-    let mut labels: Vec<(f64, usize, String, RGBColor)> = Vec::new();
+    // tick label), one row each below the top edge (so two never meet), in the band above
+    // the calmest run that the axis keeps free.
+    let mut labels: Vec<(f64, String, RGBColor)> = Vec::new();
     // The legend (runs, train / validation) is HTML above the charts, so it never hides a curve.
-    for (k, (colour_index, train, val)) in all.iter().enumerate() {
+    for (colour_index, train, val) in &all {
         let colour = s.run(*colour_index);
         let glyph = run_style(*colour_index).glyph;
         for (points, is_train) in [(train, true), (val, false)] {
@@ -248,11 +249,11 @@ where
         };
         let at = off_scale.or(first_bad.copied()).map(|p| p.0);
         if let (Some(text), Some(x)) = (text, at) {
-            labels.push((x, k, text, colour));
+            labels.push((x, text, colour));
         }
     }
     let row_units = 1.35 * s.font_px() / y_unit;
-    for (x, k, text, colour) in labels {
+    for (k, (x, text, colour)) in labels.into_iter().enumerate() {
         let right_half = x > 0.6 * x_hi;
         let (h, dx) = if right_half {
             (HPos::Right, -(marker * 2))
@@ -260,14 +261,26 @@ where
             (HPos::Left, marker * 2)
         };
         let y = y_hi - (0.9 + k as f64) * row_units;
+        let style = s.text(1.0, colour).pos(Pos::new(h, VPos::Center));
+        // On a plate of the background, so a curve passing under it never strikes it out.
+        let (tw, th) = chart
+            .plotting_area()
+            .estimate_text_size(&text, &style)
+            .unwrap_or((0, 0));
+        let (tw, th, pad) = (tw as i32, th as i32, s.px(3.0));
+        let (x0, x1) = if right_half {
+            (dx - tw, dx)
+        } else {
+            (dx, dx + tw)
+        };
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((x, y))
-                    + Text::new(
-                        text,
-                        (dx, 0),
-                        s.text(1.0, colour).pos(Pos::new(h, VPos::Center)),
-                    ),
+                    + Rectangle::new(
+                        [(x0 - pad, -th / 2 - pad), (x1 + pad, th / 2 + pad)],
+                        s.bg.mix(0.8).filled(),
+                    )
+                    + Text::new(text, (dx, 0), style),
             ))
             .map_err(err)?;
     }

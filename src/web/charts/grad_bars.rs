@@ -201,6 +201,9 @@ where
     if pale_nan {
         epoch_text.push_str(" (outlined blocks: NaN)");
     }
+    if runs.iter().any(|r| r.theory.is_some()) {
+        epoch_text.push_str(" · dashes: theory");
+    }
     let area = titled(root, s, &caption(metric, &epoch_text))?;
     let (mut chart, drawn) = bar_axes(&area, s, metric, n, (lo, hi))?;
 

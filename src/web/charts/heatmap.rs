@@ -27,6 +27,8 @@ pub struct HeatPanel<'a> {
 #[derive(Clone, Debug)]
 pub struct HeatSpec {
     pub title: &'static str,
+    /// The title where the long one does not fit (a presenter cell).
+    pub short_title: &'static str,
     pub legend: &'static str,
     pub value: fn(&LayerStats) -> f64,
     /// log10 range shared by every panel.
@@ -37,6 +39,16 @@ pub struct HeatSpec {
     pub highlight: Option<usize>,
     /// Each panel's caption ("Run 1", …).
     pub labels: Vec<String>,
+}
+
+/// The title where the long one does not fit.
+fn short_title_of(q: HeatQuantity, metric: GradMetric) -> &'static str {
+    match (q, metric) {
+        (HeatQuantity::Gradient, GradMetric::GradNorm) => "‖∂L/∂W‖ by layer and epoch",
+        (HeatQuantity::Gradient, GradMetric::DeltaRms) => "δ rms by layer and epoch",
+        (HeatQuantity::WeightNorm, _) => "‖W‖ by layer and epoch",
+        (HeatQuantity::UpdateRatio, _) => "‖ΔW‖/‖W‖ by layer and epoch",
+    }
 }
 
 /// Title, legend name and the per-layer value of a map.
@@ -92,6 +104,7 @@ pub fn data(
     );
     Some(HeatSpec {
         title,
+        short_title: short_title_of(quantity, metric),
         legend,
         value,
         range,
@@ -148,13 +161,33 @@ where
     let title_h = s.px(s.font * 2.0).clamp(1, h as i32 / 3) as u32;
     let (title_area, plot) = plot.split_vertically(title_h);
     let (tw, _) = title_area.dim_in_pixel();
+    // The long title if it fits the maps' width, else the short one (never over the axis).
+    let fits = |t: &str, scale: f64| {
+        title_area
+            .estimate_text_size(t, &s.centered(scale, s.fg))
+            .is_ok_and(|(w, _)| w + s.px(8.0) as u32 <= tw)
+    };
+    let (title, scale) = [
+        (spec.title, 1.25),
+        (spec.title, 1.0),
+        (spec.short_title, 1.25),
+    ]
+    .into_iter()
+    .find(|(t, k)| fits(t, *k))
+    .unwrap_or((spec.short_title, 1.0));
     title_area
         .draw(&Text::new(
-            spec.title.to_string(),
+            title.to_string(),
             (tw as i32 / 2, title_h as i32 / 2),
-            s.centered(1.25, s.fg),
+            s.centered(scale, s.fg),
         ))
         .map_err(err)?;
+    // One time axis for every panel: a run that stopped early fills only its epochs.
+    let epochs = panels
+        .iter()
+        .filter_map(|p| p.records.last().map(|r| r.epoch + 1))
+        .max()
+        .unwrap_or(1);
     // Equal maps: the first panel is wider by the layer labels that only it carries.
     let n = panels.len().max(1);
     let (pw, _) = plot.dim_in_pixel();
@@ -165,7 +198,7 @@ where
     let mut probes = Vec::new();
     let mut drawn = Drawn::default();
     for (k, (area, panel)) in areas.iter().zip(panels).enumerate() {
-        let (probe, d) = draw_panel(area, s, spec, panel, k == 0, n > 1)?;
+        let (probe, d) = draw_panel(area, s, spec, panel, epochs, k == 0, n > 1)?;
         probes.push(probe);
         if k == 0 {
             drawn = d;
@@ -180,7 +213,26 @@ where
     drawn
         .attrs
         .push(("data-range", format!("{},{}", spec.range.0, spec.range.1)));
-    draw_legend(&legend, s, spec.legend, spec.range.0, spec.range.1)?;
+    // The swatches for what the maps hold that the colour bar cannot show.
+    let mut special = [false; 3];
+    for panel in panels {
+        for r in panel.records {
+            let blank = spec.per_update && r.status == Status::Diverged;
+            if spec.per_update && r.epoch == 0 {
+                continue;
+            }
+            for l in &r.layers {
+                let v = if blank { f64::NAN } else { (spec.value)(l) };
+                match log10_point(v) {
+                    LogPoint::Zero => special[0] = true,
+                    LogPoint::NaN | LogPoint::Negative => special[1] = true,
+                    LogPoint::Inf => special[2] = true,
+                    LogPoint::At(_) => {}
+                }
+            }
+        }
+    }
+    draw_legend(&legend, s, spec.legend, spec.range, special)?;
     Ok(drawn)
 }
 
@@ -189,6 +241,7 @@ fn draw_panel<DB: DrawingBackend>(
     s: &Style,
     spec: &HeatSpec,
     panel: &HeatPanel,
+    epochs: usize,
     first: bool,
     captioned: bool,
 ) -> Result<(String, Drawn), String>
@@ -202,7 +255,7 @@ where
         .max()
         .unwrap_or(1)
         .max(1);
-    let epochs = records.last().map_or(1, |r| r.epoch + 1).max(1);
+    let epochs = epochs.max(1);
     let (lo, hi) = spec.range;
     let m = s.px(6.0);
     let mut area = area.margin(m, m, m, m);
@@ -295,23 +348,35 @@ where
     Ok((format!("[{},{}]", at(1), at(layers)), drawn))
 }
 
-/// A vertical colour bar with decade ticks, then swatches for 0, NaN and ∞.
+/// A vertical colour bar with decade ticks, then a swatch for each of 0, NaN and ∞ that the
+/// maps hold (`present`), so every colour on the maps has its key.
 fn draw_legend<DB: DrawingBackend>(
     area: &Root<DB>,
     s: &Style,
     title: &str,
-    lo: f64,
-    hi: f64,
+    (lo, hi): (f64, f64),
+    present: [bool; 3],
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
+    let (_, h) = area.dim_in_pixel();
+    let h = h as i32;
     let top = s.px(s.font * 3.0);
-    // A short map (presenter mode, four runs) keeps its colour bar and drops the swatches.
-    let swatches_fit = h >= s.px(s.font * 14.0);
-    let bottom = h - s.px(s.font * if swatches_fit { 8.0 } else { 1.5 });
+    let swatches: Vec<(RGBColor, &str)> = [(s.fg, "0"), (s.alarm, "NaN"), (s.inf, "∞")]
+        .into_iter()
+        .zip(present)
+        .filter_map(|(swatch, shown)| shown.then_some(swatch))
+        .collect();
+    // The swatches take what they need below the bar; a map too short for both keeps its bar.
+    let row = 1.9 * s.font;
+    let below = if swatches.is_empty() {
+        1.5 * s.font
+    } else {
+        row * swatches.len() as f64 + 0.6 * s.font
+    };
+    let swatches_fit = h - top - s.px(below) >= s.px(s.font * 2.5);
+    let bottom = h - s.px(if swatches_fit { below } else { 1.5 * s.font });
     let bar_x = s.px(6.0);
     let bar_w = s.px(14.0);
     if bottom <= top + 10 {
@@ -349,13 +414,8 @@ where
         ))
         .map_err(err)?;
     }
-    let swatches = [
-        (s.fg.mix(1.0), "0"),
-        (s.alarm.mix(1.0), "NaN"),
-        (s.inf.mix(1.0), "∞"),
-    ];
     for (k, (colour, label)) in swatches.into_iter().enumerate().filter(|_| swatches_fit) {
-        let y = bottom + s.px(s.font * (1.6 + 1.9 * k as f64));
+        let y = bottom + s.px(s.font * 0.6 + row * k as f64);
         area.draw(&Rectangle::new(
             [(bar_x, y), (bar_x + bar_w, y + s.px(s.font))],
             colour.filled(),
@@ -368,6 +428,5 @@ where
         ))
         .map_err(err)?;
     }
-    let _ = w;
     Ok(())
 }

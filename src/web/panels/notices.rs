@@ -74,10 +74,11 @@ pub fn HeaderChips() -> impl IntoView {
                         .map_or(String::new(), |x| format!(" in epoch {}", x.epoch));
                     Chip {
                         kind: ChipKind::Diverged(r.id),
-                        text: format!("{who} diverged{when}: its loss is no longer a number"),
-                        title: "Its numbers became NaN or infinite and its training stopped; \
-                                the diagnosis says what to change."
-                            .into(),
+                        text: format!("{who} diverged{when}"),
+                        title: format!(
+                            "{who} diverged{when}: its loss is no longer a number, and its \
+                             training stopped. The diagnosis says what to change."
+                        ),
                     }
                 })
                 .collect()
