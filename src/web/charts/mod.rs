@@ -6,6 +6,7 @@ pub mod axis;
 pub mod bar_data;
 pub mod curves;
 pub mod grad_bars;
+pub mod heat_legend;
 pub mod heatmap;
 
 use plotters::chart::MeshStyle;
