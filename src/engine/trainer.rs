@@ -260,8 +260,7 @@ impl Trainer {
         Some(record)
     }
 
-    /// The epoch in progress over its batches so far (None before its first batch, or with
-    /// the figures off): a deep network's first bars, and what a single Step shows.
+    /// The epoch in progress over its batches so far (a deep net's first bars, a Step's).
     pub fn epoch_so_far(&self) -> Option<PartialLayers> {
         let s = &self.sums;
         let mean = |v: &[f64]| v.iter().map(|x| x / s.steps as f64).collect();

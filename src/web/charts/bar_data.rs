@@ -78,14 +78,10 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
             let p = r.progress.as_ref()?;
             let partial = p.partial.as_ref().filter(|x| x.epoch == 0)?;
             so_far = (so_far.0.min(partial.steps), p.steps_per_epoch);
-            let values = match metric {
-                GradMetric::GradNorm => partial.grad_norm.clone(),
-                GradMetric::DeltaRms => partial.delta_rms.clone(),
-            };
             Some(Target {
                 colour: r.colour,
                 epoch: 0,
-                values,
+                values: partial_values(partial, metric),
                 theory: None,
             })
         })
@@ -102,6 +98,14 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
         targets,
         partial: Some(so_far),
     })
+}
+
+/// The chosen measure's values in an epoch's figures so far.
+fn partial_values(partial: &PartialLayers, metric: GradMetric) -> Vec<f64> {
+    match metric {
+        GradMetric::GradNorm => partial.grad_norm.clone(),
+        GradMetric::DeltaRms => partial.delta_rms.clone(),
+    }
 }
 
 /// A run stopped inside an epoch (by Step): that epoch's figures over its batches so far, and
@@ -131,14 +135,10 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
             let theory = show_theory.then(|| r.theory.clone()).flatten();
             if let Some((partial, steps)) = stepped_into(r).filter(|_| view.is_none()) {
                 so_far = Some(so_far.map_or(steps, |s| (s.0.min(steps.0), steps.1)));
-                let values = match metric {
-                    GradMetric::GradNorm => partial.grad_norm.clone(),
-                    GradMetric::DeltaRms => partial.delta_rms.clone(),
-                };
                 return Some(Target {
                     colour: r.colour,
                     epoch: partial.epoch,
-                    values,
+                    values: partial_values(partial, metric),
                     theory,
                 });
             }
