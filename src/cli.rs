@@ -207,9 +207,10 @@ pub fn table(record: &EpochRecord) -> String {
         100.0 * record.val_accuracy,
     );
     out.push_str(&format!(
-        "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6}\n",
+        "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6}\n",
         "layer",
         "grad_norm",
+        "clipped",
         "delta_rms",
         "w_norm",
         "upd_ratio",
@@ -220,9 +221,10 @@ pub fn table(record: &EpochRecord) -> String {
     ));
     for l in &record.layers {
         out.push_str(&format!(
-            "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>5.0}% {:>6}\n",
+            "  {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>5.0}% {:>6}\n",
             l.layer,
             num(l.grad_norm),
+            num(l.clipped_grad_norm),
             num(l.delta_rms),
             num(l.weight_norm),
             num_opt(l.update_ratio),

@@ -80,9 +80,10 @@ fn clean(part: &str) -> String {
 }
 
 /// The per-layer columns of the CSV, in the order of [`crate::engine::metrics::LayerStats`].
-const LAYER_COLUMNS: [&str; 9] = [
+const LAYER_COLUMNS: [&str; 10] = [
     "layer",
     "grad_norm",
+    "clipped_grad_norm",
     "delta_rms",
     "weight_norm",
     "update_ratio",
@@ -170,6 +171,7 @@ pub fn records_csv(runs: &[RunRecords]) -> String {
                         [
                             l.layer.to_string(),
                             csv_num(l.grad_norm),
+                            csv_num(l.clipped_grad_norm),
                             csv_num(l.delta_rms),
                             csv_num(l.weight_norm),
                             csv_opt(l.update_ratio),

@@ -128,6 +128,7 @@ fn layer(layer: usize, grad_norm: f64, delta_rms: f64) -> LayerStats {
     LayerStats {
         layer,
         grad_norm,
+        clipped_grad_norm: grad_norm,
         delta_rms,
         weight_norm: 1.0,
         update_ratio: Some(1e-3),

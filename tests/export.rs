@@ -14,6 +14,7 @@ fn layer(layer: usize, g: f64) -> LayerStats {
     LayerStats {
         layer,
         grad_norm: g,
+        clipped_grad_norm: g * 0.75,
         delta_rms: g / 2.0,
         weight_norm: 1.5,
         update_ratio: if layer == 1 { None } else { Some(1e-3) },

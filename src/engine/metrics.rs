@@ -21,6 +21,9 @@ pub struct LayerStats {
     pub layer: usize,
     /// ‖∂L/∂W‖_F of the kernel before clipping, mean over the epoch's steps.
     pub grad_norm: f64,
+    /// ‖∂L/∂W‖_F of the kernel after clipping (the gradient the optimizer is given), mean
+    /// over the epoch's steps; equal to `grad_norm` when clipping is off.
+    pub clipped_grad_norm: f64,
     /// RMS of ∂L/∂z over batch and units, mean over the epoch's steps.
     pub delta_rms: f64,
     /// ‖W‖_F at the end of the epoch.
@@ -51,6 +54,8 @@ pub struct PartialLayers {
     pub steps: usize,
     /// Mean over those batches of ‖∂L/∂W‖ per Dense layer (as in the epoch's record).
     pub grad_norm: Vec<f64>,
+    /// The same after clipping.
+    pub clipped_grad_norm: Vec<f64>,
     /// Mean over those batches of δ rms per Dense layer.
     pub delta_rms: Vec<f64>,
 }

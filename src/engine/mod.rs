@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod dense;
 pub mod diagnose;
+mod epoch_sums;
 pub mod gemm;
 pub mod history;
 pub mod init;

@@ -12,6 +12,7 @@ use super::build::{build_network, empty_dataset, seeded, ORDER_STREAM};
 use super::clip::Clipping;
 use super::config::{check_clipping, check_lr, Config, ConfigError};
 use super::data::{Dataset, Samples};
+use super::epoch_sums::EpochSums;
 use super::history::History;
 use super::matrix::{norm, Matrix};
 use super::metrics::{ActivationStats, EpochRecord, LayerStats, PartialLayers, Status};
@@ -29,18 +30,6 @@ pub enum RunState {
     Finished,
     /// The loss became non-finite; the run stopped.
     Diverged,
-}
-
-/// Sums over the current epoch's steps.
-#[derive(Clone, Debug, Default)]
-struct EpochSums {
-    loss: f64,
-    correct: usize,
-    seen: usize,
-    steps: usize,
-    grad_norm: Vec<f64>,
-    delta_rms: Vec<f64>,
-    update_ratio: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Debug)]
@@ -239,6 +228,14 @@ impl Trainer {
                 s.grad_norm[l] += g;
             }
         }
+        // Clipping acts in the measuring pass too: epoch 0 then shows the gradient that the
+        // first update would be given (its steps are never applied).
+        self.config.clipping.apply(&mut self.net.params_mut());
+        if self.measure_layers {
+            for l in 0..self.net.dense_count() {
+                self.sums.clipped_grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+            }
+        }
         // A non-finite gradient would put NaN or ±Inf into the weights even while the loss
         // still looks finite: that is a divergence too.
         if !step.loss.is_finite() || !gradients_finite {
@@ -262,14 +259,9 @@ impl Trainer {
 
     /// The epoch in progress over its batches so far (a deep net's first bars, a Step's).
     pub fn epoch_so_far(&self) -> Option<PartialLayers> {
-        let s = &self.sums;
-        let mean = |v: &[f64]| v.iter().map(|x| x / s.steps as f64).collect();
-        (s.steps > 0 && self.measure_layers).then(|| PartialLayers {
-            epoch: self.epoch,
-            steps: s.steps,
-            grad_norm: mean(&s.grad_norm),
-            delta_rms: mean(&s.delta_rms),
-        })
+        self.sums
+            .partial(self.epoch)
+            .filter(|_| self.measure_layers)
     }
 
     /// Runs until the current epoch completes (or the run stops).
@@ -282,8 +274,8 @@ impl Trainer {
         None
     }
 
-    /// Clips the gradients and applies the optimizer; on the epoch's last step also records
-    /// ‖ΔW‖/‖W‖ per Dense layer.
+    /// Applies the optimizer to the (already clipped) gradients; on the epoch's last step also
+    /// records ‖ΔW‖/‖W‖ per Dense layer.
     fn update(&mut self, measure: bool) {
         let kernel_norms: Vec<f64> = if measure {
             (0..self.net.dense_count())
@@ -292,10 +284,8 @@ impl Trainer {
         } else {
             Vec::new()
         };
-        let clipping = self.config.clipping;
         let lr = self.config.lr;
         let mut params = self.net.params_mut();
-        clipping.apply(&mut params);
         let steps = self.optimizer.step(&mut params, lr, measure);
         if measure {
             // Kernels are every Dense layer's first variable, in layer order.
@@ -310,7 +300,8 @@ impl Trainer {
     fn finish_epoch(&mut self, status: Status) -> EpochRecord {
         let (val_loss, val_accuracy, act) = self.evaluate();
         let s = &self.sums;
-        let steps = s.steps.max(1) as f64;
+        let (grad_norm, clipped) = (s.mean(&s.grad_norm), s.mean(&s.clipped_grad_norm));
+        let delta_rms = s.mean(&s.delta_rms);
         let measured = if self.measure_layers {
             self.net.dense_count()
         } else {
@@ -321,8 +312,9 @@ impl Trainer {
                 let (act_mean, act_std, saturated, dead) = act[l].finish();
                 LayerStats {
                     layer: l + 1,
-                    grad_norm: s.grad_norm[l] / steps,
-                    delta_rms: s.delta_rms[l] / steps,
+                    grad_norm: grad_norm[l],
+                    clipped_grad_norm: clipped[l],
+                    delta_rms: delta_rms[l],
                     weight_norm: norm(&self.net.dense(l).kernel.value),
                     update_ratio: s.update_ratio[l],
                     act_mean,
@@ -355,13 +347,7 @@ impl Trainer {
     }
 
     fn start_epoch_sums(&mut self) {
-        let n = self.net.dense_count();
-        self.sums = EpochSums {
-            grad_norm: vec![0.0; n],
-            delta_rms: vec![0.0; n],
-            update_ratio: vec![Some(0.0); n],
-            ..EpochSums::default()
-        };
+        self.sums = EpochSums::new(self.net.dense_count());
     }
 
     /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
