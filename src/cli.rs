@@ -2,6 +2,7 @@
 
 use crate::codegen::Language;
 use crate::engine::config::Config;
+use crate::engine::diagnose::diagnose;
 use crate::engine::metrics::{EpochRecord, Status};
 use crate::engine::settings::{by_flag, Kind, Setting, SETTINGS};
 use crate::format::{num, num_opt, pct_opt};
@@ -187,9 +188,38 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     }
 }
 
-/// One JSON object per line; serde_json writes non-finite floats as `null`.
-pub fn json_line(record: &EpochRecord) -> String {
-    serde_json::to_string(record).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+/// The latest of `records` as one JSON object on one line, with the run's diagnosis at that
+/// epoch (`verdict`, its id; `advice`, the suggestions as `{setting, value, …}`); serde_json
+/// writes non-finite floats as `null`.
+pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
+    let Some(record) = records.last() else {
+        return "{}".into();
+    };
+    let diagnosis = diagnose(config, records);
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("verdict".into(), diagnosis.verdict.id().into());
+        map.insert(
+            "advice".into(),
+            serde_json::to_value(&diagnosis.advice).unwrap_or_default(),
+        );
+    }
+    value.to_string()
+}
+
+/// The diagnosis at the end of a run, for the readable form: verdict, headline, what to try.
+pub fn verdict_text(config: &Config, records: &[EpochRecord]) -> String {
+    let d = diagnose(config, records);
+    let mut out = format!("\n{}: {}\n", d.verdict.label(), d.headline);
+    for s in &d.advice {
+        let flags: Vec<String> = s
+            .changes()
+            .iter()
+            .map(|c| format!("--{} {}", c.setting.replace('_', "-"), c.value))
+            .collect();
+        out.push_str(&format!("  try {}: {}\n", flags.join(" "), s.text));
+    }
+    out
 }
 
 /// The readable form: an epoch line, then one row per layer.

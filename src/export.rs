@@ -225,9 +225,9 @@ pub fn records_json(runs: &[RunRecords]) -> String {
             serde_json::Value::String(run.label.clone()),
             config_json(run.config)
         ));
-        for (k, r) in run.records.iter().enumerate() {
+        for k in 0..run.records.len() {
             out.push_str(if k == 0 { "\n" } else { ",\n" });
-            out.push_str(&json_line(r));
+            out.push_str(&json_line(run.config, &run.records[..=k]));
         }
         out.push_str("\n]}");
     }

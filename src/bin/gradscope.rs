@@ -58,7 +58,7 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     while let Some(record) = trainer.run_epoch() {
         let text = if json {
-            cli::json_line(&record) + "\n"
+            cli::json_line(trainer.config(), trainer.records()) + "\n"
         } else {
             cli::table(&record)
         };
@@ -70,6 +70,9 @@ fn main() -> ExitCode {
         {
             return ExitCode::SUCCESS;
         }
+    }
+    if !json {
+        let _ = out.write_all(cli::verdict_text(trainer.config(), trainer.records()).as_bytes());
     }
     ExitCode::SUCCESS
 }

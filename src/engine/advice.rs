@@ -1,12 +1,93 @@
-//! What to try, for a run whose gradients vanish or explode: the fixes the notes teach,
-//! chosen for the run's own activation, initializer and settings.
+//! What to try: each suggestion is a change to settings the run does not already have, the
+//! figure it promises to improve, and why. `tests/advice.rs` follows every suggestion on the
+//! lessons and on a set of sick runs (seeds 0–4) and holds it to its promise.
+
+use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
 use super::config::Config;
 use super::init::Initializer;
 use super::network::BatchNormPlacement;
+use super::optim::OptimizerKind;
 use crate::format::num;
 
+/// What following a suggestion improves, measured against the run as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Promise {
+    /// At the epoch whose diagnosis made the suggestion (the end, for a finished run), the
+    /// validation accuracy is higher; a run that diverged by then scores 0.
+    ValAccuracy,
+    /// At epoch 0, layer 1's δ rms is closer (in decades) to the output layer's.
+    Balance,
+    /// The run does not diverge, or diverges later.
+    StaysFinite,
+    /// An experiment, not a fix: at epoch 0 layer 1's δ rms falls below 1 % of the output
+    /// layer's — the gradient vanishes.
+    ShowsVanishing,
+}
+
+/// One setting changed to one value, named by the link's key (`init`, `lr`, …).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub setting: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The setting this suggestion changes …
+    pub setting: String,
+    pub value: String,
+    /// … and any it must change with it (clipping needs its threshold; ReLU its initializer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub and: Vec<Change>,
+    pub promise: Promise,
+    /// The suggestion and its reason, in a sentence.
+    pub text: String,
+}
+
+impl Suggestion {
+    fn new(changes: &[(&str, String)], promise: Promise, text: String) -> Suggestion {
+        let change = |(k, v): &(&str, String)| Change {
+            setting: k.to_string(),
+            value: v.clone(),
+        };
+        Suggestion {
+            setting: changes[0].0.to_string(),
+            value: changes[0].1.clone(),
+            and: changes[1..].iter().map(change).collect(),
+            promise,
+            text,
+        }
+    }
+
+    /// Every change, the named one first.
+    pub fn changes(&self) -> Vec<Change> {
+        let first = Change {
+            setting: self.setting.clone(),
+            value: self.value.clone(),
+        };
+        std::iter::once(first).chain(self.and.iter().cloned()).collect()
+    }
+
+    /// The changes as a link's `vs=` value (`key:value,key:value`).
+    pub fn diff(&self) -> String {
+        self.changes()
+            .iter()
+            .map(|c| format!("{}:{}", c.setting, c.value))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The run's configuration with this suggestion followed.
+    pub fn apply(&self, config: &Config) -> Config {
+        super::settings::apply_diff_text(config, &self.diff()).0
+    }
+}
+
+/// The initializer derived for an activation's slope: He for the ReLU family (slope 1 on half
+/// the inputs), LeCun for SELU (its self-normalizing fixed point), Glorot otherwise.
 pub(super) fn matched_init(a: Activation) -> Initializer {
     match a {
         Activation::Relu | Activation::LeakyRelu | Activation::Elu => Initializer::HeNormal,
@@ -15,73 +96,180 @@ pub(super) fn matched_init(a: Activation) -> Initializer {
     }
 }
 
-pub(super) fn advice_vanishing(c: &Config) -> Vec<String> {
+/// A setting's value as a link writes it: at most four significant digits ("0.03", not
+/// "0.030000000000000002").
+fn value(x: f64) -> String {
+    let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+    format!("{rounded}")
+}
+
+fn lr_down(c: &Config, promise: Promise, why: &str) -> Suggestion {
+    let lr = c.lr / 10.0;
+    Suggestion::new(
+        &[("lr", value(lr))],
+        promise,
+        format!("Lower the learning rate ten times, to {}: {why}", value(lr)),
+    )
+}
+
+fn global_clip(promise: Promise, why: &str) -> Suggestion {
+    Suggestion::new(
+        &[("clip", "global_clipnorm".into()), ("clip_at", "1".into())],
+        promise,
+        format!("Clip the gradients (global_clipnorm 1): {why}"),
+    )
+}
+
+fn init_for(c: &Config, promise: Promise, why: String) -> Option<Suggestion> {
+    let matched = matched_init(c.activation);
+    (c.init != matched).then(|| {
+        Suggestion::new(
+            &[("init", matched.name().into())],
+            promise,
+            format!("Use {}: {why}", matched.name()),
+        )
+    })
+}
+
+/// For a gradient that fades on its way down.
+/// `dead`: most ReLU units stopped firing during training.
+pub(super) fn vanishing(c: &Config, dead: bool) -> Vec<Suggestion> {
     let mut out = Vec::new();
-    if c.init == Initializer::Zeros {
-        out.push(format!(
-            "Zeros make every unit of a layer identical, and they stay identical: use a random initializer ({} for {}).",
-            matched_init(c.activation).name(),
-            c.activation.name()
+    if dead && c.init == matched_init(c.activation) {
+        // The initial weights were right: large steps pushed the units where they never fire.
+        out.push(lr_down(
+            c,
+            Promise::ValAccuracy,
+            "large steps push ReLU units to where their input is negative for every sample, and a dead unit gets no gradient to come back.",
         ));
         return out;
     }
-    if c.init == Initializer::Small {
-        out.push(format!(
-            "Weights with sd 0.01 shrink the signal at every layer: use {} (variance scaled to the fan-in).",
-            matched_init(c.activation).name()
-        ));
-    }
-    if c.init == Initializer::Large && c.activation.saturates() {
-        out.push(format!(
-            "Weights with sd 1 push {} into its flat tails, where the slope is almost 0: use {}.",
-            c.activation.name(),
-            matched_init(c.activation).name()
-        ));
+    let why = match c.init {
+        Initializer::Zeros => "zeros make every unit of a layer identical, and they stay so.".into(),
+        Initializer::Small => "weights with sd 0.01 shrink the signal at every layer.".into(),
+        Initializer::Large => format!(
+            "weights with sd 1 push {} into its flat tails, where the slope is almost 0.",
+            c.activation.name()
+        ),
+        _ => format!("its variance is derived for {}'s slope.", c.activation.name()),
+    };
+    out.extend(init_for(c, Promise::Balance, why));
+    if c.init == Initializer::Zeros {
+        return out;
     }
     if c.activation.saturates() {
-        out.push(
-            "Switch to ReLU with He initialization: its slope is 1 for every active unit.".into(),
-        );
-    } else if c.init != matched_init(c.activation) && c.init != Initializer::Zeros {
-        out.push(format!(
-            "{} pairs best with {}.",
-            c.activation.name(),
-            matched_init(c.activation).name()
+        out.push(Suggestion::new(
+            &[("activation", "relu".into()), ("init", "he_normal".into())],
+            Promise::Balance,
+            format!(
+                "Switch to ReLU with He initialization: its slope is 1 for every active unit, where {}'s is at most {}.",
+                c.activation.name(),
+                num(c.activation.max_derivative())
+            ),
         ));
     }
-    if c.batch_norm == BatchNormPlacement::None {
-        out.push(
-            "Add batch normalization: it keeps each layer's inputs centred and scaled.".into(),
-        );
-    }
-    if c.depth > 5 {
-        out.push("Use fewer layers: every layer multiplies the gradient once more.".into());
+    // Batch norm keeps a saturating activation's input near 0, where its slope peaks; it
+    // scales δ by 1/σ on the way back, so for ReLU it does not balance the gradient.
+    if c.batch_norm == BatchNormPlacement::None && c.activation.saturates() {
+        out.push(Suggestion::new(
+            &[("batch_norm", "before".into())],
+            Promise::Balance,
+            "Add batch normalization before each activation: it re-centres and re-scales every layer's input, so the slope stays near its peak.".into(),
+        ));
     }
     out
 }
 
-pub(super) fn advice_exploding(c: &Config) -> Vec<String> {
+/// For a gradient that grows on its way down.
+pub(super) fn exploding(c: &Config) -> Vec<Suggestion> {
     let mut out = Vec::new();
     if c.init == Initializer::Large {
-        out.push(format!(
-            "Weights with sd 1 amplify the signal at every layer: use {}.",
-            matched_init(c.activation).name()
+        out.extend(init_for(
+            c,
+            Promise::Balance,
+            "weights with sd 1 amplify the gradient at every layer.".into(),
         ));
+    } else {
+        // The initial weights are fine: training made them grow.
+        out.push(lr_down(c, Promise::ValAccuracy, "training itself made the weights grow."));
+        if c.clipping.threshold().is_none() {
+            out.push(global_clip(
+                Promise::ValAccuracy,
+                "the huge gradients then cannot throw the weights far.",
+            ));
+        }
     }
-    if c.lr > 0.01 {
-        out.push(format!(
-            "Lower the learning rate (now {}), e.g. ten times.",
-            num(c.lr)
+    out
+}
+
+/// For a run whose numbers stopped being finite.
+pub(super) fn diverged(c: &Config) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    if c.init == Initializer::Large {
+        // A tenth of the learning rate is still far too much for gradients of 10⁷.
+        out.extend(init_for(
+            c,
+            Promise::StaysFinite,
+            "weights with sd 1 make the first gradients enormous.".into(),
         ));
+    } else {
+        out.push(lr_down(c, Promise::StaysFinite, "each step then moves the weights a tenth as far."));
     }
     if c.clipping.threshold().is_none() {
-        out.push("Clip the gradients (clipnorm 1.0, or clipvalue 0.5 as in the notes).".into());
+        out.push(global_clip(
+            Promise::StaysFinite,
+            "no step can then be longer than the learning rate.",
+        ));
     }
-    if c.batch_norm == BatchNormPlacement::None {
-        out.push("Add batch normalization to keep activations in range.".into());
+    out
+}
+
+/// For steps that overshoot: the loss rises and falls, the accuracy falls back.
+pub(super) fn oscillating(c: &Config) -> Vec<Suggestion> {
+    let mut out = vec![lr_down(
+        c,
+        Promise::ValAccuracy,
+        "the steps overshoot the valley they should descend.",
+    )];
+    if c.clipping.threshold().is_none() {
+        out.push(global_clip(
+            Promise::ValAccuracy,
+            "the rare huge gradients then cannot throw the weights far.",
+        ));
     }
-    if c.l2 == 0.0 {
-        out.push("An L2 penalty (e.g. 1e-4) holds the weights back from growing.".into());
+    out
+}
+
+/// For a run whose gradient flows but that learns slowly or not at all.
+pub(super) fn slow(c: &Config) -> Vec<Suggestion> {
+    // A larger SGD step was tried too: it made deep or saturating networks worse as often
+    // as better (tests/advice.rs). Adam helped in every case.
+    if c.optimizer == OptimizerKind::Adam {
+        return Vec::new();
+    }
+    vec![Suggestion::new(
+        &[("optimizer", "adam".into()), ("lr", "0.001".into())],
+        Promise::ValAccuracy,
+        "Use Adam (lr 0.001): it scales each weight's step by its own gradient history, so small gradients still make progress.".into(),
+    )]
+}
+
+/// For a run in balance: experiments that break it.
+pub(super) fn explore(c: &Config) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    if c.activation != Activation::Sigmoid && c.batch_norm == BatchNormPlacement::None && c.depth >= 5 {
+        out.push(Suggestion::new(
+            &[("activation", "sigmoid".into()), ("init", "glorot_uniform".into())],
+            Promise::ShowsVanishing,
+            "To watch the gradient vanish: switch to sigmoid (with Glorot), whose slope is at most 1/4.".into(),
+        ));
+    }
+    if c.init != Initializer::Small && c.batch_norm == BatchNormPlacement::None && c.depth >= 3 {
+        out.push(Suggestion::new(
+            &[("init", "small".into())],
+            Promise::ShowsVanishing,
+            "To watch the signal shrink layer by layer: the too-small initializer (sd 0.01).".into(),
+        ));
     }
     out
 }

@@ -56,6 +56,25 @@ impl DatasetKind {
     pub fn is_toy(self) -> bool {
         self != DatasetKind::Digits
     }
+
+    /// How many classes the labels name: the 10 digits, or the two sides of a 2-D puzzle.
+    pub fn classes(self) -> usize {
+        if self.is_toy() {
+            2
+        } else {
+            10
+        }
+    }
+
+    /// Training samples after the 80/20 split (what one epoch visits).
+    pub fn train_len(self) -> usize {
+        let all = if self.is_toy() {
+            TOY_POINTS
+        } else {
+            DIGITS.len() / 65
+        };
+        all * 4 / 5
+    }
 }
 
 /// Samples as rows of features in [0, 1] (digits) or around [-1, 1] (toy sets), with labels.
@@ -101,7 +120,7 @@ impl Dataset {
     /// Loads or generates a dataset; `noise` (0..1) applies to the toy sets only.
     pub fn load(kind: DatasetKind, noise: f64) -> Dataset {
         let (all, classes) = match kind {
-            DatasetKind::Digits => (digits(), 10),
+            DatasetKind::Digits => (digits(), kind.classes()),
             _ => toy(kind, noise),
         };
         split(kind, all, classes)

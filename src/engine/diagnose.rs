@@ -1,47 +1,16 @@
-//! A plain-language verdict on a run, derived only from its epoch records, with the numbers
-//! behind it and what to try.
+//! A plain-language verdict on a run, derived only from its epoch records: the first rule of
+//! [`Verdict::ALL`] that holds, with the numbers behind it and what to try.
 
 use serde::{Deserialize, Serialize};
 
-use super::advice::{advice_exploding, advice_vanishing};
+use super::advice::{self, Suggestion};
+use super::batch_norm::MOMENTUM;
 use super::config::Config;
-use super::init::Initializer;
+use super::flow::{times, Flow};
 use super::metrics::{EpochRecord, Status};
+use super::outcome::{Outcome, Overshoot, STALLED_AFTER};
+pub use super::verdict::Verdict;
 use crate::format::num;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// No record yet.
-    Waiting,
-    Healthy,
-    Vanishing,
-    Exploding,
-    Diverged,
-}
-
-impl Verdict {
-    /// A lower-case name for styles and data attributes ("vanishing").
-    pub fn id(self) -> &'static str {
-        match self {
-            Verdict::Waiting => "waiting",
-            Verdict::Healthy => "healthy",
-            Verdict::Vanishing => "vanishing",
-            Verdict::Exploding => "exploding",
-            Verdict::Diverged => "diverged",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Waiting => "Waiting",
-            Verdict::Healthy => "Healthy",
-            Verdict::Vanishing => "Vanishing gradients",
-            Verdict::Exploding => "Exploding gradients",
-            Verdict::Diverged => "Diverged",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
@@ -49,20 +18,15 @@ pub struct Diagnosis {
     pub headline: String,
     /// The measured numbers that support the verdict.
     pub evidence: Vec<String>,
-    /// What to change, most promising first.
-    pub advice: Vec<String>,
+    /// What to change, most promising first; each names a setting the run does not have.
+    pub advice: Vec<Suggestion>,
 }
 
-/// Layer 1's δ over the output layer's below this: vanishing.
-pub const VANISHING_RATIO: f64 = 1e-2;
-/// … above this: exploding (the gradient grows toward the input).
-pub const EXPLODING_RATIO: f64 = 1e2;
-/// A kernel gradient norm below this everywhere: nothing reaches the weights.
-pub const TINY_GRADIENT: f64 = 1e-6;
-/// A kernel gradient norm above this anywhere: steps that large wreck the weights.
-pub const HUGE_GRADIENT: f64 = 1e3;
+fn pct(x: f64) -> String {
+    format!("{:.1}\u{a0}%", 100.0 * x)
+}
 
-/// Diagnoses the run from its records (the latest one decides).
+/// Diagnoses the run from its records (the latest one decides, its history tells the trend).
 pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     let Some(last) = records.last() else {
         return Diagnosis {
@@ -78,181 +42,146 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
     {
         return diverged(config, records, last);
     }
-    let hidden = &last.layers[..last.layers.len().saturating_sub(1)];
-    // δ at layer 1 against δ at the output layer, where the gradient enters the network: the
-    // whole way back (the lessons state their figures the same way).
-    let (Some(first), Some(top)) = (hidden.first(), last.layers.last()) else {
-        return healthy(config, last, Vec::new(), 1.0);
-    };
-    let ratio = first.delta_rms / top.delta_rms;
-    let steps = hidden.len().max(1) as f64;
-    let per_layer = ratio.powf(1.0 / steps);
-    let max_grad = hidden.iter().map(|l| l.grad_norm).fold(0.0, f64::max);
-    let mean = |f: fn(&super::metrics::LayerStats) -> f64| {
-        hidden.iter().map(f).sum::<f64>() / hidden.len() as f64
-    };
-    let saturated = mean(|l| l.saturated);
-    // Dead units are a ReLU-family notion: other layers report none.
-    let dead = mean(|l| l.dead.unwrap_or(0.0));
-
-    let mut evidence = Vec::new();
-    if ratio.is_finite() {
-        evidence.push(format!(
-            "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that the output layer receives — a factor of {} per layer.",
-            last.epoch,
-            ratio_text(ratio),
-            num(per_layer)
-        ));
-    } else {
-        evidence.push(format!(
-            "Epoch {}: the back-propagated gradient δ is {} in layer 1 and {} in the output layer.",
-            last.epoch,
-            num(first.delta_rms),
-            num(top.delta_rms),
-        ));
-    }
-    evidence.push(format!(
-        "Kernel gradient norms ‖∂L/∂W‖ range from {} to {}.",
-        num(hidden
-            .iter()
-            .map(|l| l.grad_norm)
-            .fold(f64::INFINITY, f64::min)),
-        num(max_grad)
-    ));
-    if saturated > 0.2 {
-        evidence.push(format!(
-            "{:.0}\u{a0}% of the {} outputs sit where the slope is under 5\u{a0}% of its peak (saturated).",
-            100.0 * saturated,
-            config.activation.name()
-        ));
-    }
-    if config.init == Initializer::Zeros {
-        evidence.push(
-            "Every weight started at 0: all units of a layer compute the same value and get the same gradient, so they can never become different."
-                .into(),
-        );
-    } else if dead > 0.2 {
-        evidence.push(format!(
-            "{:.0}\u{a0}% of the hidden units output 0 for every validation sample (dead).",
-            100.0 * dead
-        ));
-    }
+    let outcome = Outcome::of(config, records).expect("a record");
+    let flow = Flow::of(last);
+    let mut evidence = flow
+        .as_ref()
+        .map_or_else(Vec::new, |f| f.evidence(config, last));
     evidence.extend(super::weight_change::evidence(records));
-    if let Some(t) = config.clipping.threshold() {
-        evidence.push(format!(
-            "{} {} is on: the gradients above are measured before clipping; the steps taken are capped.",
-            config.clipping.mode_name(),
-            num(t)
-        ));
-    }
-
-    if max_grad == 0.0 {
-        return Diagnosis {
-            verdict: Verdict::Vanishing,
-            headline: "No gradient reaches any hidden layer: the hidden weights cannot change."
-                .into(),
-            evidence,
-            advice: advice_vanishing(config),
-        };
-    }
-    if max_grad < TINY_GRADIENT || ratio < VANISHING_RATIO || dead > 0.5 {
-        let headline = if ratio < VANISHING_RATIO {
-            format!(
-                "The back-propagated gradient δ shrinks by {} on its way from the output layer down to layer 1: the lower layers barely learn.",
-                ratio_text(1.0 / ratio),
-            )
-        } else if max_grad < TINY_GRADIENT {
-            format!(
-                "Every layer's gradient is tiny (at most {}): the weights hardly move.",
-                num(max_grad)
-            )
-        } else {
-            "Most ReLU units are dead: no gradient flows through them.".to_string()
-        };
-        return Diagnosis {
-            verdict: Verdict::Vanishing,
-            headline,
-            evidence,
-            advice: advice_vanishing(config),
-        };
-    }
-    if ratio > EXPLODING_RATIO || max_grad > HUGE_GRADIENT {
-        let headline = if ratio > EXPLODING_RATIO {
-            format!(
-                "The back-propagated gradient δ grows by {} on its way down to layer 1.",
-                ratio_text(ratio)
-            )
-        } else {
-            format!(
-                "Gradients are huge (up to {}): each step throws the weights far.",
-                num(max_grad)
-            )
-        };
-        let headline = if config.clipping.threshold().is_some() {
-            format!("{headline} Clipping caps every step, which is why training can still go on.")
-        } else {
-            headline
-        };
-        return Diagnosis {
-            verdict: Verdict::Exploding,
-            headline,
-            evidence,
-            advice: advice_exploding(config),
-        };
-    }
-    let spread = hidden.iter().map(|l| l.delta_rms).fold(0.0, f64::max)
-        / hidden
-            .iter()
-            .map(|l| l.delta_rms)
-            .fold(f64::INFINITY, f64::min);
-    healthy(config, last, evidence, spread)
-}
-
-fn ratio_text(r: f64) -> String {
-    if r.is_finite() && r > 0.0 {
-        format!("{}×", num(r))
-    } else {
-        num(r)
-    }
-}
-
-fn healthy(
-    config: &Config,
-    last: &EpochRecord,
-    mut evidence: Vec<String>,
-    spread: f64,
-) -> Diagnosis {
-    evidence.push(format!(
-        "Validation accuracy {:.1}\u{a0}%, loss {}.",
-        100.0 * last.val_accuracy,
-        num(last.val_loss)
-    ));
-    let mut advice = Vec::new();
-    if last.epoch >= 5 && last.val_accuracy < 0.5 {
-        // A high rate makes SGD overshoot; a low one crawls.
-        advice.push(if config.lr >= 0.1 {
-            format!(
-                "Gradients flow, yet accuracy is low: at lr {} the steps overshoot — try a smaller learning rate, or clipping (global_clipnorm 1.0).",
-                num(config.lr)
-            )
-        } else {
-            "Gradients flow, yet accuracy is low: try a larger learning rate or Adam.".into()
-        });
-    }
-    if config.init != Initializer::Small && config.init != Initializer::Large {
-        advice.push(
-            "To watch the balance break, try sigmoid, or the small or large initializer.".into(),
-        );
-    }
+    evidence.push(outcome_line(&outcome));
+    let (verdict, headline, advice) = decide(config, &outcome, flow.as_ref(), &mut evidence);
     Diagnosis {
-        verdict: Verdict::Healthy,
-        headline: format!(
-            "The back-propagated gradient δ reaches every hidden layer within {} of each other: all layers can learn.",
-            ratio_text(spread)
-        ),
+        verdict,
+        headline,
         evidence,
         advice,
     }
+}
+
+/// The first verdict rule that holds (in the order of [`Verdict::ALL`]).
+fn decide(
+    config: &Config,
+    o: &Outcome,
+    flow: Option<&Flow>,
+    evidence: &mut Vec<String>,
+) -> (Verdict, String, Vec<Suggestion>) {
+    let (v, c) = (pct(o.val_accuracy), pct(o.chance));
+    if let Some(f) = flow.filter(|f| f.vanishing(config)) {
+        if let Some(why) = o.overshoot() {
+            evidence.push(format!("Besides: {}", overshoot_text(why, o, config)));
+        }
+        let dead = f.dead > super::flow::MOSTLY_DEAD;
+        return (Verdict::Vanishing, f.vanishing_headline(), advice::vanishing(config, dead));
+    }
+    if let Some(why) = o.overshoot() {
+        let headline = overshoot_text(why, o, config);
+        return (Verdict::Oscillating, headline, advice::oscillating(config));
+    }
+    if let Some(f) = flow.filter(|f| f.exploding()) {
+        return (Verdict::Exploding, f.exploding_headline(config), advice::exploding(config));
+    }
+    if o.batch_norm_lag() {
+        evidence.push(batch_norm_lag_evidence(config, o.epoch));
+        let headline = format!(
+            "Training accuracy is {} but validation accuracy {v}: evaluation uses batch norm's moving averages, which have not caught up with the trained network yet. Keep training.",
+            pct(o.train_accuracy)
+        );
+        return (Verdict::BatchNormLag, headline, Vec::new());
+    }
+    if o.epoch >= STALLED_AFTER && o.near_chance() && o.loss_flat() {
+        let headline = format!(
+            "After {} epochs the validation accuracy is {v}, near chance ({c}), and the training loss no longer falls ({} → {}).",
+            o.epoch,
+            num(o.earlier_train_loss),
+            num(o.train_loss)
+        );
+        return (Verdict::Stalled, headline, advice::slow(config));
+    }
+    let spread = flow.map_or(1.0, |f| f.spread);
+    if o.slow() {
+        let headline = format!(
+            "The gradient flows, yet after {} epochs the validation accuracy is only {v} (chance {c}): the network learns slowly.",
+            o.epoch
+        );
+        return (Verdict::LearningSlowly, headline, advice::slow(config));
+    }
+    if o.epoch >= 1 && !o.reached_healthy_bar() {
+        let headline = format!(
+            "Validation accuracy {v} after {} epoch{} (chance {c}), on its way up; the gradient δ reaches every hidden layer within {} of each other.",
+            o.epoch,
+            if o.epoch == 1 { "" } else { "s" },
+            times(spread)
+        );
+        return (Verdict::Learning, headline, Vec::new());
+    }
+    if o.epoch == 0 {
+        let headline = format!(
+            "The back-propagated gradient δ reaches every hidden layer within {} of each other: all layers can start learning.",
+            times(spread)
+        );
+        return (Verdict::Ready, headline, advice::explore(config));
+    }
+    let headline = format!(
+        "Validation accuracy {v}, and the gradient δ reaches every hidden layer within {} of each other: all layers learn.",
+        times(spread)
+    );
+    (Verdict::Healthy, headline, advice::explore(config))
+}
+
+/// What shows that the steps are too large, in a sentence.
+fn overshoot_text(why: Overshoot, o: &Outcome, config: &Config) -> String {
+    let v = pct(o.val_accuracy);
+    match why {
+        Overshoot::LossRises => format!(
+            "The training loss rose in {} of the last four epochs: at learning rate {} the steps overshoot.",
+            o.loss_rises,
+            num(config.lr)
+        ),
+        Overshoot::FellBack => format!(
+            "Validation accuracy fell back from its best, {}, to {v}: at learning rate {} the steps are too large to settle.",
+            pct(o.best_val_accuracy),
+            num(config.lr)
+        ),
+        Overshoot::AboveGuessing => format!(
+            "The training loss, {}, stays above {} — the loss of guessing every class equally: at learning rate {} each step overshoots.",
+            num(o.train_loss),
+            num(o.guessing_loss),
+            num(config.lr)
+        ),
+    }
+}
+
+/// Accuracy against chance, and the loss's trend.
+fn outcome_line(o: &Outcome) -> String {
+    if o.epoch == 0 {
+        return format!(
+            "Nothing is learned yet: validation accuracy {} (chance {}), loss {}.",
+            pct(o.val_accuracy),
+            pct(o.chance),
+            num(o.train_loss)
+        );
+    }
+    format!(
+        "Epoch {}: validation accuracy {} (chance {}, healthy from {}), training accuracy {}; training loss {} → {} over the last epochs.",
+        o.epoch,
+        pct(o.val_accuracy),
+        pct(o.chance),
+        pct(o.bar(super::outcome::HEALTHY_SHARE)),
+        pct(o.train_accuracy),
+        num(o.earlier_train_loss),
+        num(o.train_loss)
+    )
+}
+
+/// Why evaluation lags: how slowly the moving averages forget.
+fn batch_norm_lag_evidence(config: &Config, epoch: usize) -> String {
+    let per_epoch = config.dataset.train_len().div_ceil(config.batch_size);
+    let memory = 1.0 / (1.0 - MOMENTUM);
+    format!(
+        "Training accuracy is measured with each batch's own mean and variance; evaluation uses moving averages updated with momentum {MOMENTUM}: every step keeps {:.0}\u{a0}% of the old value, so they average over roughly the last {memory:.0} steps (here {per_epoch} steps make an epoch, {} so far). While training changes the network fast, those averages describe an older network.",
+        100.0 * MOMENTUM,
+        epoch * per_epoch
+    )
 }
 
 /// The first per-layer figure of `record` that is NaN or infinite, named ("layer 3's δ rms is
@@ -326,6 +255,6 @@ fn diverged(config: &Config, records: &[EpochRecord], last: &EpochRecord) -> Dia
         verdict: Verdict::Diverged,
         headline: "Diverged: the numbers are no longer finite, so training stopped.".into(),
         evidence,
-        advice: advice_exploding(config),
+        advice: advice::diverged(config),
     }
 }

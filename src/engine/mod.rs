@@ -2,7 +2,7 @@
 //! deterministic for a seed.
 
 pub mod activation;
-mod advice;
+pub mod advice;
 pub mod batch_norm;
 mod build;
 pub mod clip;
@@ -11,6 +11,7 @@ pub mod data;
 pub mod dense;
 pub mod diagnose;
 mod epoch_sums;
+pub mod flow;
 pub mod gemm;
 pub mod history;
 pub mod init;
@@ -19,9 +20,11 @@ pub mod matrix;
 pub mod metrics;
 pub mod network;
 pub mod optim;
+pub mod outcome;
 pub mod param;
 pub mod real;
 pub mod settings;
 pub mod theory;
 pub mod trainer;
+pub mod verdict;
 pub mod weight_change;
