@@ -16,6 +16,8 @@ pub enum GradMetric {
     GradNorm,
     /// RMS of the back-propagated ∂L/∂z.
     DeltaRms,
+    /// ‖∂L/∂W‖ after clipping: the gradient the optimizer is given.
+    ClippedGradNorm,
 }
 
 impl GradMetric {
@@ -23,13 +25,18 @@ impl GradMetric {
         match self {
             GradMetric::GradNorm => "grad_norm",
             GradMetric::DeltaRms => "delta_rms",
+            GradMetric::ClippedGradNorm => "clipped_grad_norm",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Self> {
-        [GradMetric::GradNorm, GradMetric::DeltaRms]
-            .into_iter()
-            .find(|m| m.name() == s)
+        [
+            GradMetric::GradNorm,
+            GradMetric::DeltaRms,
+            GradMetric::ClippedGradNorm,
+        ]
+        .into_iter()
+        .find(|m| m.name() == s)
     }
 }
 
@@ -107,7 +114,7 @@ struct ViewKey {
 const VIEW_KEYS: &[ViewKey] = &[
     ViewKey {
         key: "metric",
-        allowed: "grad_norm or delta_rms",
+        allowed: "grad_norm, delta_rms or clipped_grad_norm",
         read: |s, v| GradMetric::from_name(v).map(|m| s.metric = m).is_some(),
         write: |s| Some(s.metric.name()),
     },

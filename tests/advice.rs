@@ -96,17 +96,92 @@ fn sick_runs() -> Vec<(&'static str, Config)> {
         ..base.clone()
     };
     vec![
-        ("sigmoid, depth 2", Config { depth: 2, ..sigmoid.clone() }),
-        ("sigmoid, depth 2, lr 0.002", Config { depth: 2, lr: 0.002, ..sigmoid.clone() }),
-        ("sigmoid, lr 10", Config { lr: 10.0, ..sigmoid.clone() }),
-        ("sigmoid + batch norm, 4 epochs", Config { batch_norm: gradscope::engine::network::BatchNormPlacement::Before, epochs: 4, ..sigmoid.clone() }),
-        ("tanh + Glorot, depth 20", Config { activation: Activation::Tanh, init: Initializer::GlorotUniform, depth: 20, ..base.clone() }),
-        ("ReLU + He, lr 1", Config { lr: 1.0, ..base.clone() }),
-        ("ReLU + He, Adam lr 0.05", Config { optimizer: OptimizerKind::Adam, lr: 0.05, ..base.clone() }),
-        ("ReLU + He, lr 0.001", Config { lr: 0.001, ..base.clone() }),
-        ("ReLU + small, depth 5", Config { init: Initializer::Small, depth: 5, ..base.clone() }),
-        ("spiral, ReLU + He, depth 5", Config { dataset: DatasetKind::Spiral, depth: 5, width: 16, ..base.clone() }),
-        ("linear + Glorot", Config { activation: Activation::Linear, init: Initializer::GlorotUniform, ..base.clone() }),
+        (
+            "sigmoid, depth 2",
+            Config {
+                depth: 2,
+                ..sigmoid.clone()
+            },
+        ),
+        (
+            "sigmoid, depth 2, lr 0.002",
+            Config {
+                depth: 2,
+                lr: 0.002,
+                ..sigmoid.clone()
+            },
+        ),
+        (
+            "sigmoid, lr 10",
+            Config {
+                lr: 10.0,
+                ..sigmoid.clone()
+            },
+        ),
+        (
+            "sigmoid + batch norm, 4 epochs",
+            Config {
+                batch_norm: gradscope::engine::network::BatchNormPlacement::Before,
+                epochs: 4,
+                ..sigmoid.clone()
+            },
+        ),
+        (
+            "tanh + Glorot, depth 20",
+            Config {
+                activation: Activation::Tanh,
+                init: Initializer::GlorotUniform,
+                depth: 20,
+                ..base.clone()
+            },
+        ),
+        (
+            "ReLU + He, lr 1",
+            Config {
+                lr: 1.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "ReLU + He, Adam lr 0.05",
+            Config {
+                optimizer: OptimizerKind::Adam,
+                lr: 0.05,
+                ..base.clone()
+            },
+        ),
+        (
+            "ReLU + He, lr 0.001",
+            Config {
+                lr: 0.001,
+                ..base.clone()
+            },
+        ),
+        (
+            "ReLU + small, depth 5",
+            Config {
+                init: Initializer::Small,
+                depth: 5,
+                ..base.clone()
+            },
+        ),
+        (
+            "spiral, ReLU + He, depth 5",
+            Config {
+                dataset: DatasetKind::Spiral,
+                depth: 5,
+                width: 16,
+                ..base.clone()
+            },
+        ),
+        (
+            "linear + Glorot",
+            Config {
+                activation: Activation::Linear,
+                init: Initializer::GlorotUniform,
+                ..base.clone()
+            },
+        ),
     ]
 }
 
@@ -125,7 +200,11 @@ fn every_suggestion_improves_what_it_promises_on_seeds_0_to_4() {
         .iter()
         .flat_map(|(name, c)| {
             (0..5).map(move |seed| {
-                let c = Config { seed, init_seed: seed, ..c.clone() };
+                let c = Config {
+                    seed,
+                    init_seed: seed,
+                    ..c.clone()
+                };
                 (format!("{name}, seed {seed}"), c)
             })
         })
@@ -139,7 +218,12 @@ fn every_suggestion_improves_what_it_promises_on_seeds_0_to_4() {
         halves.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let failures: Vec<String> = results.into_iter().flatten().collect();
-    assert!(failures.is_empty(), "{} broken promises:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} broken promises:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Follows every suggestion of one run's diagnoses; returns the broken promises.
@@ -152,7 +236,12 @@ fn check(name: &str, config: &Config) -> Vec<String> {
         let epoch = before[end - 1].epoch;
         for s in diagnose(config, &before[..end]).advice {
             // Each names a change to a setting the run does not already have.
-            assert_ne!(&s.apply(config), config, "{name}: {} changes nothing", s.diff());
+            assert_ne!(
+                &s.apply(config),
+                config,
+                "{name}: {} changes nothing",
+                s.diff()
+            );
             let entry = suggestions.entry(s.diff()).or_insert((s, Vec::new()));
             entry.1.push(epoch);
         }

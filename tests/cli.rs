@@ -34,6 +34,7 @@ fn epochs_zero_prints_only_the_initial_record() {
     for key in [
         "layer",
         "grad_norm",
+        "clipped_grad_norm",
         "delta_rms",
         "weight_norm",
         "update_ratio",
@@ -225,5 +226,51 @@ fn dump_weights_writes_the_first_step_as_json() {
             "layer {l}: {r} vs {}",
             0.1 * g / w
         );
+    }
+}
+
+#[test]
+fn json_records_carry_the_verdict_and_the_suggestions_as_settings() {
+    // A deep sigmoid network at epoch 0: vanishing, with ReLU + He and batch norm to try.
+    let o = gradscope(&[
+        "train",
+        "--activation",
+        "sigmoid",
+        "--init",
+        "glorot_uniform",
+        "--epochs",
+        "0",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["verdict"], "vanishing");
+    let advice = v["advice"].as_array().unwrap();
+    let pairs: Vec<(String, String)> = advice
+        .iter()
+        .map(|s| {
+            (
+                s["setting"].as_str().unwrap().into(),
+                s["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        pairs.contains(&("activation".into(), "relu".into())),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs.contains(&("batch_norm".into(), "before".into())),
+        "{pairs:?}"
+    );
+    let relu = advice
+        .iter()
+        .find(|s| s["setting"] == "activation")
+        .unwrap();
+    assert_eq!(relu["and"][0]["setting"], "init");
+    assert_eq!(relu["and"][0]["value"], "he_normal");
+    assert_eq!(relu["promise"], "balance");
+    // Clipping off: the clipped gradient is the raw one, in every layer.
+    for l in v["layers"].as_array().unwrap() {
+        assert_eq!(l["clipped_grad_norm"], l["grad_norm"]);
     }
 }

@@ -186,10 +186,16 @@ fn json_groups_records_per_run_with_the_config_and_the_clis_schema() {
         assert_eq!(run["config"]["lr"], stored.config.lr);
         let records = run["records"].as_array().unwrap();
         assert_eq!(records.len(), stored.records().len(), "every epoch");
-        for (r, rec) in records.iter().zip(stored.records()) {
-            // Exactly the object `gradscope train --json` prints for that epoch.
-            let line: serde_json::Value = serde_json::from_str(&json_line(rec)).unwrap();
+        for (k, r) in records.iter().enumerate() {
+            // Exactly the object `gradscope train --json` prints for that epoch, with the
+            // run's verdict at that epoch.
+            let upto = &stored.records()[..=k];
+            let line: serde_json::Value =
+                serde_json::from_str(&json_line(&stored.config, upto)).unwrap();
             assert_eq!(r, &line);
+            let verdict = gradscope::engine::diagnose::diagnose(&stored.config, upto).verdict;
+            assert_eq!(r["verdict"], verdict.id());
+            assert!(r["advice"].is_array());
         }
     }
     let last = &runs[0]["records"][3];

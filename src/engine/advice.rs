@@ -68,7 +68,9 @@ impl Suggestion {
             setting: self.setting.clone(),
             value: self.value.clone(),
         };
-        std::iter::once(first).chain(self.and.iter().cloned()).collect()
+        std::iter::once(first)
+            .chain(self.and.iter().cloned())
+            .collect()
     }
 
     /// The changes as a link's `vs=` value (`key:value,key:value`).
@@ -145,13 +147,18 @@ pub(super) fn vanishing(c: &Config, dead: bool) -> Vec<Suggestion> {
         return out;
     }
     let why = match c.init {
-        Initializer::Zeros => "zeros make every unit of a layer identical, and they stay so.".into(),
+        Initializer::Zeros => {
+            "zeros make every unit of a layer identical, and they stay so.".into()
+        }
         Initializer::Small => "weights with sd 0.01 shrink the signal at every layer.".into(),
         Initializer::Large => format!(
             "weights with sd 1 push {} into its flat tails, where the slope is almost 0.",
             c.activation.name()
         ),
-        _ => format!("its variance is derived for {}'s slope.", c.activation.name()),
+        _ => format!(
+            "its variance is derived for {}'s slope.",
+            c.activation.name()
+        ),
     };
     out.extend(init_for(c, Promise::Balance, why));
     if c.init == Initializer::Zeros {
@@ -191,7 +198,11 @@ pub(super) fn exploding(c: &Config) -> Vec<Suggestion> {
         ));
     } else {
         // The initial weights are fine: training made them grow.
-        out.push(lr_down(c, Promise::ValAccuracy, "training itself made the weights grow."));
+        out.push(lr_down(
+            c,
+            Promise::ValAccuracy,
+            "training itself made the weights grow.",
+        ));
         if c.clipping.threshold().is_none() {
             out.push(global_clip(
                 Promise::ValAccuracy,
@@ -213,7 +224,11 @@ pub(super) fn diverged(c: &Config) -> Vec<Suggestion> {
             "weights with sd 1 make the first gradients enormous.".into(),
         ));
     } else {
-        out.push(lr_down(c, Promise::StaysFinite, "each step then moves the weights a tenth as far."));
+        out.push(lr_down(
+            c,
+            Promise::StaysFinite,
+            "each step then moves the weights a tenth as far.",
+        ));
     }
     if c.clipping.threshold().is_none() {
         out.push(global_clip(
@@ -257,7 +272,10 @@ pub(super) fn slow(c: &Config) -> Vec<Suggestion> {
 /// For a run in balance: experiments that break it.
 pub(super) fn explore(c: &Config) -> Vec<Suggestion> {
     let mut out = Vec::new();
-    if c.activation != Activation::Sigmoid && c.batch_norm == BatchNormPlacement::None && c.depth >= 5 {
+    if c.activation != Activation::Sigmoid
+        && c.batch_norm == BatchNormPlacement::None
+        && c.depth >= 5
+    {
         out.push(Suggestion::new(
             &[("activation", "sigmoid".into()), ("init", "glorot_uniform".into())],
             Promise::ShowsVanishing,
@@ -268,7 +286,8 @@ pub(super) fn explore(c: &Config) -> Vec<Suggestion> {
         out.push(Suggestion::new(
             &[("init", "small".into())],
             Promise::ShowsVanishing,
-            "To watch the signal shrink layer by layer: the too-small initializer (sd 0.01).".into(),
+            "To watch the signal shrink layer by layer: the too-small initializer (sd 0.01)."
+                .into(),
         ));
     }
     out

@@ -71,14 +71,22 @@ fn decide(
             evidence.push(format!("Besides: {}", overshoot_text(why, o, config)));
         }
         let dead = f.dead > super::flow::MOSTLY_DEAD;
-        return (Verdict::Vanishing, f.vanishing_headline(), advice::vanishing(config, dead));
+        return (
+            Verdict::Vanishing,
+            f.vanishing_headline(),
+            advice::vanishing(config, dead),
+        );
     }
     if let Some(why) = o.overshoot() {
         let headline = overshoot_text(why, o, config);
         return (Verdict::Oscillating, headline, advice::oscillating(config));
     }
     if let Some(f) = flow.filter(|f| f.exploding()) {
-        return (Verdict::Exploding, f.exploding_headline(config), advice::exploding(config));
+        return (
+            Verdict::Exploding,
+            f.exploding_headline(config),
+            advice::exploding(config),
+        );
     }
     if o.batch_norm_lag() {
         evidence.push(batch_norm_lag_evidence(config, o.epoch));

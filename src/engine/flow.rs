@@ -39,13 +39,17 @@ impl Flow {
         let hidden = &record.layers[..record.layers.len().saturating_sub(1)];
         let (first, top) = (hidden.first()?, record.layers.last()?);
         let ratio = first.delta_rms / top.delta_rms;
-        let mean = |f: fn(&LayerStats) -> f64| hidden.iter().map(f).sum::<f64>() / hidden.len() as f64;
+        let mean =
+            |f: fn(&LayerStats) -> f64| hidden.iter().map(f).sum::<f64>() / hidden.len() as f64;
         let deltas = hidden.iter().map(|l| l.delta_rms);
         Some(Flow {
             ratio,
             per_layer: ratio.powf(1.0 / hidden.len() as f64),
             max_grad: hidden.iter().map(|l| l.grad_norm).fold(0.0, f64::max),
-            min_grad: hidden.iter().map(|l| l.grad_norm).fold(f64::INFINITY, f64::min),
+            min_grad: hidden
+                .iter()
+                .map(|l| l.grad_norm)
+                .fold(f64::INFINITY, f64::min),
             spread: deltas.clone().fold(0.0, f64::max) / deltas.fold(f64::INFINITY, f64::min),
             saturated: mean(|l| l.saturated),
             // Dead units are a ReLU-family notion: other layers report none.
@@ -151,7 +155,10 @@ impl Flow {
             ));
         }
         if let Some(t) = config.clipping.threshold() {
-            let clipped: f64 = layers.iter().map(|l| l.clipped_grad_norm).fold(0.0, f64::max);
+            let clipped: f64 = layers
+                .iter()
+                .map(|l| l.clipped_grad_norm)
+                .fold(0.0, f64::max);
             out.push(format!(
                 "{} {} is on: the bars show the gradient before clipping; after clipping the largest kernel gradient is {}.",
                 config.clipping.mode_name(),

@@ -64,7 +64,10 @@ impl Outcome {
     pub fn of(config: &Config, records: &[EpochRecord]) -> Option<Outcome> {
         let last = records.last()?;
         let classes = config.dataset.classes() as f64;
-        let trained = &records[records.iter().position(|r| r.epoch >= 1).unwrap_or(records.len())..];
+        let trained = &records[records
+            .iter()
+            .position(|r| r.epoch >= 1)
+            .unwrap_or(records.len())..];
         let earlier = trained
             .iter()
             .rev()

@@ -194,7 +194,7 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
         Action::SwitchMeasure => state.metric.update(|m| {
             *m = match m {
                 GradMetric::GradNorm => GradMetric::DeltaRms,
-                GradMetric::DeltaRms => GradMetric::GradNorm,
+                GradMetric::DeltaRms | GradMetric::ClippedGradNorm => GradMetric::GradNorm,
             }
         }),
         Action::SwitchMap => state.heat.update(|h| *h = h.next()),

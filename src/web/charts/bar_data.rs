@@ -105,6 +105,7 @@ fn partial_values(partial: &PartialLayers, metric: GradMetric) -> Vec<f64> {
     match metric {
         GradMetric::GradNorm => partial.grad_norm.clone(),
         GradMetric::DeltaRms => partial.delta_rms.clone(),
+        GradMetric::ClippedGradNorm => partial.clipped_grad_norm.clone(),
     }
 }
 

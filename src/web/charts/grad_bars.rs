@@ -83,6 +83,10 @@ fn caption(metric: GradMetric, epoch_text: &str) -> [String; 3] {
     let (title, short) = match metric {
         GradMetric::GradNorm => ("Gradient of each layer's weights", "‖∂L/∂W‖ per layer"),
         GradMetric::DeltaRms => ("Back-propagated gradient at each layer", "δ per layer"),
+        GradMetric::ClippedGradNorm => (
+            "Gradient of each layer's weights after clipping",
+            "‖∂L/∂W‖ clipped",
+        ),
     };
     [
         format!("{title} — {epoch_text}"),

@@ -46,6 +46,7 @@ fn short_title_of(q: HeatQuantity, metric: GradMetric) -> &'static str {
     match (q, metric) {
         (HeatQuantity::Gradient, GradMetric::GradNorm) => "‖∂L/∂W‖ by layer and epoch",
         (HeatQuantity::Gradient, GradMetric::DeltaRms) => "δ rms by layer and epoch",
+        (HeatQuantity::Gradient, GradMetric::ClippedGradNorm) => "clipped ‖∂L/∂W‖ by epoch",
         (HeatQuantity::WeightNorm, _) => "‖W‖ by layer and epoch",
         (HeatQuantity::UpdateRatio, _) => "‖ΔW‖/‖W‖ by layer and epoch",
     }
@@ -61,6 +62,11 @@ fn spec_of(
             "Gradient ‖∂L/∂W‖ by layer and epoch",
             "‖∂L/∂W‖",
             |l| l.grad_norm,
+        ),
+        (HeatQuantity::Gradient, GradMetric::ClippedGradNorm) => (
+            "Gradient after clipping by layer and epoch",
+            "clipped",
+            |l| l.clipped_grad_norm,
         ),
         (HeatQuantity::Gradient, GradMetric::DeltaRms) => {
             ("Back-propagated δ by layer and epoch", "δ rms", |l| {

@@ -260,6 +260,7 @@ pub fn metric_value(metric: GradMetric, layer: &crate::engine::metrics::LayerSta
     match metric {
         GradMetric::GradNorm => layer.grad_norm,
         GradMetric::DeltaRms => layer.delta_rms,
+        GradMetric::ClippedGradNorm => layer.clipped_grad_norm,
     }
 }
 
@@ -301,6 +302,7 @@ pub fn metric_axis(metric: GradMetric) -> &'static str {
     match metric {
         GradMetric::GradNorm => "‖∂L/∂W‖ (log scale)",
         GradMetric::DeltaRms => "rms ∂L/∂z (log scale)",
+        GradMetric::ClippedGradNorm => "‖∂L/∂W‖ after clipping (log)",
     }
 }
 

@@ -55,8 +55,36 @@ pub fn DiagnosisPanel() -> impl IntoView {
             })
         })
     };
+    // Compare mode: every run's verdict in one line each, at the epoch on screen.
+    let verdicts = Memo::new(move |_| {
+        state.redraw.track();
+        state.store.with(|s| {
+            let labels = s.labels();
+            let view = shown_epoch(s, state.view_epoch.get());
+            s.runs()
+                .iter()
+                .enumerate()
+                .filter(|_| s.is_comparing())
+                .map(|(i, r)| {
+                    let upto = view.map_or(0, |e| r.records_upto(e).len());
+                    let d = diagnose(&r.config, &r.records()[..upto]);
+                    (i, labels[i].clone(), d.verdict, d.headline)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <div class=class id="diagnosis">
+            <Show when=move || verdicts.with(|v| !v.is_empty())>
+                <ul class="run-verdicts" aria-label="Every run's verdict">
+                    {move || verdicts.with(|v| v.iter().map(|(i, label, verdict, headline)| view! {
+                        <li data-run-verdict=i.to_string() data-verdict=verdict.id() title=headline.clone()>
+                            {format!("Run {} ({label}): ", i + 1)}
+                            <span class=format!("verdict-chip verdict-{}", verdict.id())>{verdict.label()}</span>
+                        </li>
+                    }).collect_view())}
+                </ul>
+            </Show>
             <p class="whose muted">{whose}</p>
             <div class="verdict" id="verdict">{move || diagnosis.with(|d| d.verdict.label())}</div>
             <p class="headline">{move || diagnosis.with(|d| d.headline.clone())}</p>
@@ -67,7 +95,7 @@ pub fn DiagnosisPanel() -> impl IntoView {
             <Show when=move || diagnosis.with(|d| !d.advice.is_empty())>
                 <h3>"Try"</h3>
                 <ul class="advice">
-                    {move || diagnosis.with(|d| d.advice.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view())}
+                    {move || diagnosis.with(|d| d.advice.iter().map(|s| view! { <li data-setting=s.setting.clone()>{s.text.clone()}</li> }).collect_view())}
                 </ul>
             </Show>
         </div>

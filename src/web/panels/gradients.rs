@@ -250,6 +250,13 @@ pub fn Gradients() -> impl IntoView {
             .with_untracked(|s| s.runs().iter().map(|r| r.history.stride()).max())
             .filter(|k| *k > 1)
     };
+    let clipping = move || {
+        state.store.with(|s| {
+            s.runs()
+                .iter()
+                .any(|r| r.config.clipping.threshold().is_some())
+        })
+    };
     view! {
         <div class="card chart-card main-chart card-bars">
             <div class="chart-head">
@@ -260,10 +267,16 @@ pub fn Gradients() -> impl IntoView {
                     <button id="metric-delta" class:active=move || state.metric.get() == GradMetric::DeltaRms
                         title="RMS of the gradient flowing back into each layer's pre-activations (Glorot & Bengio 2010)"
                         on:click=move |_| state.metric.set(GradMetric::DeltaRms)>"δ back-propagated"</button>
+                    <Show when=clipping>
+                        <button id="metric-clipped" class:active=move || state.metric.get() == GradMetric::ClippedGradNorm
+                            title="Each kernel's gradient after clipping: what the optimizer is given"
+                            on:click=move |_| state.metric.set(GradMetric::ClippedGradNorm)>"after clipping"</button>
+                    </Show>
                 </div>
                 <p class="chart-note">{move || match state.metric.get() {
                     GradMetric::GradNorm => "How large each layer's weight update signal is. In ReLU nets it can look flat even when δ vanishes: compare with δ.",
                     GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes. Black ticks: what mean-field theory predicts for the initial network.",
+                    GradMetric::ClippedGradNorm => "The kernel gradients after clipping. clipnorm cuts each bar to the threshold; global_clipnorm scales all bars by one factor; clipvalue caps each element, which shortens a bar and can turn its direction.",
                 }}</p>
             </div>
             <canvas id="chart-bars" node_ref=bars_ref class="chart tall" role="img"
