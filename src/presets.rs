@@ -58,10 +58,11 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "notes_clipvalue",
         title: "The notes: SGD vs SGD + clipvalue 0.5",
-        watch: "ELU at lr 0.1: plain SGD's first updates are so large that the loss turns to NaN in epoch 1; with clipvalue 0.5 the very same network trains to 96–98\u{a0}% (seeds 0–4).",
+        watch: "As in the notes, both runs learn and the clipped one is ahead at every epoch from the third on (seeds 0–4): after 10 epochs plain SGD is at 39–70\u{a0}%, with clipvalue 0.5 at 86–93\u{a0}%. The notes do not give their network; this one has 3 ReLU layers whose weights start too large (sd 1), so the first gradients are big enough for clipping to matter.",
         config: || Config {
-            activation: Activation::Elu,
-            lr: 0.1,
+            depth: 3,
+            init: Initializer::Large,
+            epochs: 10,
             ..base()
         },
         vs: &["clip:clipvalue,clip_at:0.5"],

@@ -109,8 +109,11 @@ test('a three-run link round-trips and replays the same numbers', async () => {
 // Every comparison lesson, on seed 0 (the lessons' texts give the range over seeds 0–4;
 // tests/lessons.rs checks all five natively).
 const LESSONS = [
-  ['notes_clipvalue', 2, (s) => s[0].verdict === 'diverged' && s[0].epoch === 1 && s[1].valAcc >= 0.955],
-  ['clip_modes', 4, (s) => (s[0].valAcc ?? 0) <= 0.61 && s[1].valAcc >= 0.435 && s[2].valAcc >= 0.885 && s[3].valAcc >= 0.885],
+  // Both learn, as in the notes; the clipped run ends ahead and is the healthy one.
+  ['notes_clipvalue', 2, (s) => s[0].epoch === 10 && s[0].valAcc >= 0.38 && s[0].valAcc <= 0.72 && s[1].valAcc >= 0.84
+    && s[1].valAcc > s[0].valAcc + 0.1 && s[1].verdict === 'healthy' && s[0].verdict !== 'healthy'],
+  // The unclipped run flails: never badged healthy.
+  ['clip_modes', 4, (s) => (s[0].valAcc ?? 0) <= 0.61 && s[0].verdict !== 'healthy' && s[1].valAcc >= 0.435 && s[2].valAcc >= 0.885 && s[3].valAcc >= 0.885],
   ['relu30_glorot', 2, (s) => s[0].valAcc <= 0.12 && s[1].valAcc >= 0.665],
   ['bn_sigmoid', 2, (s) => s[0].valAcc <= 0.12 && s[1].valAcc >= 0.95],
   ['selu', 2, (s) => s[0].valAcc >= 0.90 && s[1].valAcc <= 0.12],
@@ -132,3 +135,26 @@ for (const [id, runs, holds] of LESSONS) {
     await page.close();
   });
 }
+
+test('compare mode: one verdict line per run in the diagnosis card; the bars after clipping are shorter', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?lesson=clip_modes`);
+  await waitForEpochs(page, 1);
+  const lines = await page.$$eval('[data-run-verdict]', (els) => els.map((e) => [e.dataset.verdict, e.textContent]));
+  assert.equal(lines.length, 4, JSON.stringify(lines));
+  const chips = await page.$$eval('[data-run-summary]', (els) => els.map((e) => e.dataset.verdict));
+  assert.deepEqual(lines.map((l) => l[0]), chips, 'the card and the run lines agree');
+  assert.match(lines[2][1], /Run 3 \(clipnorm 1\): Ready to learn/);
+  // Clipping is on in three runs: the measure "after clipping" is offered.
+  const raw = await page.$eval('#chart-bars', (c) => JSON.parse(c.dataset.runsLog10 ?? '[]'));
+  await page.click('#metric-clipped');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('metric') === 'clipped_grad_norm');
+  await page.waitForFunction((before) => document.querySelector('#chart-bars').dataset.runsLog10 !== before,
+    JSON.stringify(raw));
+  const clipped = await page.$eval('#chart-bars', (c) => JSON.parse(c.dataset.runsLog10 ?? '[]'));
+  // Run 1 does not clip: its bars are unchanged. clipnorm 1 caps every bar at 10⁰.
+  assert.deepEqual(clipped[0], raw[0]);
+  for (const v of clipped[2]) assert.ok(v <= 1e-6, `clipnorm 1: log10 ≤ 0, got ${clipped[2]}`);
+  for (let l = 0; l < raw[1].length; l++) assert.ok(clipped[1][l] <= raw[1][l] + 1e-9, `clipvalue only shortens: ${clipped[1]} vs ${raw[1]}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
