@@ -42,6 +42,8 @@ policy = "; ".join([
     f"script-src 'self' 'wasm-unsafe-eval' {hashes}",
     "worker-src 'self'",
     "connect-src 'self'",
+    # The clipping explainer, a static page of this app's own, opens in a frame.
+    "frame-src 'self'",
     "style-src 'self'",
     # plotters measures chart text with a styled <span> (setAttribute("style", …)): style
     # attributes only; they cannot run code. <style> elements stay refused.

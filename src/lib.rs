@@ -2,6 +2,7 @@
 
 pub mod chart_scale;
 pub mod cli;
+pub mod clip_demo;
 pub mod codegen;
 pub mod engine;
 pub mod epoch_clock;

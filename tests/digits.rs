@@ -28,3 +28,14 @@ fn the_embedded_digits_are_the_published_ones() {
     d.y.iter().for_each(|&y| counts[y] += 1);
     assert_eq!(counts, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
 }
+
+#[test]
+fn each_dataset_knows_its_classes_and_training_size_without_loading() {
+    use gradscope::engine::data::{Dataset, DatasetKind, DIGIT_IMAGES};
+    assert_eq!(gradscope::engine::data::digits().len(), DIGIT_IMAGES);
+    for kind in DatasetKind::ALL {
+        let d = Dataset::load(kind, 0.1);
+        assert_eq!(d.classes, kind.classes(), "{kind:?}");
+        assert_eq!(d.train.len(), kind.train_len(), "{kind:?}");
+    }
+}

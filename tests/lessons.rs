@@ -124,7 +124,11 @@ fn notes_clipvalue_both_learn_and_the_clipped_run_leads_from_epoch_3() {
     }
     verdicts(&r[1], Verdict::Healthy, "clipvalue 0.5");
     for (seed, o) in r[0].iter().enumerate() {
-        assert_ne!(o.verdict, Verdict::Healthy, "plain SGD, seed {seed}: below 73 %");
+        assert_ne!(
+            o.verdict,
+            Verdict::Healthy,
+            "plain SGD, seed {seed}: below 73 %"
+        );
     }
 }
 

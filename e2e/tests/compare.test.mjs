@@ -158,3 +158,33 @@ test('compare mode: one verdict line per run in the diagnosis card; the bars aft
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the clipping explainer opens from the clipping setting: the notes\' [0.9, 100] turns under clipvalue, keeps its direction under clipnorm', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitForEpochs(page, 1);
+  assert.equal(await page.$('#clip-explainer iframe'), null, 'not loaded before it is asked for');
+  await page.click('#open-clip-explainer');
+  await page.waitForSelector('#clip-explainer iframe');
+  // Focus is on the dialog's Close button: Esc closes it; reopening keeps the loaded frame.
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#clip-explainer', { state: 'hidden' });
+  await page.click('#open-clip-explainer');
+  const frame = page.frameLocator('#clip-explainer iframe');
+  // Threshold 1 is chosen at first: the notes' example.
+  const shown = frame.locator('.figure:visible');
+  await shown.waitFor();
+  assert.equal(await shown.getAttribute('data-threshold'), '1.00');
+  assert.match(await shown.locator('tr[data-mode=clipvalue]').textContent(), /g₁ \[0\.900, 1\.00\], length 1\.35/);
+  assert.match(await shown.textContent(), /g₁ at 89\.5° → 48\.0°/);
+  // A smaller threshold, by keyboard: clipnorm keeps g₁'s direction at any threshold.
+  await frame.locator('label[for=t0]').click();
+  assert.equal(await frame.locator('.figure:visible').getAttribute('data-threshold'), '0.0100');
+  assert.match(await frame.locator('.figure:visible tr[data-mode=clipnorm]').textContent(), /length 0\.0100/);
+  await page.click('#clip-explainer-close');
+  await page.waitForSelector('#clip-explainer', { state: 'hidden' });
+  // The keys work again: Space plays.
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'playing');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -8,10 +8,10 @@ use super::controls::Controls;
 use super::dom::{after_frames, push_query, query_string, replace_query};
 use super::keys::on_key;
 use super::panels::{
-    code::CodePanel, diagnosis::DiagnosisPanel, footer::Footer, gradients::Gradients,
-    heatmaps::Heatmaps, layer_table::LayerTable, lesson_line::LessonLine, notices::Notices,
-    phone_tabs::PhoneTabs, results::ResultsCharts, runs::RunSummaries, shortcuts::ShortcutHelp,
-    transport::Transport,
+    clip_explainer::ClipExplainer, code::CodePanel, diagnosis::DiagnosisPanel, footer::Footer,
+    gradients::Gradients, heatmaps::Heatmaps, layer_table::LayerTable, lesson_line::LessonLine,
+    notices::Notices, phone_tabs::PhoneTabs, results::ResultsCharts, runs::RunSummaries,
+    shortcuts::ShortcutHelp, transport::Transport,
 };
 use super::state::AppState;
 use crate::protocol::{Phase, ToWorker};
@@ -212,6 +212,7 @@ fn App() -> impl IntoView {
             <PhoneTabs/>
             <Footer/>
             <ShortcutHelp/>
+            <ClipExplainer/>
             <div class="blank-screen" id="blank-screen" class:hidden=move || !state.blank.get()
                 aria-hidden="true" on:click=move |_| state.blank.set(false)></div>
             {bench.then(|| view! { <pre id="bench-results" class="bench">"benchmark running…"</pre> })}

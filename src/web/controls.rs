@@ -189,6 +189,8 @@ pub fn Controls() -> impl IntoView {
         <h2 class="panel-title">"Training"</h2>
         <SettingSlider key="lr" log=true step=0.1/>
         <SettingChoice key="clip"/>
+        <button id="open-clip-explainer" class="link-button" on:click=move |_| state.clip_explainer.set(true)>
+            "What does clipping do to a gradient?"</button>
         <div class="control" class:hidden=move || !clipping_on()>
             <label for="ctl-clip-at">{clip_at.label} {live_badge(clip_at)}</label>
             <input id="ctl-clip-at" type="number" step="any"

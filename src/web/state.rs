@@ -68,6 +68,8 @@ pub struct AppState {
     pub presenting: RwSignal<bool>,
     /// The list of keyboard shortcuts is open.
     pub help_open: RwSignal<bool>,
+    /// The clipping explainer is open.
+    pub clip_explainer: RwSignal<bool>,
     /// The screen is blanked (a clicker's "b" or "."): any key brings it back.
     pub blank: RwSignal<bool>,
     /// On a phone: the settings tab is shown instead of the charts.
@@ -99,6 +101,7 @@ impl AppState {
             redraw_clock: StoredValue::new(RedrawClock::default()),
             presenting: RwSignal::new(url.present),
             help_open: RwSignal::new(false),
+            clip_explainer: RwSignal::new(false),
             blank: RwSignal::new(false),
             info: RwSignal::new(None),
             settings_open: RwSignal::new(false),

@@ -1,5 +1,6 @@
 //! The page's panels, one component (or a close pair) per file.
 
+pub mod clip_explainer;
 pub mod code;
 pub mod diagnosis;
 pub mod export;
