@@ -110,8 +110,8 @@ fn notes_clipvalue_both_learn_and_the_clipped_run_leads_from_epoch_3() {
     let r = lesson("notes_clipvalue");
     within(&r[0], 0.38, 0.72, "plain SGD");
     within(&r[1], 0.84, 0.96, "clipvalue 0.5");
-    for seed in 0..5 {
-        let (plain, clipped) = (&r[0][seed].accs, &r[1][seed].accs);
+    for (seed, (plain, clipped)) in r[0].iter().zip(&r[1]).enumerate() {
+        let (plain, clipped) = (&plain.accs, &clipped.accs);
         assert_eq!(plain.len(), 11, "10 epochs after epoch 0");
         for epoch in 3..=10 {
             assert!(

@@ -9,7 +9,9 @@
     the engine's initial weights (`--dump-weights`); on the engine's first training batch,
     Keras (float64) must compute the engine's loss and, per layer, grad_norm (||dL/dW|| of
     the kernel), delta_rms (rms of dL/dz) and the first update's ||dW||/||W|| (clipping and
-    optimizer included) to a relative 1e-4.
+    optimizer included) to a relative 1e-4. The script's own logging of the bars
+    (`layer_figures`, which its LayerFigures callback averages over an epoch's batches) must
+    give the engine's grad_norm and delta_rms on that batch to the same 1e-4.
 
 Run with the venv of scripts/setup.sh --keras:
     python tools/keras_check.py [path/to/gradscope]
@@ -123,7 +125,17 @@ def execution(tmp):
                               cwd=tmp, timeout=600)
         accuracies = [float(line.split("val_accuracy")[1]) for line in done.stdout.splitlines()
                       if "val_accuracy" in line]
-        ok = done.returncode == 0 and len(accuracies) == 1 and 0.0 <= accuracies[0] <= 1.0
+        # The per-layer figures: epoch 0 (as initialized) and epoch 1, one number per Dense
+        # layer (3 hidden + output), each finite and at least 0.
+        logged = [line.split() for line in done.stdout.splitlines()
+                  if "grad_norm" in line or "delta_rms" in line]
+        figures_ok = (len(logged) == 4
+                      and [(l[1], l[2]) for l in logged] == [("0", "grad_norm"), ("0", "delta_rms"),
+                                                            ("1", "grad_norm"), ("1", "delta_rms")]
+                      and all(len(l) == 7 and all(np.isfinite(float(v)) and float(v) >= 0
+                                                  for v in l[3:]) for l in logged))
+        ok = (done.returncode == 0 and len(accuracies) == 1 and 0.0 <= accuracies[0] <= 1.0
+              and figures_ok)
         print(f"  {'ok  ' if ok else 'FAIL'} {time.time() - start:5.1f}s  "
               f"val_accuracy {accuracies[0] if accuracies else '—'}  {name}", flush=True)
         if not ok:
@@ -167,6 +179,8 @@ def keras_figures(module, dump):
 
     x = np.array(dump["x"], dtype="float64")
     y = np.array(dump["y"], dtype="int64")
+    # What the script itself logs (its LayerFigures callback), on the same weights and batch.
+    logged_grad_norm, logged_delta_rms = module.layer_figures(model, x, y)
     trainable = [v.value for v in model.trainable_variables]
     non_trainable = [v.value for v in model.non_trainable_variables]
 
@@ -214,6 +228,7 @@ def keras_figures(module, dump):
     _, grads = jax.value_and_grad(total_loss)([v.value for v in model.trainable_variables])
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
     return {"loss": float(loss), "grad_norm": grad_norm, "delta_rms": delta_rms,
+            "logged_grad_norm": logged_grad_norm, "logged_delta_rms": logged_delta_rms,
             "update_ratio": update_ratio, "two_step_ratio": moved(), "penalty": penalty,
             "spread": spread}
 
@@ -245,6 +260,12 @@ def equivalence(tmp):
         rows = [("loss", "", dump["loss"], ours["loss"])]
         for key in ["grad_norm", "delta_rms", "update_ratio", "two_step_ratio"]:
             rows += [(key, l + 1, e, k) for l, (e, k) in enumerate(zip(dump[key], ours[key]))]
+        # The script's own logging of the bars (layer_figures) against the engine.
+        for key in ["grad_norm", "delta_rms"]:
+            logged = ours["logged_" + key]
+            if len(logged) != len(dump[key]):
+                failures.append(f"{name}: the script logs {len(logged)} layers' {key}")
+            rows += [("logged " + key, l + 1, e, k) for l, (e, k) in enumerate(zip(dump[key], logged))]
         for l, (ks, es, kmax, emax) in enumerate(ours["spread"]):
             if relative(ks, es) > TOLERANCE_SPREAD or relative(kmax, emax) > TOLERANCE_SPREAD:
                 failures.append(f"{name}: initial kernel {l + 1}: keras sd {ks:.4g} max {kmax:.4g}, "

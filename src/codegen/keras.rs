@@ -20,7 +20,12 @@ pub fn keras(config: &Config) -> String {
         "keras",
         "pip install \"keras==3.*\" \"jax[cpu]\" scikit-learn",
     );
-    out.push_str("import os\n\nimport numpy as np\nimport keras\n\n");
+    out.push_str(
+        "import os\n\n\
+         # The per-layer figures below use JAX's gradients; the rest runs on any backend.\n\
+         os.environ.setdefault(\"KERAS_BACKEND\", \"jax\")\n\n\
+         import numpy as np\nimport keras\n\n",
+    );
     out.push_str(&constants(config));
     out.push_str("\n\n");
     out.push_str(&data_functions(config));
@@ -35,6 +40,7 @@ pub fn keras(config: &Config) -> String {
          \x20   model.compile(optimizer=make_optimizer(), loss=LOSS, metrics=[\"accuracy\"])\n\
          \x20   return model\n\n\n",
     );
+    out.push_str(&layer_figures(config));
     out.push_str(&main(config));
     out
 }
@@ -178,6 +184,84 @@ fn make_optimizer(config: &Config) -> String {
     out
 }
 
+/// The app's per-layer figures for one batch, and a callback that prints them per epoch.
+fn layer_figures(config: &Config) -> String {
+    let penalty = if config.l2 > 0.0 {
+        "\x20           # The L2 penalty's gradient 2 * L2 * W is part of the kernel's gradient.\n\
+         \x20           loss = loss + L2 * sum(keras.ops.sum(w * w) for w in kernels)\n"
+    } else {
+        ""
+    };
+    format!(
+        "# One compiled gradient function per model (compiling takes a moment; running is fast).\n\
+         _FIGURES = {{}}\n\n\n\
+         def layer_figures(model, x, y):\n\
+         \x20   \"\"\"The app's bar-chart figures for one batch, in training mode, per Dense layer:\n\
+         \x20   grad_norm, the norm ||dL/dW|| of the kernel's gradient (before clipping), and\n\
+         \x20   delta_rms, the root mean square of dL/dz, z = the Dense output (before batch\n\
+         \x20   norm and activation), over the batch and the units. Needs the JAX backend.\"\"\"\n\
+         \x20   import jax\n\n\
+         \x20   dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]\n\
+         \x20   if id(model) not in _FIGURES:\n\n\
+         \x20       def loss_of(kernels, probes, values, x, y):\n\
+         \x20           # The forward pass layer by layer with the variables' current `values`,\n\
+         \x20           # each kernel taken from `kernels`, and a zero probe added to each z:\n\
+         \x20           # the gradient with respect to a probe is dL/dz.\n\
+         \x20           with keras.StatelessScope(state_mapping=list(zip(model.variables, values))):\n\
+         \x20               h, k = x, 0\n\
+         \x20               for layer in model.layers:\n\
+         \x20                   if isinstance(layer, keras.layers.Dense):\n\
+         \x20                       z = keras.ops.matmul(h, kernels[k]) + layer.bias.value + probes[k]\n\
+         \x20                       h, k = layer.activation(z), k + 1\n\
+         \x20                   elif isinstance(layer, keras.layers.BatchNormalization):\n\
+         \x20                       # Training mode: the batch's own mean and variance (the\n\
+         \x20                       # moving averages are left as they are).\n\
+         \x20                       h, _ = layer.stateless_call(\n\
+         \x20                           [v.value for v in layer.trainable_variables],\n\
+         \x20                           [v.value for v in layer.non_trainable_variables],\n\
+         \x20                           h,\n\
+         \x20                           training=True,\n\
+         \x20                       )\n\
+         \x20                   else:\n\
+         \x20                       h = layer(h)\n\
+         \x20               loss = LOSS(y, h)\n\
+         {penalty}\
+         \x20           return loss\n\n\
+         \x20       _FIGURES[id(model)] = jax.jit(jax.grad(loss_of, argnums=(0, 1)))\n\
+         \x20   kernels = [layer.kernel.value for layer in dense]\n\
+         \x20   probes = [keras.ops.zeros((len(y), layer.units)) for layer in dense]\n\
+         \x20   values = [v.value for v in model.variables]\n\
+         \x20   d_kernels, d_z = _FIGURES[id(model)](kernels, probes, values, x, y)\n\
+         \x20   grad_norm = [float(np.linalg.norm(g)) for g in d_kernels]\n\
+         \x20   delta_rms = [float(np.sqrt(np.mean(np.square(d)))) for d in d_z]\n\
+         \x20   return grad_norm, delta_rms\n\n\n\
+         class LayerFigures(keras.callbacks.Callback):\n\
+         \x20   \"\"\"Prints each Dense layer's grad_norm and delta_rms (layer 1 first, the output\n\
+         \x20   layer last), averaged over the training batches in order: before training, as the\n\
+         \x20   app's epoch 0 (the network as initialized, nothing updated), and after each epoch.\n\
+         \x20   After an epoch they are measured with its final weights, where the app averages\n\
+         \x20   over the epoch's steps while the weights move: they follow the app's bars in\n\
+         \x20   trend, not digit for digit.\"\"\"\n\n\
+         \x20   def __init__(self, x, y):\n\
+         \x20       super().__init__()\n\
+         \x20       self.x, self.y = x, y\n\n\
+         \x20   def report(self, epoch):\n\
+         \x20       if keras.backend.backend() != \"jax\":\n\
+         \x20           return\n\
+         \x20       batches = [\n\
+         \x20           layer_figures(self.model, self.x[i : i + BATCH_SIZE], self.y[i : i + BATCH_SIZE])\n\
+         \x20           for i in range(0, len(self.y), BATCH_SIZE)\n\
+         \x20       ]\n\
+         \x20       for name, which in [(\"grad_norm\", 0), (\"delta_rms\", 1)]:\n\
+         \x20           mean = np.mean([figures[which] for figures in batches], axis=0)\n\
+         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in mean)))\n\n\
+         \x20   def on_train_begin(self, logs=None):\n\
+         \x20       self.report(0)\n\n\
+         \x20   def on_epoch_end(self, epoch, logs=None):\n\
+         \x20       self.report(epoch + 1)\n\n\n"
+    )
+}
+
 fn main(config: &Config) -> String {
     let drop = if drops_single_trailing_sample(config) {
         "    # With batch norm the app never trains on a last batch of a single sample (one\n\
@@ -207,7 +291,7 @@ fn main(config: &Config) -> String {
          \x20       epochs=EPOCHS,\n\
          \x20       shuffle=True,  # a new order of the training samples every epoch\n\
          \x20       validation_data=(x_val, y_val),\n\
-         \x20       callbacks=[report],\n\
+         \x20       callbacks=[LayerFigures(x_train, y_train), report],\n\
          \x20       verbose=0,\n\
          \x20   )\n\n\n\
          if __name__ == \"__main__\":\n\

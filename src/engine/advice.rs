@@ -257,6 +257,11 @@ pub(super) fn oscillating(c: &Config) -> Vec<Suggestion> {
 
 /// For a run whose gradient flows but that learns slowly or not at all.
 pub(super) fn slow(c: &Config) -> Vec<Suggestion> {
+    // Weights started too small or too large: that, not the optimizer, is what to fix.
+    if matches!(c.init, Initializer::Small | Initializer::Large) {
+        let why = "the weights started at the wrong scale, which slows every layer.".into();
+        return init_for(c, Promise::ValAccuracy, why).into_iter().collect();
+    }
     // A larger SGD step was tried too: it made deep or saturating networks worse as often
     // as better (tests/advice.rs). Adam helped in every case.
     if c.optimizer == OptimizerKind::Adam {

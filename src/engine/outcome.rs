@@ -119,17 +119,22 @@ impl Outcome {
 
     /// Evidence that the steps are too large: the loss keeps rising, the accuracy falls back
     /// from its best, or the loss stays above guessing (in that order); None when none holds.
+    /// A rising or high loss in a run above the healthy bar does not count: weights that
+    /// started large give confident mistakes a huge loss while the accuracy is fine.
     pub fn overshoot(&self) -> Option<Overshoot> {
         if self.epoch < STALLED_AFTER {
             return None;
         }
-        if self.loss_rises >= RISES {
+        // A bumpy loss in a run above the healthy bar is no reason to change anything.
+        if self.loss_rises >= RISES && !self.reached_healthy_bar() {
             Some(Overshoot::LossRises)
         } else if self.best_val_accuracy >= self.bar(FALL_BACK_FROM)
             && self.best_val_accuracy - self.val_accuracy >= FALL_BACK
         {
             Some(Overshoot::FellBack)
-        } else if self.train_loss > ABOVE_GUESSING * self.guessing_loss {
+        } else if self.train_loss > ABOVE_GUESSING * self.guessing_loss
+            && !self.reached_healthy_bar()
+        {
             Some(Overshoot::AboveGuessing)
         } else {
             None
