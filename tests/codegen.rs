@@ -307,3 +307,25 @@ fn every_dataset() {
         }
     }
 }
+
+#[test]
+fn both_scripts_log_the_bars_as_the_app_defines_them() {
+    for clip in [Clipping::Off, Clipping::Norm(1.0)] {
+        let (k, p) = both(&Config {
+            clipping: clip,
+            ..small()
+        });
+        // Keras: a callback prints epoch 0 (before training) and every epoch after.
+        assert!(k.contains("class LayerFigures(keras.callbacks.Callback):"));
+        assert!(k.contains("callbacks=[LayerFigures(x_train, y_train), report]"));
+        assert!(k.contains("self.report(0)") && k.contains("self.report(epoch + 1)"));
+        // PyTorch: every step's figures are taken after backward() and before clipping.
+        let step = &p[p.find("def train_epoch").unwrap()..];
+        let (backward, add) = (at(step, "loss.backward()"), at(step, "figures.add()"));
+        assert!(backward < add && add < at(step, "optimizer.step()"));
+        if clip != Clipping::Off {
+            assert!(add < at(step, "clip_gradients(model)"), "before clipping");
+        }
+        assert!(p.contains("measure_epoch(model, figures, x_train, y_train)"));
+    }
+}

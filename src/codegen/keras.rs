@@ -192,9 +192,22 @@ fn layer_figures(config: &Config) -> String {
     } else {
         ""
     };
+    let batch_norm = if config.batch_norm == BatchNormPlacement::None {
+        ""
+    } else {
+        "\x20                   elif isinstance(layer, keras.layers.BatchNormalization):\n\
+         \x20                       # Training mode: the batch's own mean and variance (the\n\
+         \x20                       # moving averages are left as they are).\n\
+         \x20                       h, _ = layer.stateless_call(\n\
+         \x20                           [v.value for v in layer.trainable_variables],\n\
+         \x20                           [v.value for v in layer.non_trainable_variables],\n\
+         \x20                           h,\n\
+         \x20                           training=True,\n\
+         \x20                       )\n"
+    };
     format!(
         "# One compiled gradient function per model (compiling takes a moment; running is fast).\n\
-         _FIGURES = {{}}\n\n\n\
+         _FIGURES = dict()\n\n\n\
          def layer_figures(model, x, y):\n\
          \x20   \"\"\"The app's bar-chart figures for one batch, in training mode, per Dense layer:\n\
          \x20   grad_norm, the norm ||dL/dW|| of the kernel's gradient (before clipping), and\n\
@@ -213,15 +226,7 @@ fn layer_figures(config: &Config) -> String {
          \x20                   if isinstance(layer, keras.layers.Dense):\n\
          \x20                       z = keras.ops.matmul(h, kernels[k]) + layer.bias.value + probes[k]\n\
          \x20                       h, k = layer.activation(z), k + 1\n\
-         \x20                   elif isinstance(layer, keras.layers.BatchNormalization):\n\
-         \x20                       # Training mode: the batch's own mean and variance (the\n\
-         \x20                       # moving averages are left as they are).\n\
-         \x20                       h, _ = layer.stateless_call(\n\
-         \x20                           [v.value for v in layer.trainable_variables],\n\
-         \x20                           [v.value for v in layer.non_trainable_variables],\n\
-         \x20                           h,\n\
-         \x20                           training=True,\n\
-         \x20                       )\n\
+         {batch_norm}\
          \x20                   else:\n\
          \x20                       h = layer(h)\n\
          \x20               loss = LOSS(y, h)\n\

@@ -20,7 +20,7 @@ pub fn pytorch(config: &Config) -> String {
         "pytorch",
         "pip install torch numpy scikit-learn",
     );
-    out.push_str("import os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n");
+    out.push_str("import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n");
     out.push_str(&constants(config));
     out.push_str("\n\n");
     out.push_str(&data_functions(config));
@@ -274,7 +274,51 @@ fn training(config: &Config) -> String {
         ("", "")
     };
     format!(
-        "def train_epoch(model, optimizer, x, y, generator):\n\
+        "class LayerFigures:\n\
+         \x20   \"\"\"The app's bar-chart figures per Linear layer, averaged over an epoch's steps:\n\
+         \x20   grad_norm, the norm ||dL/dW|| of the weight's gradient before clipping, and\n\
+         \x20   delta_rms, the root mean square of dL/dz over the batch and the units, z = the\n\
+         \x20   Linear layer's output (kept by a forward hook, its gradient retained).\"\"\"\n\n\
+         \x20   def __init__(self, model):\n\
+         \x20       self.linears = [m for m in model if isinstance(m, nn.Linear)]\n\
+         \x20       self.outputs = [None] * len(self.linears)\n\
+         \x20       for i, layer in enumerate(self.linears):\n\
+         \x20           layer.register_forward_hook(self.keeper(i))\n\
+         \x20       self.start()\n\n\
+         \x20   def keeper(self, i):\n\
+         \x20       def keep(module, inputs, output):\n\
+         \x20           if output.requires_grad:\n\
+         \x20               output.retain_grad()\n\
+         \x20           self.outputs[i] = output\n\n\
+         \x20       return keep\n\n\
+         \x20   def start(self):\n\
+         \x20       self.sums, self.steps = np.zeros((2, len(self.linears))), 0\n\n\
+         \x20   def add(self):\n\
+         \x20       \"\"\"After loss.backward(), before clipping.\"\"\"\n\
+         \x20       for i, (layer, z) in enumerate(zip(self.linears, self.outputs)):\n\
+         \x20           self.sums[0, i] += layer.weight.grad.norm().item()\n\
+         \x20           self.sums[1, i] += z.grad.pow(2).mean().sqrt().item()\n\
+         \x20       self.steps += 1\n\n\
+         \x20   def report(self, epoch):\n\
+         \x20       for name, row in zip([\"grad_norm\", \"delta_rms\"], self.sums / max(self.steps, 1)):\n\
+         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in row)))\n\
+         \x20       self.start()\n\n\n\
+         def measure_epoch(model, figures, x, y):\n\
+         \x20   \"\"\"The app's epoch 0: the network as initialized, every training batch in order,\n\
+         \x20   in training mode, and no update.\"\"\"\n\
+         \x20   saved = copy.deepcopy(model.state_dict())  # batch norm's running averages stay\n\
+         \x20   model.train()\n\
+         \x20   for start in range(0, len(y), BATCH_SIZE):\n\
+         \x20       batch = torch.arange(start, min(start + BATCH_SIZE, len(y)))\n\
+         {skip}\
+         \x20       model.zero_grad()\n\
+         \x20       loss = LOSS(model(x[batch]), y[batch]){penalty}\n\
+         \x20       loss.backward()\n\
+         \x20       figures.add()\n\
+         \x20   model.zero_grad()\n\
+         \x20   model.load_state_dict(saved)\n\
+         \x20   figures.report(0)\n\n\n\
+         def train_epoch(model, optimizer, x, y, generator, figures):\n\
          \x20   model.train(){train_note}\n\
          \x20   order = torch.randperm(len(y), generator=generator)  # a new order every epoch\n\
          \x20   total = 0.0\n\
@@ -284,6 +328,7 @@ fn training(config: &Config) -> String {
          \x20       loss = LOSS(model(x[batch]), y[batch]){penalty}\n\
          \x20       optimizer.zero_grad()\n\
          \x20       loss.backward()\n\
+         \x20       figures.add()\n\
          {clip}\
          \x20       optimizer.step()\n\
          \x20       total += loss.item() * len(batch)\n\
@@ -302,8 +347,11 @@ fn training(config: &Config) -> String {
          \x20   model = build_model()\n\
          \x20   optimizer = make_optimizer(model)\n\
          \x20   generator = torch.Generator().manual_seed(SEED)\n\
+         \x20   figures = LayerFigures(model)\n\
+         \x20   measure_epoch(model, figures, x_train, y_train)\n\
          \x20   for epoch in range(1, EPOCHS + 1):\n\
-         \x20       loss = train_epoch(model, optimizer, x_train, y_train, generator)\n\
+         \x20       loss = train_epoch(model, optimizer, x_train, y_train, generator, figures)\n\
+         \x20       figures.report(epoch)\n\
          \x20       val_loss, val_accuracy = evaluate(model, x_val, y_val)\n\
          \x20       print(\n\
          \x20           \"epoch %d  loss %.4f  val_loss %.4f  val_accuracy %.4f\"\n\
