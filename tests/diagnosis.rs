@@ -511,10 +511,7 @@ fn a_run_near_chance_or_with_a_flat_loss_is_never_healthy() {
         Verdict::Oscillating
     );
     // … but a bumpy loss in a run above the healthy bar is no reason to change anything.
-    assert_eq!(
-        v(&[0.1, 0.9, 0.9, 0.9, 0.9, 0.9], &noisy),
-        Verdict::Healthy
-    );
+    assert_eq!(v(&[0.1, 0.9, 0.9, 0.9, 0.9, 0.9], &noisy), Verdict::Healthy);
     let small_noise = [2.3, 0.30, 0.33, 0.30, 0.33, 0.30];
     assert_eq!(
         v(&[0.1, 0.9, 0.9, 0.9, 0.9, 0.9], &small_noise),

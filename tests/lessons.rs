@@ -15,6 +15,10 @@ struct Outcome {
     final_acc: f64,
     /// Validation accuracy per epoch (0 from a divergence on).
     accs: Vec<f64>,
+    /// Training accuracy per epoch.
+    train_accs: Vec<f64>,
+    /// The verdict at each epoch, on the records up to it.
+    verdicts: Vec<Verdict>,
     /// The epoch whose record first says "diverged".
     diverged_at: Option<usize>,
     /// Epoch 0: δ rms of layer 1 over the output layer's.
@@ -47,6 +51,10 @@ fn train(config: Config) -> Outcome {
                 Status::Ok => r.val_accuracy,
                 Status::Diverged => 0.0,
             })
+            .collect(),
+        train_accs: records.iter().map(|r| r.train_accuracy).collect(),
+        verdicts: (1..=records.len())
+            .map(|n| diagnose(&config, &records[..n]).verdict)
             .collect(),
         diverged_at,
         delta_ratio: first[0].delta_rms / first.last().unwrap().delta_rms,
@@ -193,5 +201,35 @@ fn init_scale_small_stalls_he_learns_large_explodes() {
     verdicts(&r[2], Verdict::Diverged, "large");
     for (seed, o) in r[2].iter().enumerate() {
         assert_eq!(o.diverged_at, Some(1), "large, seed {seed}");
+    }
+}
+
+#[test]
+fn bn_sigmoid_evaluation_lags_training_while_the_moving_averages_catch_up() {
+    let r = lesson("bn_sigmoid");
+    for (seed, o) in r[1].iter().enumerate() {
+        for epoch in 2..=5 {
+            assert!(
+                o.accs[epoch] <= 0.17,
+                "seed {seed}, epoch {epoch}: val {:.3}",
+                o.accs[epoch]
+            );
+            assert_eq!(
+                o.verdicts[epoch],
+                Verdict::BatchNormLag,
+                "seed {seed}, epoch {epoch}"
+            );
+        }
+        assert!(
+            o.train_accs[5] >= 0.85,
+            "seed {seed}: train {:.3} at epoch 5",
+            o.train_accs[5]
+        );
+        assert!(
+            (0.74..=0.81).contains(&o.accs[7]),
+            "seed {seed}: val {:.3} at epoch 7",
+            o.accs[7]
+        );
+        assert_eq!(o.verdicts[20], Verdict::Healthy, "seed {seed}");
     }
 }

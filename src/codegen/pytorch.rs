@@ -20,7 +20,9 @@ pub fn pytorch(config: &Config) -> String {
         "pytorch",
         "pip install torch numpy scikit-learn",
     );
-    out.push_str("import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n");
+    out.push_str(
+        "import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n",
+    );
     out.push_str(&constants(config));
     out.push_str("\n\n");
     out.push_str(&data_functions(config));
