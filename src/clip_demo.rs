@@ -145,13 +145,8 @@ pub fn page() -> String {
 <body>
 <main>
 <h1>What clipping does to a gradient</h1>
-<p>A gradient has a direction and a length. Take the notes' gradient g₁ = [0.9, 100] and a
-second variable's, g₂ = [3, 4]. <b>clipvalue</b> caps every element on its own: g₁ becomes
-[0.9, 1.0], shorter and turned toward the diagonal, so the step no longer goes where the
-gradient pointed. <b>clipnorm</b> shrinks each variable until its length is at most the
-threshold: each keeps its direction. <b>global_clipnorm</b> measures all the variables
-together and shrinks them by one common factor: the directions and the variables' relative
-sizes stay.</p>
+<p>The notes' gradient g₁ = [0.9, 100] and a second variable's, g₂ = [3, 4], clipped three
+ways. Pick a threshold:</p>
 <fieldset>
 <legend>Threshold</legend>
 {radios}<div class="figures">
@@ -160,6 +155,12 @@ sizes stay.</p>
 <p class="key">Dashed: before clipping. Solid: after — g₁ dark, g₂ light — drawn as directions
 (unit arrows); the lengths are in the table. The numbers come from the app's own clipping
 code.</p>
+<p>A gradient has a direction and a length. <b>clipvalue</b> caps every element on its own:
+at 1, g₁ becomes [0.9, 1.0], shorter and turned toward the diagonal, so the step no longer
+goes where the gradient pointed. <b>clipnorm</b> shrinks each variable until its length is at
+most the threshold: each keeps its direction. <b>global_clipnorm</b> measures all the
+variables together and shrinks them by one common factor: the directions and the variables'
+relative sizes stay.</p>
 </main>
 </body>
 </html>
@@ -177,16 +178,17 @@ pub fn stylesheet() -> String {
         r#"/* Written by gradscope's src/clip_demo.rs (tests/clip_explainer.rs keeps it equal). */
 :root {{ --fg: #1a1a1a; --muted: #5c5c5c; --bg: #fff; --g1: #0b5d8a; --g2: #b35900; color-scheme: light dark; }}
 @media (prefers-color-scheme: dark) {{ :root {{ --fg: #eee; --muted: #aaa; --bg: #16181d; --g1: #56b4e9; --g2: #e69f00; }} }}
-body {{ font: 18px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }}
+body {{ font: 16px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }}
 main {{ max-width: 52em; margin: 0 auto; padding: 1em; }}
-h1 {{ font-size: 1.4em; margin: 0 0 .5em; }}
+h1 {{ font-size: 1.3em; margin: 0 0 .3em; }}
+p {{ margin: .4em 0; }}
 fieldset {{ border: 1px solid var(--muted); border-radius: 6px; }}
-label {{ margin: 0 1em 0 .2em; }}
+label {{ margin: 0 .8em 0 .1em; white-space: nowrap; }}
 input:focus-visible + label {{ outline: 3px solid var(--g1); outline-offset: 2px; }}
 .figure {{ display: none; margin-top: .5em; }}
 {} {{ display: block; }}
 svg {{ width: 100%; height: auto; }}
-svg text {{ fill: var(--fg); font-size: 13px; }}
+svg text {{ fill: var(--fg); font-size: 15px; }}
 .axis {{ stroke: var(--muted); fill: none; }}
 .before {{ stroke: var(--muted); stroke-dasharray: 4 3; fill: none; stroke-width: 2; }}
 .g1 {{ stroke: var(--g1); fill: var(--g1); stroke-width: 3; }}

@@ -8,6 +8,14 @@ use crate::format::num;
 use crate::store::{Run, Store};
 use crate::web::state::AppState;
 
+/// Text for HTML markup: `&`, `<`, `>` and `"` as entities.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[component]
 pub fn DiagnosisPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -73,18 +81,27 @@ pub fn DiagnosisPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // One string of markup: far less code in the page than a view per line. Labels are the
+    // settings' names and values, escaped all the same.
+    let verdict_lines = move || {
+        verdicts.with(|v| {
+            v.iter()
+                .map(|(i, label, verdict, headline)| {
+                    format!(
+                        "<li data-run-verdict=\"{i}\" data-verdict=\"{id}\" title=\"{}\">Run {} ({}): <span class=\"verdict-chip verdict-{id}\">{}</span></li>",
+                        escape(headline),
+                        i + 1,
+                        escape(label),
+                        verdict.label(),
+                        id = verdict.id()
+                    )
+                })
+                .collect::<String>()
+        })
+    };
     view! {
         <div class=class id="diagnosis">
-            <Show when=move || verdicts.with(|v| !v.is_empty())>
-                <ul class="run-verdicts" aria-label="Every run's verdict">
-                    {move || verdicts.with(|v| v.iter().map(|(i, label, verdict, headline)| view! {
-                        <li data-run-verdict=i.to_string() data-verdict=verdict.id() title=headline.clone()>
-                            {format!("Run {} ({label}): ", i + 1)}
-                            <span class=format!("verdict-chip verdict-{}", verdict.id())>{verdict.label()}</span>
-                        </li>
-                    }).collect_view())}
-                </ul>
-            </Show>
+            <ul class="run-verdicts" aria-label="Every run's verdict" inner_html=verdict_lines></ul>
             <p class="whose muted">{whose}</p>
             <div class="verdict" id="verdict">{move || diagnosis.with(|d| d.verdict.label())}</div>
             <p class="headline">{move || diagnosis.with(|d| d.headline.clone())}</p>
