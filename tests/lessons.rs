@@ -233,3 +233,28 @@ fn bn_sigmoid_evaluation_lags_training_while_the_moving_averages_catch_up() {
         assert_eq!(o.verdicts[20], Verdict::Healthy, "seed {seed}");
     }
 }
+
+#[test]
+fn sigmoid_with_glorot_loses_about_three_quarters_of_the_gradient_per_layer() {
+    // The lesson's figure: δ of each hidden layer over the next one's, at epoch 0.
+    let p = presets::find("sigmoid").unwrap();
+    for seed in 0..5 {
+        let mut t = Trainer::new(Config {
+            seed,
+            init_seed: seed,
+            epochs: 0,
+            ..(p.config)()
+        })
+        .unwrap();
+        let r = t.run_epoch().unwrap();
+        let hidden = &r.layers[..r.layers.len() - 1];
+        for w in hidden.windows(2) {
+            let factor = w[0].delta_rms / w[1].delta_rms;
+            assert!(
+                (0.21..=0.26).contains(&factor),
+                "seed {seed}, layer {}: {factor:.3}",
+                w[0].layer
+            );
+        }
+    }
+}
