@@ -196,15 +196,14 @@ pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
         return "{}".into();
     };
     let diagnosis = diagnose(config, records);
-    let mut value = serde_json::to_value(record).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.insert("verdict".into(), diagnosis.verdict.id().into());
-        map.insert(
-            "advice".into(),
-            serde_json::to_value(&diagnosis.advice).unwrap_or_default(),
-        );
-    }
-    value.to_string()
+    // The record's own fields in their order, then the two more: spliced as text.
+    let line = serde_json::to_string(record).unwrap_or_default();
+    let advice = serde_json::to_string(&diagnosis.advice).unwrap_or_default();
+    let body = line.strip_suffix('}').unwrap_or("{");
+    format!(
+        "{body},\"verdict\":\"{}\",\"advice\":{advice}}}",
+        diagnosis.verdict.id()
+    )
 }
 
 /// The diagnosis at the end of a run, for the readable form: verdict, headline, what to try.

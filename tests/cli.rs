@@ -269,6 +269,12 @@ fn json_records_carry_the_verdict_and_the_suggestions_as_settings() {
     assert_eq!(relu["and"][0]["setting"], "init");
     assert_eq!(relu["and"][0]["value"], "he_normal");
     assert_eq!(relu["promise"], "balance");
+    // The record's fields keep their order; the diagnosis comes last.
+    let text = stdout(&o);
+    let at = |k: &str| text.find(&format!("\"{k}\":")).unwrap();
+    assert!(
+        at("epoch") < at("layers") && at("layers") < at("verdict") && at("verdict") < at("advice")
+    );
     // Clipping off: the clipped gradient is the raw one, in every layer.
     for l in v["layers"].as_array().unwrap() {
         assert_eq!(l["clipped_grad_norm"], l["grad_norm"]);

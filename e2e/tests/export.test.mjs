@@ -155,8 +155,10 @@ test('record exports: CSV and JSON hold every epoch of every run, JSON in the CL
     assert.deepEqual(recs.map((x) => x.epoch), [...Array(last + 1).keys()], `run ${r + 1}: every epoch in the JSON`);
     assert.deepEqual([...epochsInCsv].sort((a, b) => a - b), [...Array(last + 1).keys()], `run ${r + 1}: every epoch in the CSV`);
     // The CLI's --json schema.
-    assert.deepEqual(Object.keys(recs[0]), ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'status', 'layers']);
-    assert.deepEqual(Object.keys(recs[0].layers[0]), ['layer', 'grad_norm', 'delta_rms', 'weight_norm', 'update_ratio', 'act_mean', 'act_std', 'saturated', 'dead']);
+    assert.deepEqual(Object.keys(recs[0]), ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'status', 'layers', 'verdict', 'advice']);
+    assert.deepEqual(Object.keys(recs[0].layers[0]), ['layer', 'grad_norm', 'clipped_grad_norm', 'delta_rms', 'weight_norm', 'update_ratio', 'act_mean', 'act_std', 'saturated', 'dead']);
+    assert.match(recs[0].verdict, /^(ready|vanishing|exploding|diverged)$/, 'epoch 0: nothing learned yet, never healthy');
+    assert.ok(Array.isArray(recs[0].advice));
   }
   assert.deepEqual(problems, []);
   await context.close();
