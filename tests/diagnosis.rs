@@ -356,11 +356,6 @@ fn the_weights_over_time_are_cited_with_their_own_numbers() {
     );
 }
 
-/// Trains `config` (seed 0) for `epochs` and diagnoses the end.
-fn verdict_of(config: Config, epochs: usize) -> (Verdict, String) {
-    verdict_after(config, epochs)
-}
-
 #[test]
 fn every_verdict_has_a_real_run_that_gets_it_and_none_at_chance_is_healthy() {
     use gradscope::engine::network::BatchNormPlacement;
@@ -445,7 +440,7 @@ fn every_verdict_has_a_real_run_that_gets_it_and_none_at_chance_is_healthy() {
         ),
     ];
     for (want, config, epochs) in &cases {
-        let (got, why) = verdict_of(config.clone(), *epochs);
+        let (got, why) = verdict_after(config.clone(), *epochs);
         assert_eq!(got, *want, "{epochs} epochs of {config:?}: {why}");
     }
     for v in Verdict::ALL {

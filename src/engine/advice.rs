@@ -187,72 +187,67 @@ pub(super) fn vanishing(c: &Config, dead: bool) -> Vec<Suggestion> {
     out
 }
 
-/// For a gradient that grows on its way down.
-pub(super) fn exploding(c: &Config) -> Vec<Suggestion> {
-    let mut out = Vec::new();
-    if c.init == Initializer::Large {
-        out.extend(init_for(
-            c,
-            Promise::Balance,
-            "weights with sd 1 amplify the gradient at every layer.".into(),
-        ));
-    } else {
-        // The initial weights are fine: training made them grow.
-        out.push(lr_down(
-            c,
-            Promise::ValAccuracy,
-            "training itself made the weights grow.",
-        ));
-        if c.clipping.threshold().is_none() {
-            out.push(global_clip(
-                Promise::ValAccuracy,
-                "the huge gradients then cannot throw the weights far.",
-            ));
-        }
+/// `out`, then global_clipnorm 1 with the same promise unless the run already clips.
+fn and_clip(mut out: Vec<Suggestion>, c: &Config, promise: Promise, why: &str) -> Vec<Suggestion> {
+    if c.clipping.threshold().is_none() {
+        out.push(global_clip(promise, why));
     }
     out
+}
+
+/// For a gradient that grows on its way down.
+pub(super) fn exploding(c: &Config) -> Vec<Suggestion> {
+    if c.init == Initializer::Large {
+        let why = "weights with sd 1 amplify the gradient at every layer.".into();
+        return init_for(c, Promise::Balance, why).into_iter().collect();
+    }
+    // The initial weights are fine: training made them grow.
+    let promise = Promise::ValAccuracy;
+    let lr = lr_down(c, promise, "training itself made the weights grow.");
+    and_clip(
+        vec![lr],
+        c,
+        promise,
+        "the huge gradients then cannot throw the weights far.",
+    )
 }
 
 /// For a run whose numbers stopped being finite.
 pub(super) fn diverged(c: &Config) -> Vec<Suggestion> {
-    let mut out = Vec::new();
-    if c.init == Initializer::Large {
+    let promise = Promise::StaysFinite;
+    let first = if c.init == Initializer::Large {
         // A tenth of the learning rate is still far too much for gradients of 10⁷.
-        out.extend(init_for(
-            c,
-            Promise::StaysFinite,
-            "weights with sd 1 make the first gradients enormous.".into(),
-        ));
+        let why = "weights with sd 1 make the first gradients enormous.".into();
+        init_for(c, promise, why).into_iter().collect()
     } else {
-        out.push(lr_down(
+        vec![lr_down(
             c,
-            Promise::StaysFinite,
+            promise,
             "each step then moves the weights a tenth as far.",
-        ));
-    }
-    if c.clipping.threshold().is_none() {
-        out.push(global_clip(
-            Promise::StaysFinite,
-            "no step can then be longer than the learning rate.",
-        ));
-    }
-    out
+        )]
+    };
+    and_clip(
+        first,
+        c,
+        promise,
+        "no step can then be longer than the learning rate.",
+    )
 }
 
 /// For steps that overshoot: the loss rises and falls, the accuracy falls back.
 pub(super) fn oscillating(c: &Config) -> Vec<Suggestion> {
-    let mut out = vec![lr_down(
+    let promise = Promise::ValAccuracy;
+    let lr = lr_down(
         c,
-        Promise::ValAccuracy,
+        promise,
         "the steps overshoot the valley they should descend.",
-    )];
-    if c.clipping.threshold().is_none() {
-        out.push(global_clip(
-            Promise::ValAccuracy,
-            "the rare huge gradients then cannot throw the weights far.",
-        ));
-    }
-    out
+    );
+    and_clip(
+        vec![lr],
+        c,
+        promise,
+        "the rare huge gradients then cannot throw the weights far.",
+    )
 }
 
 /// For a run whose gradient flows but that learns slowly or not at all.

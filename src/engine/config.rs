@@ -72,6 +72,23 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// Of `n` training samples, those an epoch visits: all of them, except that with batch
+    /// norm a trailing batch of one is dropped — normalizing a single sample turns every value
+    /// into 0 (its own mean), so no gradient would pass and the moving variance would collapse.
+    pub fn samples_per_epoch(&self, n: usize) -> usize {
+        let bn = self.batch_norm != BatchNormPlacement::None;
+        if bn && n % self.batch_size == 1 && n > 1 {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// Steps (mini-batches) per epoch over `n` training samples.
+    pub fn steps_per_epoch(&self, n: usize) -> usize {
+        self.samples_per_epoch(n).div_ceil(self.batch_size.max(1))
+    }
+
     /// Trainable values of the network on data with `inputs` features and `classes` classes:
     /// each Dense layer's kernel and bias, and batch norm's γ and β per hidden layer.
     pub fn parameter_count(&self, inputs: usize, classes: usize) -> usize {

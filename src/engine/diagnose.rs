@@ -183,7 +183,7 @@ fn outcome_line(o: &Outcome) -> String {
 
 /// Why evaluation lags: how slowly the moving averages forget.
 fn batch_norm_lag_evidence(config: &Config, epoch: usize) -> String {
-    let per_epoch = config.dataset.train_len().div_ceil(config.batch_size);
+    let per_epoch = config.steps_per_epoch(config.dataset.train_len());
     let memory = 1.0 / (1.0 - MOMENTUM);
     format!(
         "Training accuracy is measured with each batch's own mean and variance; evaluation uses moving averages updated with momentum {MOMENTUM}: every step keeps {:.0}\u{a0}% of the old value, so they average over roughly the last {memory:.0} steps (here {per_epoch} steps make an epoch, {} so far). While training changes the network fast, those averages describe an older network.",

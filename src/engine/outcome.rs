@@ -90,7 +90,7 @@ impl Outcome {
             loss_rises,
             guessing_loss: classes.ln(),
             batch_norm: config.batch_norm != BatchNormPlacement::None,
-            steps: last.epoch * config.dataset.train_len().div_ceil(config.batch_size),
+            steps: last.epoch * config.steps_per_epoch(config.dataset.train_len()),
         })
     }
 

@@ -123,22 +123,14 @@ impl Trainer {
         &self.order
     }
 
-    /// Steps (mini-batches) per epoch.
+    /// Steps (mini-batches) per epoch ([`Config::steps_per_epoch`]).
     pub fn steps_per_epoch(&self) -> usize {
-        self.samples_per_epoch().div_ceil(self.config.batch_size)
+        self.config.steps_per_epoch(self.data.train.len())
     }
 
-    /// Training samples an epoch visits: all of them, except that with batch norm a trailing
-    /// batch of one is dropped — normalizing a single sample turns every value into 0 (its
-    /// own mean), so no gradient would pass and the moving variance would collapse.
+    /// Training samples an epoch visits ([`Config::samples_per_epoch`]).
     pub fn samples_per_epoch(&self) -> usize {
-        let n = self.data.train.len();
-        let bn = self.config.batch_norm != super::network::BatchNormPlacement::None;
-        if bn && n % self.config.batch_size == 1 && n > 1 {
-            n - 1
-        } else {
-            n
-        }
+        self.config.samples_per_epoch(self.data.train.len())
     }
 
     /// Steps taken in the current epoch.

@@ -76,17 +76,4 @@ impl Verdict {
             Verdict::Healthy => "Healthy",
         }
     }
-
-    /// Whether the verdict says something is wrong (the page colours these as a warning).
-    pub fn is_problem(self) -> bool {
-        matches!(
-            self,
-            Verdict::Diverged
-                | Verdict::Oscillating
-                | Verdict::Vanishing
-                | Verdict::Exploding
-                | Verdict::Stalled
-                | Verdict::LearningSlowly
-        )
-    }
 }
