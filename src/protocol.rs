@@ -12,8 +12,10 @@ pub struct RunJob {
     pub config: Config,
 }
 
+// Externally tagged (serde's default, `{"runs": {…}}` or `"play"`): an internally tagged enum
+// buffers every message in serde's `Content` tree first, which cost both modules ~10 KB.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ToWorker {
     /// The runs to train, in order. A run whose id the worker has keeps training (its live
     /// settings — learning rate, clipping, epochs — follow the configuration); a new id is
@@ -135,7 +137,7 @@ pub struct GemmResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     Ready,
     Progress {

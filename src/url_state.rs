@@ -331,7 +331,7 @@ fn unknown_notice(keys: &[&str]) -> Option<String> {
 
 /// The known key closest to `key`, when at most two edits away (typos, `-` for `_`, `bn`…).
 fn near_miss(key: &str) -> Option<&'static str> {
-    let key = key.to_lowercase().replace('-', "_");
+    let key = key.to_ascii_lowercase().replace('-', "_");
     let keys = SETTINGS
         .iter()
         .flat_map(|s| std::iter::once(s.key).chain(s.aliases.iter().copied()))

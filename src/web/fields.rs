@@ -119,8 +119,9 @@ pub fn show_value_in_force(ev: &leptos::ev::Event, value: Signal<String>) {
 
 /// The table's help lines start in lower case (they follow a flag in `--help`).
 pub fn capitalized(text: &str) -> String {
+    // ASCII only: the help lines are English, and Unicode case tables would add ~12 KB.
     let mut c = text.chars();
     c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
+        .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
         .unwrap_or_default()
 }

@@ -142,7 +142,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
 /// The action bound to a key, if any (letters match either case).
 pub fn action_of(key: &str) -> Option<Action> {
     let key = if key.chars().count() == 1 {
-        key.to_lowercase()
+        key.to_ascii_lowercase()
     } else {
         key.to_string()
     };
