@@ -68,6 +68,8 @@ pub enum Command {
         config: Config,
         path: String,
     },
+    /// `gradscope lesson …`: verify or print lesson files.
+    Lesson(crate::lesson_cli::LessonCommand),
 }
 
 /// The flags that take a value but are not settings.
@@ -88,10 +90,15 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("train") => {}
+        Some("lesson") => {
+            return crate::lesson_cli::parse_args(&args[1..])
+                .map(Command::Lesson)
+                .map_err(ArgError)
+        }
         None | Some("-h") | Some("--help") | Some("help") => return Ok(Command::Help),
         Some(other) => {
             return Err(ArgError(format!(
-                "unknown command '{other}'; allowed: train"
+                "unknown command '{other}'; allowed: train, lesson"
             )))
         }
     }

@@ -9,6 +9,8 @@ pub mod epoch_clock;
 pub mod export;
 pub mod first_step;
 pub mod format;
+pub mod lesson;
+pub mod lesson_cli;
 pub mod presets;
 pub mod protocol;
 pub mod store;

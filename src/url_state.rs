@@ -344,7 +344,7 @@ fn near_miss(key: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance (insertions, deletions, substitutions), over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

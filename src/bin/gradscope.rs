@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (config, json) = match cli::parse(&args) {
         Ok(Command::Help) => {
-            print!("{}", cli::usage());
+            print!("{}\n{}", cli::usage(), gradscope::lesson_cli::USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Command::Train { config, json }) => (config, json),
@@ -43,6 +43,15 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::DumpWeights { config, path }) => return dump_weights(&config, &path),
+        Ok(Command::Lesson(command)) => {
+            let (status, text) = gradscope::lesson_cli::run(&command);
+            if status == 2 {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(status);
+        }
         Err(e) => {
             eprintln!("gradscope: {e}");
             return ExitCode::from(2);
