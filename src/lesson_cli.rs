@@ -42,7 +42,9 @@ pub fn parse_args(args: &[String]) -> Result<LessonCommand, String> {
             file: files.remove(0),
         }),
         ("show", _) => Err("'show' takes one file".into()),
-        (v, _) => Err(format!("unknown lesson command '{v}'; allowed: check, show")),
+        (v, _) => Err(format!(
+            "unknown lesson command '{v}'; allowed: check, show"
+        )),
     }
 }
 
@@ -149,7 +151,13 @@ pub fn show(lesson: &Lesson) -> String {
         out.push_str(&format!("{}\n\n", lesson.intro));
     }
     for (i, step) in lesson.steps.iter().enumerate() {
-        let _ = writeln!(out, "Step {} of {}: {}", i + 1, lesson.steps.len(), step.heading);
+        let _ = writeln!(
+            out,
+            "Step {} of {}: {}",
+            i + 1,
+            lesson.steps.len(),
+            step.heading
+        );
         let _ = writeln!(out, "  runs: {}", step.runs);
         if step.pause > 0 {
             let _ = writeln!(out, "  paused at epoch {} for the question", step.pause);
@@ -162,7 +170,11 @@ pub fn show(lesson: &Lesson) -> String {
             }
         }
         if !step.reveal.is_empty() {
-            let _ = writeln!(out, "  Reveal: {}", step.reveal.replace('\n', "\n          "));
+            let _ = writeln!(
+                out,
+                "  Reveal: {}",
+                step.reveal.replace('\n', "\n          ")
+            );
         }
         for c in &step.checks {
             let _ = writeln!(out, "  check: {c}");

@@ -11,7 +11,6 @@ pub mod first_step;
 pub mod format;
 pub mod lesson;
 pub mod lesson_cli;
-pub mod presets;
 pub mod protocol;
 pub mod store;
 pub mod url_state;

@@ -7,7 +7,6 @@ use crate::engine::config::{max_epochs, Config, ConfigError};
 use crate::engine::history::History;
 use crate::engine::metrics::EpochRecord;
 use crate::engine::settings::{self, describe, Setting};
-use crate::presets::Preset;
 use crate::protocol::{Phase, Progress};
 pub use crate::url_state::MAX_RUNS;
 
@@ -75,6 +74,9 @@ pub struct Store {
     /// What the user asked for; each run's phase follows a moment later.
     playing: bool,
     next_id: u64,
+    /// While a lesson's question is open: the epoch the runs wait at (no run trains past it,
+    /// so nothing gives the answer away).
+    hold: Option<usize>,
 }
 
 /// What a transport button asks of the worker after the store has changed.
@@ -93,6 +95,7 @@ impl Store {
             lesson,
             playing: false,
             next_id: 0,
+            hold: None,
         };
         store.replace_runs(configs);
         store
@@ -155,7 +158,20 @@ impl Store {
 
     /// What the worker should be training: (run id, configuration), in order.
     pub fn jobs(&self) -> Vec<(u64, Config)> {
-        self.runs.iter().map(|r| (r.id, r.config.clone())).collect()
+        let cap = |c: &Config| Config {
+            epochs: self.hold.map_or(c.epochs, |h| c.epochs.min(h)),
+            ..c.clone()
+        };
+        self.runs.iter().map(|r| (r.id, cap(&r.config))).collect()
+    }
+
+    /// Holds every run at `epoch` (None lets them train on to their own epochs).
+    pub fn hold(&mut self, epoch: Option<usize>) {
+        self.hold = epoch;
+    }
+
+    pub fn held_at(&self) -> Option<usize> {
+        self.hold
     }
 
     /// The configurations, for the link.
@@ -206,10 +222,12 @@ impl Store {
         self.playing = false;
     }
 
-    /// Replaces every run with a lesson's (a fresh start, even where only live settings differ).
-    pub fn load_lesson(&mut self, lesson: &'static Preset) {
-        self.replace_runs(lesson.runs());
-        self.lesson = Some(lesson.id);
+    /// Replaces every run with a lesson step's (a fresh start, even where only live settings
+    /// differ); `id` names a built-in lesson, for the link.
+    pub fn load_lesson(&mut self, configs: Vec<Config>, id: Option<&'static str>) {
+        self.replace_runs(configs);
+        self.lesson = id;
+        self.playing = false;
     }
 
     /// Compare: duplicates the selected run (same data, same initial weights) and selects the
@@ -265,7 +283,8 @@ impl Store {
             self.playing = false;
             return Transport::Pause;
         }
-        if self.runs.iter().all(Run::done) {
+        // Held for a lesson's question, the runs wait: play does not extend them.
+        if self.hold.is_none() && self.runs.iter().all(Run::done) {
             if self.runs.iter().all(|r| r.phase() == Some(Phase::Diverged)) {
                 self.reset(false);
             } else {
@@ -278,6 +297,11 @@ impl Store {
         }
         self.playing = true;
         Transport::Play
+    }
+
+    /// Every run trains on (a lesson step starting, or released after its question).
+    pub fn start(&mut self) {
+        self.playing = true;
     }
 
     /// A step or an epoch asked for: play stops first.

@@ -5,7 +5,7 @@
 
 use crate::engine::config::Config;
 use crate::engine::settings::{self, apply_diff_text, diff_text, excerpt, SETTINGS};
-use crate::presets::{self, Preset};
+use crate::lesson::builtin;
 use crate::protocol::Speed;
 
 /// Which gradient magnitude the bar chart and heatmap show.
@@ -80,9 +80,11 @@ pub struct UrlState {
     pub present: bool,
     /// The browser benchmark (`bench=1`).
     pub bench: bool,
-    /// A lesson named by `?lesson=ID`: its runs are the starting point, and the link's other
-    /// parameters adjust them.
+    /// A built-in lesson named by `?lesson=ID`: its step's runs are the starting point, and
+    /// the link's other parameters adjust them.
     pub lesson: Option<&'static str>,
+    /// The lesson's step (`step=K`, 1-based).
+    pub step: usize,
 }
 
 impl Default for UrlState {
@@ -95,6 +97,7 @@ impl Default for UrlState {
             present: false,
             bench: false,
             lesson: None,
+            step: 1,
         }
     }
 }
@@ -153,11 +156,21 @@ const VIEW_KEYS: &[ViewKey] = &[
     },
 ];
 
-/// The runs a lesson makes when its first run is `first` (the lesson's own first run, or one
-/// that a link adjusted): each comparison applies its differences to `first`.
-fn lesson_runs(lesson: &Preset, first: &Config) -> Vec<Config> {
+/// A lesson step's own runs and view (None when the lesson or step does not exist).
+fn lesson_base(id: &str, step: usize) -> Option<UrlState> {
+    let lesson = builtin::find(id)?.lesson().ok()?;
+    Some(lesson.steps.get(step.checked_sub(1)?)?.link())
+}
+
+/// The runs a lesson step makes when its first run is `first` (its own first run, or one a
+/// link adjusted): each comparison applies its differences from the step's first to `first`.
+fn lesson_runs(base: &UrlState, first: &Config) -> Vec<Config> {
     let mut runs = vec![first.clone()];
-    runs.extend(lesson.vs.iter().map(|d| apply_diff_text(first, d).0));
+    runs.extend(
+        base.runs[1..]
+            .iter()
+            .map(|r| apply_diff_text(first, &diff_text(&base.runs[0], r)).0),
+    );
     runs
 }
 
@@ -170,18 +183,25 @@ pub fn encode(state: &UrlState) -> String {
         return String::new();
     };
     let mut q = form_urlencoded::Serializer::new(String::new());
-    let lesson = state.lesson.and_then(presets::find);
-    let written = match lesson {
-        Some(l) => {
-            q.append_pair("lesson", l.id);
-            settings::changes(&(l.config)(), first)
+    let base = state
+        .lesson
+        .and_then(|id| Some((id, lesson_base(id, state.step)?)));
+    let written = match &base {
+        Some((id, b)) => {
+            q.append_pair("lesson", id);
+            if state.step != 1 {
+                q.append_pair("step", &state.step.to_string());
+            }
+            settings::changes(&b.runs[0], first)
         }
         None => SETTINGS.iter().filter(|s| (s.written)(first)).collect(),
     };
     for s in written {
         q.append_pair(s.key, &s.text(first));
     }
-    let derived = lesson.is_some_and(|l| lesson_runs(l, first) == state.runs);
+    let derived = base
+        .as_ref()
+        .is_some_and(|(_, b)| lesson_runs(b, first) == state.runs);
     if !derived {
         for run in &state.runs[1..] {
             q.append_pair("vs", &diff_text(first, run));
@@ -208,19 +228,35 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     // A lesson first, so that the link's other parameters can adjust it.
     let mut lesson = None;
     if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lesson") {
-        match presets::find(id) {
-            Some(p) => {
-                state.runs[0] = (p.config)();
-                state.lesson = Some(p.id);
-                state.metric = p.metric;
-                lesson = Some(p);
-            }
-            None => notices.push(format!(
+        let step = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "step")
+            .map_or(Some(1), |(_, v)| v.parse().ok());
+        match (builtin::find(id), step) {
+            (Some(b), Some(step)) => match lesson_base(b.id, step) {
+                Some(base) => {
+                    state.runs = vec![base.runs[0].clone()];
+                    state.metric = base.metric;
+                    state.lesson = Some(b.id);
+                    state.step = step;
+                    lesson = Some(base);
+                }
+                None => notices.push(format!(
+                    "lesson '{}' has no step {step}; using the default",
+                    b.id
+                )),
+            },
+            (Some(b), None) => notices.push(format!(
+                "lesson '{}': the step is not a number; using the default",
+                b.id
+            )),
+            (None, _) => notices.push(format!(
                 "'lesson={}' is not a lesson (one of {}); using the default",
                 excerpt(id),
-                presets::PRESETS
+                builtin::BUILT_IN
                     .iter()
-                    .map(|p| p.id)
+                    .map(|b| b.id)
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -239,7 +275,8 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             )
         };
         match key {
-            "lesson" => {}
+            // Read by the page: a lesson file beside it.
+            "lesson" | "step" | "lesson_file" => {}
             "vs" => vs.push(v),
             _ => match (VIEW_KEYS.iter().find(|k| k.key == key), settings::find(key)) {
                 (Some(view), _) => {
@@ -261,7 +298,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         notices.push(format!("'{given}': {problem}; using the default"));
     }
     notices.extend(unknown_notice(&unknown));
-    let base = lesson.map_or_else(Config::default, |l| (l.config)());
+    let base = lesson
+        .as_ref()
+        .map_or_else(Config::default, |l| l.runs[0].clone());
     repair(&mut state.runs[0], &base, "", &mut notices);
     let first = state.runs[0].clone();
     for (i, diff) in vs.iter().enumerate() {
@@ -286,7 +325,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
     }
     // A lesson's own comparisons, unless the link's vs= gave usable ones of its own.
     if state.runs.len() == 1 {
-        if let Some(l) = lesson {
+        if let Some(l) = &lesson {
             state.runs = lesson_runs(l, &first);
         }
     }
@@ -335,7 +374,7 @@ fn near_miss(key: &str) -> Option<&'static str> {
     let keys = SETTINGS
         .iter()
         .flat_map(|s| std::iter::once(s.key).chain(s.aliases.iter().copied()))
-        .chain(["lesson", "vs"])
+        .chain(["lesson", "step", "lesson_file", "vs"])
         .chain(VIEW_KEYS.iter().map(|v| v.key));
     keys.map(|k| (edit_distance(&key, k), k))
         .filter(|(d, _)| *d <= 2)

@@ -14,7 +14,7 @@ use gradscope::engine::init::Initializer;
 use gradscope::engine::metrics::{EpochRecord, Status};
 use gradscope::engine::optim::OptimizerKind;
 use gradscope::engine::trainer::Trainer;
-use gradscope::presets::PRESETS;
+use gradscope::lesson::builtin::BUILT_IN;
 
 fn train(config: &Config) -> Vec<EpochRecord> {
     let mut t = Trainer::new(config.clone()).unwrap();
@@ -191,9 +191,11 @@ fn every_suggestion_improves_what_it_promises_on_seeds_0_to_4() {
         .into_iter()
         .map(|(n, c)| (n.to_string(), c))
         .collect();
-    for p in PRESETS {
-        for (i, c) in p.runs().into_iter().enumerate() {
-            cases.push((format!("lesson {} run {}", p.id, i + 1), c));
+    // Each single-experiment lesson's runs (the tour's steps repeat their experiments).
+    for b in BUILT_IN.iter().filter(|b| b.id != "tour") {
+        let step = &b.lesson().unwrap().steps[0];
+        for (i, c) in step.link().runs.into_iter().enumerate() {
+            cases.push((format!("lesson {} run {}", b.id, i + 1), c));
         }
     }
     let jobs: Vec<(String, Config)> = cases

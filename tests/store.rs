@@ -5,7 +5,6 @@ use gradscope::engine::clip::Clipping;
 use gradscope::engine::config::Config;
 use gradscope::engine::init::Initializer;
 use gradscope::engine::metrics::{EpochRecord, Status};
-use gradscope::presets;
 use gradscope::protocol::{Phase, Progress};
 use gradscope::store::{Store, Transport, MAX_RUNS};
 use gradscope::url_state::{decode, encode, UrlState};
@@ -123,10 +122,7 @@ fn at_most_four_runs_and_at_least_one() {
 
 #[test]
 fn reset_rebuilds_every_run_and_new_weights_move_them_together() {
-    let mut store = Store::new(
-        presets::find("notes_clipvalue").unwrap().runs(),
-        Some("notes_clipvalue"),
-    );
+    let mut store = Store::new(lesson_runs("notes_clipvalue"), Some("notes_clipvalue"));
     let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();
     for r in store.runs().to_vec() {
         store.add_record(r.id, record(0));
@@ -202,9 +198,8 @@ fn the_link_holds_every_run_and_names_the_lesson() {
         );
     }
     // A lesson: its link is its name; a removed run drops the lesson from the store.
-    let lesson = presets::find("init_scale").unwrap();
     let mut store = Store::new(vec![Config::default()], None);
-    store.load_lesson(lesson);
+    store.load_lesson(lesson_runs("init_scale"), Some("init_scale"));
     assert_eq!(store.runs().len(), 3);
     let state = UrlState {
         runs: store.configs(),
@@ -212,6 +207,11 @@ fn the_link_holds_every_run_and_names_the_lesson() {
         ..UrlState::default()
     };
     assert_eq!(encode(&state), "lesson=init_scale&metric=grad_norm");
+    // Held for a question, no job trains past the pause epoch; released, each its own.
+    store.hold(Some(0));
+    assert!(store.jobs().iter().all(|(_, c)| c.epochs == 0));
+    store.hold(None);
+    assert!(store.jobs().iter().all(|(_, c)| c.epochs == 20));
     store.remove(2);
     assert_eq!(store.lesson(), None);
 }
@@ -270,4 +270,15 @@ fn an_epochs_duration_is_the_wall_time_the_run_takes_with_pauses_left_out() {
     assert!(fast.epoch_seconds(spe).unwrap() < SLOW_EPOCH_S);
     assert_eq!(duration(17.4), "17 s");
     assert_eq!(duration(150.0), "2.5 min");
+}
+
+/// A built-in lesson step's runs, as its `runs:` link gives them.
+fn lesson_runs(id: &str) -> Vec<gradscope::engine::config::Config> {
+    gradscope::lesson::builtin::find(id)
+        .unwrap()
+        .lesson()
+        .unwrap()
+        .steps[0]
+        .link()
+        .runs
 }

@@ -113,10 +113,22 @@ fn view_parameters_are_read_written_and_checked_from_one_table() {
 
 #[test]
 fn a_lesson_opens_on_the_measure_its_text_speaks_of_unless_the_link_says_otherwise() {
-    for lesson in gradscope::presets::PRESETS {
-        let (s, _) = decode(&format!("?lesson={}", lesson.id));
-        assert_eq!(s.metric, lesson.metric, "{}", lesson.id);
+    for b in gradscope::lesson::builtin::BUILT_IN {
+        let step = &b.lesson().unwrap().steps[0];
+        let (s, n) = decode(&format!("?lesson={}", b.id));
+        assert!(n.is_empty(), "{}: {n:?}", b.id);
+        assert_eq!(s.metric, step.link().metric, "{}", b.id);
+        assert_eq!(s.runs, step.link().runs, "{}", b.id);
+        assert_eq!(decode(&encode(&s)).0, s, "{}", b.id);
     }
+    // A later step, named by step=K, and one that does not exist.
+    let (s, n) = decode("?lesson=tour&step=3");
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!((s.step, s.runs[0].activation.name()), (3, "sigmoid"));
+    assert!(encode(&s).contains("step=3"));
+    let (s, n) = decode("?lesson=tour&step=99");
+    assert_eq!(s.lesson, None);
+    assert!(n[0].contains("no step 99"), "{n:?}");
     let (s, _) = decode("?lesson=init_scale");
     assert_eq!(s.metric, GradMetric::DeltaRms);
     let (s, _) = decode("?lesson=init_scale&metric=grad_norm");
@@ -145,7 +157,13 @@ fn a_comparison_that_names_nothing_usable_adds_no_run() {
     let (s, _) = decode("?lesson=notes_clipvalue&vs=zzz");
     assert_eq!(
         s.runs,
-        gradscope::presets::find("notes_clipvalue").unwrap().runs()
+        gradscope::lesson::builtin::find("notes_clipvalue")
+            .unwrap()
+            .lesson()
+            .unwrap()
+            .steps[0]
+            .link()
+            .runs
     );
     assert_eq!(decode(&encode(&s)).0, s);
     // An empty vs= is a deliberate copy.
@@ -224,7 +242,7 @@ fn a_lesson_link_loads_the_lesson_and_other_parameters_adjust_it() {
     );
     // A lesson link stays a lesson link: encoding names the lesson and only what differs.
     let (s, _) = decode("?lesson=sigmoid");
-    assert_eq!(encode(&s), "lesson=sigmoid&metric=grad_norm");
+    assert_eq!(encode(&s), "lesson=sigmoid&metric=delta_rms");
     let (s, _) = decode("?depth=4&lesson=relu30_glorot");
     assert_eq!(s.runs.len(), 2, "Glorot and He");
     assert_eq!(

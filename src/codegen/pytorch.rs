@@ -123,7 +123,7 @@ fn activation_module(activation: Activation) -> String {
 
 /// 1 − x written as the decimal it is meant to be (1 − 0.99 = 0.01, not 0.010000000000000009).
 fn complement(x: f64) -> String {
-    let c: f64 = format!("{:.12}", 1.0 - x).parse().unwrap_or(1.0 - x);
+    let c = crate::format::parse_number(&format!("{:.12}", 1.0 - x)).unwrap_or(1.0 - x);
     py_num(c)
 }
 

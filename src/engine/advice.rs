@@ -101,7 +101,7 @@ pub(super) fn matched_init(a: Activation) -> Initializer {
 /// A setting's value as a link writes it: at most four significant digits ("0.03", not
 /// "0.030000000000000002").
 fn value(x: f64) -> String {
-    let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+    let rounded = crate::format::parse_number(&format!("{x:.3e}")).unwrap_or(x);
     format!("{rounded}")
 }
 

@@ -47,7 +47,10 @@ impl BuiltIn {
 const FORMER: [(&str, &str); 2] = [("small", "init_scale"), ("large", "init_scale")];
 
 pub fn find(id: &str) -> Option<&'static BuiltIn> {
-    let id = FORMER.iter().find(|(old, _)| *old == id).map_or(id, |(_, new)| new);
+    let id = FORMER
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map_or(id, |(_, new)| new);
     BUILT_IN.iter().find(|b| b.id == id)
 }
 

@@ -81,10 +81,25 @@ pub enum Rhs {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Check {
-    Compare { left: Term, op: Op, right: Rhs },
-    DivergedBy { run: usize, epoch: Epoch },
-    FiniteThrough { run: usize, epoch: Epoch },
-    Verdict { run: usize, epoch: Epoch, is: bool, verdict: Verdict },
+    Compare {
+        left: Term,
+        op: Op,
+        right: Rhs,
+    },
+    DivergedBy {
+        run: usize,
+        epoch: Epoch,
+    },
+    FiniteThrough {
+        run: usize,
+        epoch: Epoch,
+    },
+    Verdict {
+        run: usize,
+        epoch: Epoch,
+        is: bool,
+        verdict: Verdict,
+    },
 }
 
 /// What one run computed: its configuration and its records, in epoch order.
@@ -141,7 +156,10 @@ impl Check {
         let mut at = 0;
         let check = parse_check(&words, &mut at, layers)?;
         if at != words.len() {
-            return Err(format!("unexpected '{}' after the check", words[at..].join(" ")));
+            return Err(format!(
+                "unexpected '{}' after the check",
+                words[at..].join(" ")
+            ));
         }
         Ok(check)
     }
@@ -388,11 +406,7 @@ fn parse_term(
     })
 }
 
-fn parse_check(
-    words: &[&str],
-    at: &mut usize,
-    layers: &[usize],
-) -> Result<Check, String> {
+fn parse_check(words: &[&str], at: &mut usize, layers: &[usize]) -> Result<Check, String> {
     let run = parse_run(words, at, layers.len())?;
     match next(words, at, "'epoch', 'diverged' or 'finite'")? {
         "diverged" => {
@@ -446,8 +460,8 @@ fn parse_check(
                 Rhs::Term(parse_term(words, at, layers, r)?)
             } else {
                 let w = next(words, at, "a number")?;
-                match w.parse::<f64>() {
-                    Ok(x) if x.is_finite() => Rhs::Number(x),
+                match crate::format::parse_number(w) {
+                    Some(x) if x.is_finite() => Rhs::Number(x),
                     _ => return Err(format!("'{w}' is not a number")),
                 }
             };

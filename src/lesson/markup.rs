@@ -73,11 +73,7 @@ fn span(text: &str, mark: &str, tag: &str, nested: bool, out: &mut String) -> Op
         return None;
     }
     let inner = &body[..end];
-    let inner = if nested {
-        inline(inner)
-    } else {
-        escape(inner)
-    };
+    let inner = if nested { inline(inner) } else { escape(inner) };
     out.push_str(&format!("<{tag}>{inner}</{tag}>"));
     Some(mark.len() * 2 + end)
 }

@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod check;
 pub mod markup;
 mod parse;
+pub mod player_html;
 pub mod verify;
 mod write;
 

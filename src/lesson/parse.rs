@@ -148,7 +148,10 @@ pub fn parse(text: &str) -> Result<Lesson, LessonError> {
 /// Whether `name:` is meant as a field: a known one, or one misspelt (within two edits). In a
 /// reveal's prose any other `word:` is text ("Why: …").
 fn is_field(name: &str, open: Open) -> bool {
-    open != Open::Reveal || FIELDS.iter().any(|f| crate::url_state::edit_distance(name, f) <= 2)
+    open != Open::Reveal
+        || FIELDS
+            .iter()
+            .any(|f| crate::url_state::edit_distance(name, f) <= 2)
 }
 
 fn read_line(d: &mut Draft, n: usize, line: &str) -> Result<(), LessonError> {
@@ -235,10 +238,7 @@ fn finish(d: Draft) -> Result<Step, LessonError> {
     let mut step = d.step;
     let at = step.line;
     if step.runs.is_empty() {
-        return err(
-            at,
-            format!("step '{}' has no 'runs:' line", step.heading),
-        );
+        return err(at, format!("step '{}' has no 'runs:' line", step.heading));
     }
     let query = step.runs.strip_prefix('?').unwrap_or(&step.runs);
     if query.split('&').any(|p| p.starts_with("lesson")) {
@@ -262,7 +262,10 @@ fn finish(d: Draft) -> Result<Step, LessonError> {
     if let Some(q) = &mut step.ask {
         q.text = q.text.trim().to_string();
         if q.text.is_empty() {
-            return err(at, format!("step '{}': 'ask:' has no question", step.heading));
+            return err(
+                at,
+                format!("step '{}': 'ask:' has no question", step.heading),
+            );
         }
         if q.choices.len() < 2 {
             return err(

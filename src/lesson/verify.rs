@@ -43,7 +43,11 @@ pub fn train(config: &Config) -> Vec<EpochRecord> {
 }
 
 /// Evaluates a step's checks on runs that have trained.
-pub fn evaluate(checks: &[Check], configs: &[Config], records: &[Vec<EpochRecord>]) -> Vec<Outcome> {
+pub fn evaluate(
+    checks: &[Check],
+    configs: &[Config],
+    records: &[Vec<EpochRecord>],
+) -> Vec<Outcome> {
     let runs: Vec<RunResult> = configs
         .iter()
         .zip(records)

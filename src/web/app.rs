@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::client;
 use super::controls::Controls;
-use super::dom::{after_frames, push_query, query_string, replace_query};
+use super::dom::{after_frames, hash, push_query, query_string, replace_query};
 use super::keys::on_key;
+use super::lesson::player::LessonPlayer;
 use super::panels::{
     clip_explainer::ClipExplainer, code::CodePanel, diagnosis::DiagnosisPanel, footer::Footer,
     gradients::Gradients, heatmaps::Heatmaps, layer_table::LayerTable, lesson_line::LessonLine,
@@ -27,6 +28,7 @@ pub fn start() {
 fn App() -> impl IntoView {
     let (url, notices) = decode(&query_string());
     let bench = url.bench;
+    let opening = (url.lesson, url.step, url.runs.clone());
     let state = AppState::new(url, notices);
     provide_context(state);
 
@@ -41,12 +43,24 @@ fn App() -> impl IntoView {
     Effect::new(move |_| client::send(ToWorker::SetSpeed { speed: speed.get() }));
     state.send_runs();
     super::dom::mark("gradscope:runs-sent");
+    open_lesson_of_link(state, opening);
     // The address bar follows the runs and the view: always a link that replays them.
     let link = Memo::new(move |_| encode(&state.link()));
     // A new experiment (a lesson, compare, a run removed, a structural change) gets a history
     // entry of its own; adjusting one replaces it. Back and Forward bring one back.
     Effect::new(move |_| {
-        let query = format!("?{}", link.get());
+        // A shared lesson's fragment stays while its lesson is open.
+        let (keep, file) = state.player.with(|p| match p {
+            Some(p) => (p.id.is_none() && p.file.is_none(), p.file.clone()),
+            None => (false, None),
+        });
+        let fragment = if keep { hash() } else { String::new() };
+        let file = file.map_or(String::new(), |f| {
+            form_urlencoded::Serializer::new(String::from("&"))
+                .append_pair("lesson_file", &f)
+                .finish()
+        });
+        let query = format!("?{}{file}{fragment}", link.get());
         if state.take_push() {
             push_query(&query);
         } else {
@@ -55,7 +69,22 @@ fn App() -> impl IntoView {
     });
     window_event_listener(leptos::ev::popstate, move |_| {
         let (url, notices) = decode(&query_string());
-        state.restore(url, notices);
+        match url.lesson {
+            Some(id) => state.open_builtin(id, url.step.saturating_sub(1)),
+            None => state.restore(url, notices),
+        }
+    });
+    // A lesson file dropped anywhere on the page opens.
+    window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        // Read through JS (no web-sys feature for the one property).
+        let transfer = js_sys::Reflect::get(&ev, &"dataTransfer".into()).unwrap_or_default();
+        if !transfer.is_null() && !transfer.is_undefined() {
+            state.open_file_list(
+                js_sys::Reflect::get(&transfer, &"files".into()).unwrap_or_default(),
+            );
+        }
     });
     if bench {
         super::bench::run(state);
@@ -138,7 +167,19 @@ fn App() -> impl IntoView {
         } else {
             ""
         };
-        format!("app theme-{}{presenting}{tab}", state.theme.get().name())
+        // While a question is open, what would give the answer away is blurred.
+        let asking = if state
+            .player
+            .with(|p| p.as_ref().is_some_and(|p| p.asking()))
+        {
+            " asking"
+        } else {
+            ""
+        };
+        format!(
+            "app theme-{}{presenting}{tab}{asking}",
+            state.theme.get().name()
+        )
     };
     // The charts change size when the layout does.
     Effect::new(move |_| {
@@ -193,6 +234,7 @@ fn App() -> impl IntoView {
             <Transport/>
             <Notices/>
             <RunSummaries/>
+            <LessonPlayer/>
             <main class="layout">
                 <aside class="panel controls" aria-label="Configuration">
                     <Controls/>
@@ -217,5 +259,37 @@ fn App() -> impl IntoView {
                 aria-hidden="true" on:click=move |_| state.blank.set(false)></div>
             {bench.then(|| view! { <pre id="bench-results" class="bench">"benchmark running…"</pre> })}
         </div>
+    }
+}
+
+/// The lesson a link opens: `?lesson=ID&step=K` (its runs as the link adjusted them),
+/// `?lesson_file=PATH`, or a shared `#lesson=…`.
+fn open_lesson_of_link(
+    state: AppState,
+    (id, step, runs): (
+        Option<&'static str>,
+        usize,
+        Vec<crate::engine::config::Config>,
+    ),
+) {
+    if let Some(id) = id {
+        state.open_builtin(id, step.saturating_sub(1));
+        // A link that adjusted the step's runs keeps its own ("Back to the lesson" restores).
+        if state.store.with_untracked(|s| s.configs()) != runs {
+            state.update(|s| {
+                s.load_lesson(runs, Some(id));
+                s.hold(None);
+            });
+        }
+    }
+    let query = query_string();
+    let file = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "lesson_file")
+        .map(|(_, v)| v.into_owned());
+    if let Some(path) = file {
+        state.open_path(&path);
+    }
+    if let Some(code) = hash().strip_prefix(&format!("#{}", super::lesson::open::FRAGMENT_KEY)) {
+        state.open_fragment(code);
     }
 }

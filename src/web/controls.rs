@@ -11,7 +11,7 @@ use super::state::AppState;
 use crate::engine::activation::LEAKY_SLOPE;
 use crate::engine::config::setting;
 use crate::engine::settings::Value;
-use crate::format::num;
+use crate::format::{num, parse_number};
 use crate::protocol::Speed;
 use crate::web::run_style::run_style;
 
@@ -47,22 +47,15 @@ fn optimizer_label(name: &str) -> String {
     }
 }
 
-/// The lessons of one kind (comparisons or single runs) as menu options.
-fn lesson_options(comparisons: bool, lesson: Memo<Option<&'static str>>) -> impl IntoView {
-    // Numbered as the keys 1–9 pick them.
-    crate::presets::menu()
-        .into_iter()
+/// The built-in lessons as menu options, numbered as the keys 1–9 pick them.
+fn lesson_options(lesson: Memo<Option<&'static str>>) -> impl IntoView {
+    crate::lesson::builtin::BUILT_IN
+        .iter()
         .enumerate()
-        .filter(move |(_, p)| p.vs.is_empty() != comparisons)
-        .map(move |(i, p)| {
-            let runs = p.vs.len() + 1;
+        .map(move |(i, b)| {
             let key = if i < 9 { format!("{}. ", i + 1) } else { String::new() };
-            let title = if runs > 1 {
-                format!("{key}{} ({runs} runs)", p.title)
-            } else {
-                format!("{key}{}", p.title)
-            };
-            view! { <option value=p.id selected=move || lesson.get() == Some(p.id)>{title}</option> }
+            let title = format!("{key}{}", b.title());
+            view! { <option value=b.id selected=move || lesson.get() == Some(b.id)>{title}</option> }
         })
         .collect_view()
 }
@@ -83,9 +76,9 @@ fn SettingSlider(key: &'static str, log: bool, step: f64) -> impl IntoView {
     };
     let id = format!("ctl-{}", key.replace('_', "-"));
     let on_change = move |ev| {
-        if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+        if let Some(p) = parse_number(&event_target_value(&ev)) {
             let x = if log { 10f64.powf(p) } else { p };
-            let x = format!("{x:.1e}").parse::<f64>().unwrap_or(x);
+            let x = parse_number(&format!("{x:.1e}")).unwrap_or(x);
             let v = s.clamp(x);
             state.change(|c| (s.set)(c, v));
         }
@@ -106,13 +99,24 @@ fn SettingSlider(key: &'static str, log: bool, step: f64) -> impl IntoView {
 #[component]
 pub fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let lesson = Memo::new(move |_| state.store.with(|s| s.lesson()));
-    let pick_lesson = move |ev| {
-        if let Some(p) = crate::presets::find(&event_target_value(&ev)) {
-            state.load_lesson(p);
-        }
+    let lesson = Memo::new(move |_| {
+        state
+            .player
+            .with(|p| p.as_ref().and_then(|p| p.id))
+            .or(state.store.with(|s| s.lesson()))
+    });
+    let pick_lesson = move |ev| state.open_builtin(&event_target_value(&ev), 0);
+    let (copied, set_copied) = signal(None::<&'static str>);
+    let copy_step = move |_| {
+        let text = crate::web::lesson::step_text(state);
+        crate::web::dom::copy_to_clipboard(&text, move |ok| {
+            set_copied.set(Some(if ok {
+                "Copied: paste it into your lesson file and write the question."
+            } else {
+                "The clipboard is not available here."
+            }))
+        });
     };
-    let watch = move || lesson.get().and_then(crate::presets::find).map(|p| p.watch);
     let config = move || state.store.with(|s| s.selected_run().config.clone());
     let is_toy = move || config().dataset.is_toy();
     let clipping_on = move || config().clipping.threshold().is_some();
@@ -144,7 +148,7 @@ pub fn Controls() -> impl IntoView {
         values
             .into_iter()
             .map(|v| {
-                let x: f64 = v.parse().unwrap_or(f64::NAN);
+                let x: f64 = parse_number(&v).unwrap_or(f64::NAN);
                 let text = if x == 0.0 {
                     "0 (off)".to_string()
                 } else {
@@ -165,16 +169,22 @@ pub fn Controls() -> impl IntoView {
             <label for="ctl-preset">"Lesson"</label>
             <select id="ctl-preset" on:change=pick_lesson prop:value=move || lesson.get().unwrap_or("").to_string()>
                 <option value="" selected=move || lesson.get().is_none()>"— choose a lesson —"</option>
-                <optgroup label="One run">{lesson_options(false, lesson)}</optgroup>
-                <optgroup label="Comparisons (2–4 runs side by side)">{lesson_options(true, lesson)}</optgroup>
+                {lesson_options(lesson)}
             </select>
-            <p class="hint">"Load a ready-made experiment; then change one thing at a time, or press Compare."</p>
+            <p class="hint">"Each step asks you to predict, then shows the runs. Or explore: change one thing at a time, or press Compare."</p>
+            <label class="file-button">"Open a lesson file…"
+                <input type="file" data-lesson-file accept=".md,.txt,text/markdown,text/plain"
+                    on:change=move |ev| {
+                        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                        state.open_file_list(js_sys::Reflect::get(&input, &"files".into()).unwrap_or_default());
+                        input.set_value("");
+                    } />
+            </label>
+            <button class="link-button" id="copy-lesson-step" on:click=copy_step
+                title="The runs on screen as a step of a lesson file, ready for your question">"Copy as a lesson step"</button>
+            {move || copied.get().map(|t| view! { <p class="hint" role="status">{t}</p> })}
+            {move || state.lesson_error.get().map(|e| view! { <p class="lesson-error" data-lesson-error role="alert">{e}</p> })}
         </div>
-        // The menu's closed box cuts long titles: the full one heads the lesson's note.
-        <p class="watch" id="lesson-note" class:hidden=move || watch().is_none()>
-            <b class="lesson-title">{move || lesson.get().and_then(crate::presets::find).map(|p| p.title)}</b>
-            " Watch: " {move || watch().unwrap_or("")}
-        </p>
         {editing}
         </div>
 

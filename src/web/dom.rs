@@ -39,6 +39,13 @@ pub fn query_string() -> String {
         .unwrap_or_default()
 }
 
+/// The page's fragment, with its '#' (a shared lesson travels in it).
+pub fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 /// Replaces the address bar's query (the same experiment, adjusted).
 pub fn replace_query(query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -78,8 +78,8 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
             show_value_in_force(&ev, value);
             return;
         }
-        match text.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => {
+        match crate::format::parse_number(text.trim()) {
+            Some(v) if v.is_finite() => {
                 let clamped = s.clamp(v);
                 state.change(|c| (s.set)(c, clamped));
                 if let Value::Whole(n) = clamped {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
-use crate::presets;
+use crate::lesson::builtin;
 use crate::url_state::GradMetric;
 
 /// What a key does.
@@ -105,19 +105,19 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: &["PageDown"],
         shown: "PgDn",
         action: Action::NextLesson,
-        what: "next lesson (a presentation clicker's forward button)",
+        what: "next step of the lesson (a presentation clicker's forward button); with no lesson open, the next lesson",
     },
     Shortcut {
         keys: &["PageUp"],
         shown: "PgUp",
         action: Action::PreviousLesson,
-        what: "previous lesson (the clicker's back button)",
+        what: "previous step (the clicker's back button); with no lesson open, the previous lesson",
     },
     Shortcut {
         keys: &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
         shown: "1–9",
         action: Action::PickLesson,
-        what: "the lesson with that number in the lesson menu",
+        what: "while a question is open: that answer; otherwise the lesson with that number in the menu",
     },
     Shortcut {
         keys: &["b", "."],
@@ -202,14 +202,26 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
         Action::Fullscreen => super::fullscreen::toggle(),
         Action::NextLesson | Action::PreviousLesson => {
             let step = if action == Action::NextLesson { 1 } else { -1 };
-            let current = state.store.with_untracked(|s| s.lesson());
-            state.load_lesson(presets::neighbour(current, step));
+            match state.player.get_untracked() {
+                Some(p) if step > 0 => state.go_to_step(p.step + 1),
+                Some(p) => state.go_to_step(p.step.saturating_sub(1)),
+                None => state.open_builtin(builtin::neighbour(None, step).id, 0),
+            }
         }
         Action::PickLesson => {
             let place = ev.key().parse::<usize>().unwrap_or(0);
-            match presets::menu().get(place.wrapping_sub(1)) {
-                Some(lesson) => state.load_lesson(lesson),
-                None => return,
+            let asking = state.player.with_untracked(|p| {
+                p.as_ref()
+                    .filter(|p| p.asking())
+                    .and_then(|p| p.lesson.steps[p.step].ask.clone())
+            });
+            match (asking, builtin::BUILT_IN.get(place.wrapping_sub(1))) {
+                (Some(q), _) if (1..=q.choices.len()).contains(&place) => {
+                    state.answer(super::lesson::Answer::Chose(place - 1))
+                }
+                (Some(_), _) => return,
+                (None, Some(b)) => state.open_builtin(b.id, 0),
+                (None, None) => return,
             }
         }
         Action::Blank => state.blank.set(true),

@@ -10,6 +10,7 @@ pub mod dom;
 pub mod fields;
 pub mod fullscreen;
 pub mod keys;
+pub mod lesson;
 pub mod panels;
 pub mod run_style;
 pub mod state;

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use super::client;
 use super::dom::now_ms;
 use crate::engine::config::Config;
-use crate::presets::Preset;
 use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob, Speed, ToWorker};
 use crate::store::{Store, Transport};
 use crate::url_state::{GradMetric, Theme, UrlState};
@@ -78,7 +77,11 @@ pub struct AppState {
     pub info: RwSignal<Option<String>>,
     /// The next change of the link is another experiment: it gets a history entry of its
     /// own, so the browser's Back returns to the one before.
-    push_link: StoredValue<bool>,
+    pub(super) push_link: StoredValue<bool>,
+    /// The lesson being played, if any.
+    pub player: RwSignal<Option<super::lesson::Player>>,
+    /// Why the last lesson could not be opened (it names the line).
+    pub lesson_error: RwSignal<Option<String>>,
     /// The page was opened as the benchmark (`bench=1`).
     pub bench: bool,
     /// The worker's engine benchmark, once it has reported.
@@ -106,6 +109,8 @@ impl AppState {
             info: RwSignal::new(None),
             settings_open: RwSignal::new(false),
             push_link: StoredValue::new(false),
+            player: RwSignal::new(None),
+            lesson_error: RwSignal::new(None),
             bench: url.bench,
             bench_engine: RwSignal::new(None),
         }
@@ -114,9 +119,14 @@ impl AppState {
     /// The link for what is on screen.
     pub fn link(&self) -> UrlState {
         let (runs, lesson) = self.store.with(|s| (s.configs(), s.lesson()));
+        let step = self
+            .player
+            .with(|p| p.as_ref().map_or(0, |p| p.step))
+            .saturating_add(1);
         UrlState {
             runs,
             lesson,
+            step,
             metric: self.metric.get(),
             theme: self.theme.get(),
             speed: self.speed_choice.get(),
@@ -179,14 +189,6 @@ impl AppState {
         }
     }
 
-    pub fn load_lesson(&self, lesson: &'static Preset) {
-        self.error.set(None);
-        self.view_epoch.set(None);
-        self.push_link.set_value(true);
-        self.metric.set(lesson.metric);
-        self.update(|s| s.load_lesson(lesson));
-    }
-
     /// Brings back the experiment a link describes (Back / Forward): its runs start again
     /// from epoch 0, with the view it had.
     pub fn restore(&self, url: UrlState, notices: Vec<String>) {
@@ -247,7 +249,7 @@ impl AppState {
         self.update(|s| s.reset(new_weights));
     }
 
-    fn pause_quietly(&self) {
+    pub(super) fn pause_quietly(&self) {
         if self.update(Store::pause) {
             client::send(ToWorker::Pause);
         }

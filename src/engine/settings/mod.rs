@@ -4,6 +4,7 @@
 //! controls all read this table; a new hyper-parameter is one new row.
 
 use super::config::Config;
+use crate::format::parse_number;
 
 mod diff;
 mod table;
@@ -106,8 +107,8 @@ impl Setting {
             Kind::Whole { .. } => match text.parse::<u64>() {
                 Ok(n) => Value::Whole(n),
                 // A number, but not a whole one in range: say it is out of range.
-                Err(_) => match text.parse::<f64>() {
-                    Ok(x) if x.is_finite() => {
+                Err(_) => match parse_number(text) {
+                    Some(x) if x.is_finite() => {
                         return Err(format!(
                             "{} is out of range; allowed: {}",
                             excerpt(text),
@@ -117,9 +118,9 @@ impl Setting {
                     _ => return Err(format!("'{}' is not {}", excerpt(text), self.allowed())),
                 },
             },
-            Kind::Number { .. } => match text.parse::<f64>() {
-                Ok(x) => Value::Number(x),
-                Err(_) => return Err(format!("'{}' is not {}", excerpt(text), self.allowed())),
+            Kind::Number { .. } => match parse_number(text) {
+                Some(x) => Value::Number(x),
+                None => return Err(format!("'{}' is not {}", excerpt(text), self.allowed())),
             },
         };
         self.check(value)?;

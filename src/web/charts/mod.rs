@@ -202,10 +202,7 @@ pub fn device_pixel_ratio() -> f64 {
 pub fn css_font_px(canvas: &HtmlCanvasElement) -> Option<f64> {
     let style = web_sys::window()?.get_computed_style(canvas).ok()??;
     let size = style.get_property_value("font-size").ok()?;
-    size.trim()
-        .trim_end_matches("px")
-        .parse::<f64>()
-        .ok()
+    crate::format::parse_number(size.trim().trim_end_matches("px"))
         .filter(|f| f.is_finite() && *f > 0.0)
 }
 

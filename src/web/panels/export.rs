@@ -232,7 +232,7 @@ fn download_blob(blob: &web_sys::Blob, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn download_text(text: &str, mime: &str, name: &str) -> Result<(), String> {
+pub fn download_text(text: &str, mime: &str, name: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -1,24 +1,32 @@
-//! The bottom row of presenter mode: the lesson's title and what to watch in one line (the
-//! settings panel that carries it otherwise is folded away), and the curves' key.
+//! The bottom row of presenter mode: the lesson's title and step in one line (the settings
+//! panel is folded away), and the curves' key.
 
 use leptos::prelude::*;
 
-use crate::presets;
 use crate::web::state::AppState;
 
 #[component]
 pub fn LessonLine() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let id = Memo::new(move |_| state.store.with(|s| s.lesson()));
-    let lesson = move || id.get().and_then(presets::find);
+    let line = move || {
+        state.player.with(|p| {
+            let p = p.as_ref()?;
+            let n = p.lesson.steps.len();
+            Some(match p.lesson.steps.get(p.step) {
+                Some(s) => format!(
+                    "{} · step {} of {n} · {}",
+                    p.lesson.title,
+                    p.step + 1,
+                    s.heading
+                ),
+                None => format!("{} · the end", p.lesson.title),
+            })
+        })
+    };
     view! {
         <div class="lesson-row">
-            <Show when=move || lesson().is_some()>
-                <p class="lesson-line" id="lesson-line"
-                    title=move || lesson().map_or(String::new(), |p| format!("{} — {}", p.title, p.watch))>
-                    <b>{move || lesson().map(|p| p.title)}</b>
-                    " · " {move || lesson().map(|p| p.watch)}
-                </p>
+            <Show when=move || line().is_some()>
+                <p class="lesson-line" id="lesson-line" title=line>{line}</p>
             </Show>
             <span class="curves-key" aria-hidden="true">"╌ train  ━ validation"</span>
         </div>
