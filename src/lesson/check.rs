@@ -539,6 +539,10 @@ impl fmt::Display for Check {
             Check::Compare { left, op, right } => {
                 write!(f, "{left} {} ", op.text())?;
                 match right {
+                    // 1e-6, not 0.000001: as a lecturer writes a tiny ratio.
+                    Rhs::Number(x) if *x != 0.0 && !(1e-3..1e6).contains(&x.abs()) => {
+                        write!(f, "{x:e}")
+                    }
                     Rhs::Number(x) => write!(f, "{x}"),
                     Rhs::Term(t) => write!(f, "{t}"),
                 }

@@ -143,8 +143,11 @@ pub fn player_html(v: &PlayerView) -> String {
     }
     // The reveal is earned: an answer (or a watch step), the runs done, and the step's own runs.
     if !waiting && v.runs_done && !v.explored {
+        // In presenter mode the reveal opens over the charts on demand (the button); elsewhere
+        // it stands in the player and the button is hidden.
         out.push_str(&format!(
-            "<div class=\"reveal\" data-reveal>{}{}</div>",
+            "<p class=\"reveal-toggle\"><button data-reveal-toggle>Why? Show the explanation</button></p>\
+             <div class=\"reveal\" data-reveal>{}{}<button class=\"reveal-close\" data-reveal-toggle>Back to the charts</button></div>",
             to_html(&step.reveal),
             measured(&v.measured)
         ));

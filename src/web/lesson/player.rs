@@ -14,6 +14,12 @@ pub fn LessonPlayer() -> impl IntoView {
     let state = expect_context::<AppState>();
     let player = state.player;
     let note = RwSignal::new(None::<String>);
+    // Presenter mode: the explanation opened over the charts (closed on every new step).
+    let reveal_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        player.with(|p| p.as_ref().map(|p| p.step));
+        reveal_open.set(false);
+    });
     // One memo: the markup changes only when what it shows does, not on every record.
     let html = Memo::new(move |_| {
         let p = player.get()?;
@@ -67,7 +73,9 @@ pub fn LessonPlayer() -> impl IntoView {
                 .and_then(|v| v.parse::<usize>().ok())
         };
         note.set(None);
-        if let Some(i) = number("data-choice") {
+        if has("data-reveal-toggle") {
+            reveal_open.update(|o| *o = !*o);
+        } else if let Some(i) = number("data-choice") {
             state.answer(Answer::Chose(i));
         } else if let Some(i) = number("data-revisit") {
             state.go_to_step(i);
@@ -107,6 +115,7 @@ pub fn LessonPlayer() -> impl IntoView {
         <Show when=move || html.with(Option::is_some)>
             <section class="lesson-player" data-lesson-player data-step=move || (at() + 1).min(steps()) data-steps=steps
                 class:asking=move || player.with(|p| p.as_ref().is_some_and(|p| p.asking()))
+                class:open-reveal=move || reveal_open.get()
                 aria-label="Lesson" on:click=on_click
                 inner_html=move || html.get().unwrap_or_default()></section>
         </Show>
