@@ -50,11 +50,13 @@ fn App() -> impl IntoView {
     // entry of its own; adjusting one replaces it. Back and Forward bring one back.
     Effect::new(move |_| {
         // A shared lesson's fragment stays while its lesson is open.
-        let (keep, file) = state.player.with(|p| match p {
-            Some(p) => (p.id.is_none() && p.file.is_none(), p.file.clone()),
-            None => (false, None),
+        let (shared, file) = state.player.with(|p| match p {
+            Some(p) => (p.shared.clone(), p.file.clone()),
+            None => (None, None),
         });
-        let fragment = if keep { hash() } else { String::new() };
+        let fragment = shared.map_or(String::new(), |code| {
+            format!("#{}{code}", super::lesson::open::FRAGMENT_KEY)
+        });
         let file = file.map_or(String::new(), |f| {
             form_urlencoded::Serializer::new(String::from("&"))
                 .append_pair("lesson_file", &f)

@@ -26,6 +26,8 @@ pub struct Player {
     pub answers: Vec<Option<Answer>>,
     /// The same-origin path it was opened from (`?lesson_file=`), kept in the link.
     pub file: Option<String>,
+    /// The fragment code it was opened from (`#lesson=…`), kept in the link.
+    pub shared: Option<String>,
 }
 
 impl Player {
@@ -59,6 +61,7 @@ impl AppState {
             step: 0,
             answers: vec![None; n],
             file: None,
+            shared: None,
         }));
         self.go_to_step(step.min(n.saturating_sub(1)));
     }

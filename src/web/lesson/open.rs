@@ -138,7 +138,14 @@ impl AppState {
         let (state, code) = (*self, code.to_string());
         leptos::task::spawn_local(async move {
             match unpack(&code).await {
-                Ok(t) => state.open_text("the shared link", &t.as_string().unwrap_or_default()),
+                Ok(t) => {
+                    state.open_text("the shared link", &t.as_string().unwrap_or_default());
+                    state.player.update(|p| {
+                        if let Some(p) = p {
+                            p.shared = Some(code.clone());
+                        }
+                    });
+                }
                 Err(e) => state.lesson_error.set(Some(format!(
                     "The lesson in this link could not be read ({}): ask for the file instead.",
                     message(e)
