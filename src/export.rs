@@ -4,7 +4,7 @@
 
 use crate::cli::json_line;
 use crate::engine::config::Config;
-use crate::engine::metrics::{EpochRecord, Status};
+use crate::engine::metrics::{EpochRecord, Status, LAYER_FIGURES};
 use crate::engine::settings::{Value, SETTINGS};
 use crate::store::Store;
 
@@ -79,20 +79,6 @@ fn clean(part: &str) -> String {
         .collect()
 }
 
-/// The per-layer columns of the CSV, in the order of [`crate::engine::metrics::LayerStats`].
-const LAYER_COLUMNS: [&str; 10] = [
-    "layer",
-    "grad_norm",
-    "clipped_grad_norm",
-    "delta_rms",
-    "weight_norm",
-    "update_ratio",
-    "act_mean",
-    "act_std",
-    "saturated",
-    "dead",
-];
-
 /// The CSV header: `run`, `label` (what sets the run apart), every setting (the link's keys), the epoch's figures, the layer's.
 pub fn csv_header() -> String {
     let mut cols: Vec<&str> = vec!["run", "label"];
@@ -105,7 +91,8 @@ pub fn csv_header() -> String {
         "val_accuracy",
         "status",
     ]);
-    cols.extend(LAYER_COLUMNS);
+    cols.push("layer");
+    cols.extend(LAYER_FIGURES);
     cols.join(",")
 }
 
@@ -163,7 +150,7 @@ pub fn records_csv(runs: &[RunRecords]) -> String {
             ]
             .join(",");
             let layers: Vec<String> = if r.layers.is_empty() {
-                vec![",".repeat(LAYER_COLUMNS.len() - 1)]
+                vec![",".repeat(LAYER_FIGURES.len())]
             } else {
                 r.layers
                     .iter()

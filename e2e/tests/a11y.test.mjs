@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serve, launch, openPage, waitForEpochs } from '../tools/harness.mjs';
+import { serve, launch, openPage, waitForEpochs, closeLesson } from '../tools/harness.mjs';
 
 const require = createRequire(import.meta.url);
 let server, browser, axeSource;
@@ -41,6 +41,7 @@ for (const theme of ['light', 'dark', 'lecture']) {
     await openPanels(page);
     assert.deepEqual(await serious(page), [], 'single run');
     await page.goto(`${server.url}?theme=${theme}&lesson=clip_modes`);
+    await closeLesson(page);
     await waitForEpochs(page, 1);
     await page.keyboard.press('e');
     await waitForEpochs(page, 2);

@@ -1,7 +1,7 @@
 // End-to-end: the real app in headless Chromium, driven as a student would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, epochs, waitForEpochs, query, pixels, barLog10 } from '../tools/harness.mjs';
+import { serve, launch, openPage, epochs, waitForEpochs, query, pixels, barLog10, closeLesson } from '../tools/harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -255,26 +255,27 @@ test('the epoch slider shows any past epoch, and "latest" follows the run again'
   await page.close();
 });
 
-test('a lesson loads its experiment, says what to watch, and its link keeps naming it', async () => {
+test('a lesson loads its experiment, asks its question, and its link keeps naming it', async () => {
   // A lesson can be linked to directly, and the link stays a lesson link.
-  const linked = await openPage(browser, `${server.url}?lesson=sigmoid`);
+  const linked = await openPage(browser, `${server.url}?lesson=sigmoid`, undefined, { ask: true });
   await waitForEpochs(linked.page, 1);
   assert.equal(await linked.page.inputValue('#ctl-preset'), 'sigmoid');
   assert.equal(await linked.page.inputValue('#ctl-activation'), 'sigmoid');
   assert.equal(query(linked.page).get('lesson'), 'sigmoid');
   assert.equal(query(linked.page).get('activation'), null, 'no settings beyond the lesson');
-  assert.match(await linked.page.textContent('.watch'), /toward the input/);
+  assert.match(await linked.page.textContent('[data-question]'), /sigmoid layer/);
   // Adjusting a setting keeps the lesson and writes only what differs.
   await linked.page.fill('#ctl-depth', '4');
   await linked.page.$eval('#ctl-depth', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
-  await linked.page.waitForFunction(() => new URL(location.href).search === '?lesson=sigmoid&depth=4&metric=grad_norm');
-  assert.match(await linked.page.textContent('.watch'), /toward the input/);
+  await linked.page.waitForFunction(() => new URL(location.href).search === '?lesson=sigmoid&depth=4&metric=delta_rms');
+  assert.ok(await linked.page.isVisible('[data-lesson-back]'), 'the way back to the lesson\'s own runs');
   assert.deepEqual(linked.problems, []);
   await linked.page.close();
   const { page, problems } = await openPage(browser, server.url);
   await waitForEpochs(page, 1);
   await page.selectOption('#ctl-preset', 'sigmoid');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('lesson') === 'sigmoid');
+  await closeLesson(page);
   await page.waitForFunction(() => document.querySelector('#verdict').textContent.includes('Vanishing'));
   // A lesson is always a fresh run, even when it differs only in "live" settings.
   await page.fill('#ctl-epochs', '2');
@@ -284,7 +285,8 @@ test('a lesson loads its experiment, says what to watch, and its link keeps nami
   await page.selectOption('#ctl-preset', 'healthy');
   await page.waitForFunction(() => new URL(location.href).search === '?lesson=healthy&metric=grad_norm');
   await page.waitForFunction(() => Number(document.querySelector('.app').dataset.epochs) <= 1);
-  assert.notEqual(await page.getAttribute('.app', 'data-phase'), 'finished');
+  // Held for the question at epoch 0, and saying so.
+  await page.waitForFunction(() => /waiting for an answer/.test(document.querySelector('.topbar').textContent));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, openPage, epochs, waitForEpochs, query } from '../tools/harness.mjs';
+import { serve, launch, openPage, epochs, waitForEpochs, query, closeLesson } from '../tools/harness.mjs';
 
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 let server, browser;
@@ -79,6 +79,7 @@ test('every training key acts, capitals too; a menu choice hands the keys back; 
   // A lesson chosen from the menu: the menu lets go of the keyboard, so Space plays.
   await page.selectOption('#ctl-preset', 'healthy');
   assert.notEqual(await focused(page), 'ctl-preset');
+  await closeLesson(page);
   await waitForEpochs(page, 1);
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'playing');

@@ -106,36 +106,6 @@ test('a three-run link round-trips and replays the same numbers', async () => {
   await again.page.close();
 });
 
-// Every comparison lesson, on seed 0 (the lessons' texts give the range over seeds 0–4;
-// tests/lessons.rs checks all five natively).
-const LESSONS = [
-  // Both learn, as in the notes; the clipped run ends ahead and is the healthy one.
-  ['notes_clipvalue', 2, (s) => s[0].epoch === 10 && s[0].valAcc >= 0.38 && s[0].valAcc <= 0.72 && s[1].valAcc >= 0.84
-    && s[1].valAcc > s[0].valAcc + 0.1 && s[1].verdict === 'healthy' && s[0].verdict !== 'healthy'],
-  // The unclipped run flails: never badged healthy.
-  ['clip_modes', 4, (s) => (s[0].valAcc ?? 0) <= 0.61 && s[0].verdict !== 'healthy' && s[1].valAcc >= 0.435 && s[2].valAcc >= 0.885 && s[3].valAcc >= 0.885],
-  ['relu30_glorot', 2, (s) => s[0].valAcc <= 0.12 && s[1].valAcc >= 0.665],
-  ['bn_sigmoid', 2, (s) => s[0].valAcc <= 0.12 && s[1].valAcc >= 0.95],
-  ['selu', 2, (s) => s[0].valAcc >= 0.90 && s[1].valAcc <= 0.12],
-  ['init_scale', 3, (s) => s[0].valAcc <= 0.12 && s[1].valAcc >= 0.935 && s[2].verdict === 'diverged'],
-];
-for (const [id, runs, holds] of LESSONS) {
-  test(`lesson ${id}: loads ${runs} runs and ends as its text says`, async () => {
-    const { page, problems } = await openPage(browser, `${server.url}?lesson=${id}&speed=fast`);
-    await waitForEpochs(page, 1);
-    assert.equal(await runCount(page), runs);
-    assert.equal(query(page).getAll('vs').length, 0, 'the link names the lesson');
-    assert.match(await page.textContent('.watch'), /seeds 0–4/);
-    await page.click('#btn-play');
-    await page.waitForFunction(() => ['finished', 'diverged'].includes(document.querySelector('.app').dataset.phase), null, { timeout: 120000 });
-    const s = await summaries(page);
-    // A diverged run keeps its last good accuracy empty; the others stop at epoch 20.
-    assert.ok(holds(s), `${id}: ${JSON.stringify(s.map((r) => [r.epoch, r.valAcc, r.verdict]))}`);
-    assert.deepEqual(problems, []);
-    await page.close();
-  });
-}
-
 test('compare mode: one verdict line per run in the diagnosis card; the bars after clipping are shorter', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?lesson=clip_modes`);
   await waitForEpochs(page, 1);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { serve, launch, watch, waitForEpochs } from '../tools/harness.mjs';
+import { serve, launch, watch, waitForEpochs, closeLesson } from '../tools/harness.mjs';
 
 // One CSV line's fields (quoted fields may hold commas and doubled quotes).
 function csvFields(line) {
@@ -37,6 +37,7 @@ async function open(query, viewport = { width: 1280, height: 800 }) {
   const page = await context.newPage();
   const problems = watch(page, new URL(server.url).origin);
   await page.goto(`${server.url}?${query}`);
+  if (/(^|&)lesson=/.test(query)) await closeLesson(page);
   return { page, problems, context };
 }
 

@@ -37,7 +37,7 @@ reveal: A watch step: no question.
 `;
 
 test('the guided tour plays end to end on seed 0: no spoiler before the answer, every check holds', async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?lesson=tour&speed=fast`);
+  const { page, problems } = await openPage(browser, `${server.url}?lesson=tour&speed=fast`, undefined, { ask: true });
   await page.waitForSelector('[data-lesson-player]');
   const { steps } = await player(page);
   assert.equal(steps, 8);

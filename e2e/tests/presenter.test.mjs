@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, openPage, waitForEpochs, query } from '../tools/harness.mjs';
+import { serve, launch, openPage, waitForEpochs, query, closeLesson } from '../tools/harness.mjs';
 
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 let server, browser;
@@ -147,37 +147,50 @@ test('present=1 opens presenter mode from a link and the link keeps it; the less
   await page.close();
 });
 
-test('a clicker drives the lecture: PageDown / PageUp change the lesson, digits pick one, b blanks the screen until any key', async () => {
+test('a clicker drives the lecture: PageDown / PageUp open a lesson and step through it, digits answer, b blanks the screen until any key', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?present=1&theme=lecture`, { width: 1280, height: 720 });
   await waitForEpochs(page, 1);
   const lesson = () => query(page).get('lesson');
+  const step = () => page.$eval('[data-lesson-player]', (e) => e.dataset.step);
   const menu = await page.$$eval('#ctl-preset option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(menu[0], 'tour');
+  // No lesson open: PageDown opens the first lesson of the menu, on its first question.
   await page.keyboard.press('PageDown');
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[0]);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('lesson') === 'tour');
+  await page.waitForSelector('[data-lesson-player].asking');
+  // With a lesson open, the clicker moves through its steps (the link follows).
   await page.keyboard.press('PageDown');
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[1]);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '2');
+  assert.equal(await step(), '2');
   await page.keyboard.press('PageUp');
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[0]);
-  await page.keyboard.press('5');
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[4]);
-  assert.match(await page.$eval('#ctl-preset', (s) => s.selectedOptions[0].textContent), /^5\. /, 'the menu shows the number');
-  // A lesson opens on the measure its text speaks of (δ for the comparisons of depth).
-  await page.keyboard.press('PageUp');
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[3]);
-  assert.equal(menu[8], 'relu30_glorot');
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('step'));
+  assert.equal(await step(), '1');
+  // Digits answer the question; one that is not a choice does nothing, and never leaves the lesson.
   await page.keyboard.press('9');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('metric') === 'delta_rms');
-  assert.equal(lesson(), 'relu30_glorot');
+  await page.waitForTimeout(200);
+  assert.equal(lesson(), 'tour');
+  assert.ok(await page.$('[data-lesson-player].asking'), 'still asking');
+  await page.keyboard.press('3');
+  await page.waitForSelector('[data-lesson-player]:not(.asking)');
+  assert.equal(await page.$eval('button[data-choice="2"]', (e) => e.dataset.answer), 'right');
   await page.keyboard.press('b');
   assert.ok(await page.isVisible('#blank-screen'));
   await page.keyboard.press('x');
   assert.equal(await page.isVisible('#blank-screen'), false, 'any key brings the page back');
-  assert.equal(lesson(), 'relu30_glorot', 'and does nothing else');
+  assert.equal(await step(), '1', 'and does nothing else');
   await page.keyboard.press('.');
   assert.ok(await page.isVisible('#blank-screen'));
   await page.keyboard.press('PageDown');
   assert.equal(await page.isVisible('#blank-screen'), false);
-  assert.equal(lesson(), 'relu30_glorot', 'the key that un-blanks does not also page');
+  assert.equal(await step(), '1', 'the key that un-blanks does not also page');
+  // Closed, the digits pick lessons from the menu again, and a lesson opens on its measure.
+  await page.evaluate(() => document.querySelector('[data-close]').click());
+  await page.waitForSelector('[data-lesson-player]', { state: 'detached' });
+  await page.keyboard.press('5');
+  await page.waitForFunction((id) => new URL(location.href).searchParams.get('lesson') === id, menu[4]);
+  assert.match(await page.$eval('#ctl-preset', (s) => s.selectedOptions[0].textContent), /^5\. /, 'the menu shows the number');
+  assert.equal(menu[4], 'relu30_glorot');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('metric') === 'delta_rms');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -200,6 +213,7 @@ test('Back returns to the previous experiment; a vs= that names nothing adds no 
   await waitForEpochs(page, 1);
   await page.selectOption('#ctl-preset', 'clip_modes');
   await page.waitForFunction(() => document.querySelector('.app').dataset.runs === '4');
+  await closeLesson(page);
   await page.keyboard.press('c');   // four runs already: refused, no history entry
   await page.goBack();
   await page.waitForFunction(() => new URL(location.href).searchParams.get('lesson') === 'sigmoid');

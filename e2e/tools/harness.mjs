@@ -50,11 +50,22 @@ export async function launch() {
 
 // A page that records console errors, uncaught exceptions (a WASM panic shows as both),
 // Content-Security-Policy violations and any request that leaves the page's origin.
-export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+// A lesson link opens on a question with the runs held: unless `ask` is set, the lesson is
+// closed (✕), which leaves its runs measured at epoch 0 and paused — a loaded experiment, as
+// the tests that use lessons for their runs expect (lesson.test.mjs tests the questions).
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }, { ask = false } = {}) {
   const page = await browser.newPage({ viewport });
   const problems = watch(page, new URL(url).origin);
   await page.goto(url);
+  if (!ask && /[?&]lesson=/.test(url)) await closeLesson(page);
   return { page, problems };
+}
+
+// Closes the open lesson player (its runs stay, paused where they were held).
+export async function closeLesson(page) {
+  await page.waitForSelector('[data-lesson-player]');
+  await page.click('[data-lesson-player] [data-close]');
+  await page.waitForSelector('[data-lesson-player]', { state: 'detached' });
 }
 
 export function watch(page, origin) {

@@ -44,6 +44,20 @@ pub struct LayerStats {
     pub dead: Option<f64>,
 }
 
+/// The per-layer figures by their JSON names, in the order of [`LayerStats`]'s fields (after
+/// `layer`): the CSV's columns and the figures a lesson's checks can name.
+pub const LAYER_FIGURES: [&str; 9] = [
+    "grad_norm",
+    "clipped_grad_norm",
+    "delta_rms",
+    "weight_norm",
+    "update_ratio",
+    "act_mean",
+    "act_std",
+    "saturated",
+    "dead",
+];
+
 /// Epoch 0's per-layer gradient figures over the batches measured so far: a deep network
 /// shows its first bars after one batch instead of after the whole training set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -71,9 +71,12 @@ fn App() -> impl IntoView {
     });
     window_event_listener(leptos::ev::popstate, move |_| {
         let (url, notices) = decode(&query_string());
-        match url.lesson {
-            Some(id) => state.open_builtin(id, url.step.saturating_sub(1)),
-            None => state.restore(url, notices),
+        let lesson = url.lesson.map(|id| (id, url.step));
+        state.restore(url, notices);
+        if let Some((id, step)) = lesson {
+            state.open_builtin(id, step.saturating_sub(1));
+            // Back and Forward move through the history; they never add to it.
+            state.push_link.set_value(false);
         }
     });
     // A lesson file dropped anywhere on the page opens.
@@ -276,6 +279,8 @@ fn open_lesson_of_link(
 ) {
     if let Some(id) = id {
         state.open_builtin(id, step.saturating_sub(1));
+        // The link opened is the page's entry: no new one.
+        state.push_link.set_value(false);
         // A link that adjusted the step's runs keeps its own ("Back to the lesson" restores).
         if state.store.with_untracked(|s| s.configs()) != runs {
             state.update(|s| {

@@ -173,7 +173,7 @@ pub fn Controls() -> impl IntoView {
             </select>
             <p class="hint">"Each step asks you to predict, then shows the runs. Or explore: change one thing at a time, or press Compare."</p>
             <label class="file-button">"Open a lesson file…"
-                <input type="file" data-lesson-file accept=".md,.txt,text/markdown,text/plain"
+                <input type="file" data-lesson-file aria-label="Open a lesson file" accept=".md,.txt,text/markdown,text/plain"
                     on:change=move |ev| {
                         let input = event_target::<web_sys::HtmlInputElement>(&ev);
                         state.open_file_list(js_sys::Reflect::get(&input, &"files".into()).unwrap_or_default());

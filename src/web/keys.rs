@@ -117,7 +117,7 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
         shown: "1–9",
         action: Action::PickLesson,
-        what: "while a question is open: that answer; otherwise the lesson with that number in the menu",
+        what: "with a lesson open: that answer to its question; otherwise the lesson with that number in the menu",
     },
     Shortcut {
         keys: &["b", "."],
@@ -210,18 +210,20 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
         }
         Action::PickLesson => {
             let place = ev.key().parse::<usize>().unwrap_or(0);
-            let asking = state.player.with_untracked(|p| {
-                p.as_ref()
-                    .filter(|p| p.asking())
-                    .and_then(|p| p.lesson.steps[p.step].ask.clone())
+            // With a lesson open, digits answer its question (and do nothing else: a stray
+            // key must not leave the lecture's lesson).
+            let open = state.player.with_untracked(|p| {
+                p.as_ref().map(|p| {
+                    let q = p.asking().then(|| p.lesson.steps[p.step].ask.clone());
+                    q.flatten().map_or(0, |q| q.choices.len())
+                })
             });
-            match (asking, builtin::BUILT_IN.get(place.wrapping_sub(1))) {
-                (Some(q), _) if (1..=q.choices.len()).contains(&place) => {
+            match (open, builtin::BUILT_IN.get(place.wrapping_sub(1))) {
+                (Some(n), _) if (1..=n).contains(&place) => {
                     state.answer(super::lesson::Answer::Chose(place - 1))
                 }
-                (Some(_), _) => return,
+                (Some(_), _) | (None, None) => return,
                 (None, Some(b)) => state.open_builtin(b.id, 0),
-                (None, None) => return,
             }
         }
         Action::Blank => state.blank.set(true),

@@ -10,7 +10,11 @@ pub fn LessonLine() -> impl IntoView {
     let state = expect_context::<AppState>();
     let line = move || {
         state.player.with(|p| {
-            let p = p.as_ref()?;
+            // With the player closed, the lesson the runs came from.
+            let Some(p) = p.as_ref() else {
+                let id = state.store.with(|s| s.lesson())?;
+                return crate::lesson::builtin::find(id).map(|b| b.title().to_string());
+            };
             let n = p.lesson.steps.len();
             Some(match p.lesson.steps.get(p.step) {
                 Some(s) => format!(

@@ -91,6 +91,9 @@ pub fn Transport() -> impl IntoView {
         let all = |f: fn(Option<Phase>) -> bool| phases.iter().all(|p| f(*p));
         if all(|p| p == Some(Phase::Diverged)) {
             ("chip chip-alarm", "diverged")
+        } else if store.with(|s| s.held_at().is_some()) && !phases.contains(&Some(Phase::Playing)) {
+            // A lesson's question is open: the runs wait for it, they are not done.
+            ("chip", "waiting for an answer")
         } else if all(|p| matches!(p, Some(Phase::Finished | Phase::Diverged))) {
             ("chip chip-done", "finished")
         } else if playing.get() {
