@@ -21,11 +21,15 @@ staging = os.environ.get("TRUNK_STAGING_DIR", "dist")
 html_path = os.path.join(staging, "index.html")
 html = open(html_path, encoding="utf-8").read()
 
-html = re.sub(
-    r'(<link rel="preload"[^>]*?)\s+integrity="[^"]*"([^>]*as="fetch")',
-    r"\1\2",
-    html,
-)
+# Trunk's release build is minified (attributes unquoted, reordered): match either form.
+def drop_fetch_integrity(tag):
+    link = tag.group(0)
+    if not re.search(r'\bas="?fetch\b', link):
+        return link
+    return re.sub(r'\s+integrity=("[^"]*"|[^\s>]+)', "", link)
+
+
+html = re.sub(r"<link\b[^>]*>", drop_fetch_integrity, html)
 for name in os.listdir(staging):
     if name.endswith("_loader.js"):
         loader_path = os.path.join(staging, name)
@@ -54,7 +58,7 @@ policy = "; ".join([
 ])
 meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", html)
-html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
+html = re.sub(r'(<meta charset="?utf-8"?>)', lambda m: m.group(1) + meta, html, count=1)
 if meta not in html:
     sys.exit("csp.py: no <meta charset> to put the policy after")
 open(html_path, "w", encoding="utf-8").write(html)

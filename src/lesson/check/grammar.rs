@@ -173,7 +173,7 @@ fn parse_check(words: &[&str], at: &mut usize, layers: &[usize]) -> Result<Check
             } else {
                 let w = next(words, at, "a number")?;
                 match crate::format::parse_number(w) {
-                    Some(x) if x.is_finite() => Rhs::Number(x),
+                    Some(x) if x.is_finite() => Rhs::Number(x, w.to_string()),
                     _ => return Err(format!("'{w}' is not a number")),
                 }
             };
@@ -251,11 +251,8 @@ impl fmt::Display for Check {
             Check::Compare { left, op, right } => {
                 write!(f, "{left} {} ", op.text())?;
                 match right {
-                    // 1e-6, not 0.000001: as a lecturer writes a tiny ratio.
-                    Rhs::Number(x) if *x != 0.0 && !(1e-3..1e6).contains(&x.abs()) => {
-                        write!(f, "{x:e}")
-                    }
-                    Rhs::Number(x) => write!(f, "{x}"),
+                    // As the lecturer wrote it (1e-6 stays 1e-6).
+                    Rhs::Number(_, text) => f.write_str(text),
                     Rhs::Term(t) => write!(f, "{t}"),
                 }
             }

@@ -63,7 +63,8 @@ pub enum Op {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rhs {
-    Number(f64),
+    /// The number and its text as written (so a check is written back as its author wrote it).
+    Number(f64, String),
     Term(Term),
 }
 
@@ -136,14 +137,14 @@ impl Check {
             Check::Compare { left, op, right } => {
                 let a = left.value(runs);
                 let b = match right {
-                    Rhs::Number(x) => Ok(*x),
+                    Rhs::Number(x, _) => Ok(*x),
                     Rhs::Term(t) => t.value(runs),
                 };
                 match (a, b) {
                     (Ok(a), Ok(b)) => Outcome {
                         holds: op.holds(a, b),
                         measured: match right {
-                            Rhs::Number(_) => num(a),
+                            Rhs::Number(..) => num(a),
                             Rhs::Term(_) => format!("{} against {}", num(a), num(b)),
                         },
                         value: Some(a),
@@ -213,7 +214,7 @@ impl Check {
         match self {
             Check::Compare { left, right, .. } => match right {
                 Rhs::Term(t) => vec![left.run, t.run],
-                Rhs::Number(_) => vec![left.run],
+                Rhs::Number(..) => vec![left.run],
             },
             Check::DivergedBy { run, .. }
             | Check::FiniteThrough { run, .. }

@@ -19,6 +19,8 @@ pub use crate::lesson::player_html::Answer;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Player {
     pub lesson: Arc<Lesson>,
+    /// The file as its author wrote it: what Download saves and Share carries.
+    pub text: Arc<str>,
     /// A built-in lesson's id (its link names it); None for a file or a shared link.
     pub id: Option<&'static str>,
     /// 0-based; `steps.len()` is the summary at the end.
@@ -52,11 +54,12 @@ pub fn step_text(state: AppState) -> String {
 
 impl AppState {
     /// Opens a lesson at a step (0-based).
-    pub fn open_lesson(&self, lesson: Lesson, id: Option<&'static str>, step: usize) {
+    pub fn open_lesson(&self, lesson: Lesson, text: &str, id: Option<&'static str>, step: usize) {
         let n = lesson.steps.len();
         self.lesson_error.set(None);
         self.player.set(Some(Player {
             lesson: Arc::new(lesson),
+            text: Arc::from(text),
             id,
             step: 0,
             answers: vec![None; n],
@@ -68,8 +71,8 @@ impl AppState {
 
     /// Opens a built-in lesson by id.
     pub fn open_builtin(&self, id: &str, step: usize) {
-        match builtin::find(id).map(|b| (b.id, b.lesson())) {
-            Some((id, Ok(lesson))) => self.open_lesson(lesson, Some(id), step),
+        match builtin::find(id).map(|b| (b, b.lesson())) {
+            Some((b, Ok(lesson))) => self.open_lesson(lesson, b.text, Some(b.id), step),
             Some((_, Err(e))) => self.lesson_error.set(Some(e.to_string())),
             None => {}
         }

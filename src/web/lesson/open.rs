@@ -79,7 +79,7 @@ impl AppState {
     /// shows and says why.
     pub fn open_text(&self, source: &str, text: &str) {
         match parse(text) {
-            Ok(lesson) => self.open_lesson(lesson, None, 0),
+            Ok(lesson) => self.open_lesson(lesson, text, None, 0),
             Err(e) => self.lesson_error.set(Some(format!("{source}: {e}"))),
         }
     }
@@ -159,7 +159,7 @@ impl AppState {
         let Some(p) = self.player.get_untracked() else {
             return;
         };
-        let text = crate::lesson::write(&p.lesson);
+        let text = p.text;
         if text.len() > MAX_LESSON_BYTES {
             return done(Err(
                 "The lesson is over 64 KB: share the file instead.".into()

@@ -90,7 +90,7 @@ pub fn LessonPlayer() -> impl IntoView {
         } else if has("data-close") {
             state.close_lesson();
         } else if has("data-download") {
-            let text = crate::lesson::write(&p.lesson);
+            let text = &p.text;
             let name = format!("{}.md", p.id.unwrap_or("lesson"));
             if let Err(e) = crate::web::panels::export::download_text(&text, "text/markdown", &name)
             {
