@@ -91,7 +91,9 @@ test('every theme\'s colours, as the page and the charts draw them, are projecto
       const cs = getComputedStyle(c);
       const names = ['--card', '--bg', '--fg', '--muted', '--accent', '--alarm', '--inf',
         ...[0, 1, 2, 3].flatMap((i) => [`--run-${i}`, `--run-text-${i}`])];
-      return Object.fromEntries(names.map((n) => [n, cs.getPropertyValue(n).trim()]));
+      // #rgb (the release build's minifier shortens #ffffff) read as #rrggbb, as the charts do.
+      const long = (x) => (/^#[0-9a-f]{3}$/i.test(x) ? `#${[...x.slice(1)].map((d) => d + d).join('')}` : x);
+      return Object.fromEntries(names.map((n) => [n, long(cs.getPropertyValue(n).trim())]));
     });
     for (const [name, value] of Object.entries(v)) assert.match(value, /^#[0-9a-f]{6}$/i, `${theme}: ${name} = '${value}'`);
     const need = (fg, bg, min) => {

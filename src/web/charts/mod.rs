@@ -57,14 +57,23 @@ pub fn default_font(theme: Theme) -> f64 {
     }
 }
 
-/// A `#rrggbb` colour as the style sheet writes its custom properties.
+/// A `#rrggbb` or `#rgb` colour, as the style sheet writes its custom properties (the release
+/// build's minifier shortens `#ffffff` to `#fff`).
 fn parse_hex(text: &str) -> Option<RGBColor> {
     let hex = text.trim().strip_prefix('#')?;
-    if hex.len() != 6 || !hex.is_ascii() {
+    if !hex.is_ascii() {
         return None;
     }
-    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
+    let digit = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).ok();
+    match hex.len() {
+        6 => Some(RGBColor(digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
+        3 => Some(RGBColor(
+            digit(0, 1)? * 17,
+            digit(1, 1)? * 17,
+            digit(2, 1)? * 17,
+        )),
+        _ => None,
+    }
 }
 
 /// The theme's colours from the element's computed custom properties. A property the style

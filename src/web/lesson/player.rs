@@ -92,7 +92,7 @@ pub fn LessonPlayer() -> impl IntoView {
         } else if has("data-download") {
             let text = &p.text;
             let name = format!("{}.md", p.id.unwrap_or("lesson"));
-            if let Err(e) = crate::web::panels::export::download_text(&text, "text/markdown", &name)
+            if let Err(e) = crate::web::panels::export::download_text(text, "text/markdown", &name)
             {
                 note.set(Some(e));
             }
