@@ -20,6 +20,8 @@ cargo test
 step "the generated Keras scripts run and compute what the engine computes (tools/keras_check.py)"
 cargo build --release --bin gradscope
 "$KERAS_VENV/bin/python" tools/keras_check.py "${CARGO_TARGET_DIR:-target}/release/gradscope"
+step "every built-in lesson's claims on seeds 0-4 (gradscope lesson check)"
+"${CARGO_TARGET_DIR:-target}/release/gradscope" lesson check --seeds 0-4 lessons/*.md
 step "release build of the app"
 trunk build --release --offline
 step "browser tests (Playwright + /usr/bin/chromium)"
