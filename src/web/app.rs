@@ -172,15 +172,8 @@ fn App() -> impl IntoView {
         } else {
             ""
         };
-        // While a question is open, what would give the answer away is blurred.
-        let asking = if state
-            .player
-            .with(|p| p.as_ref().is_some_and(|p| p.asking()))
-        {
-            " asking"
-        } else {
-            ""
-        };
+        // While a question is open, what would give the answer away is hidden.
+        let asking = if state.question_open() { " asking" } else { "" };
         format!(
             "app theme-{}{presenting}{tab}{asking}",
             state.theme.get().name()

@@ -53,6 +53,20 @@ pub fn step_text(state: AppState) -> String {
 }
 
 impl AppState {
+    /// Whether the step's question is open over its own runs: then the question takes the
+    /// stage and what would answer it is hidden. Once the runs were changed (a link that
+    /// adjusts them, Compare, a setting) the player steps aside and offers the way back.
+    pub fn question_open(&self) -> bool {
+        self.player.with(|p| {
+            p.as_ref().is_some_and(|p| {
+                p.asking()
+                    && self
+                        .store
+                        .with(|s| s.configs() == p.lesson.steps[p.step].link().runs)
+            })
+        })
+    }
+
     /// Opens a lesson at a step (0-based).
     pub fn open_lesson(&self, lesson: Lesson, text: &str, id: Option<&'static str>, step: usize) {
         let n = lesson.steps.len();

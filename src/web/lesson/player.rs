@@ -114,7 +114,7 @@ pub fn LessonPlayer() -> impl IntoView {
     view! {
         <Show when=move || html.with(Option::is_some)>
             <section class="lesson-player" data-lesson-player data-step=move || (at() + 1).min(steps()) data-steps=steps
-                class:asking=move || player.with(|p| p.as_ref().is_some_and(|p| p.asking()))
+                class:asking=move || state.question_open()
                 class:open-reveal=move || reveal_open.get()
                 aria-label="Lesson" on:click=on_click
                 inner_html=move || html.get().unwrap_or_default()></section>
