@@ -272,13 +272,7 @@ fn an_epochs_duration_is_the_wall_time_the_run_takes_with_pauses_left_out() {
     assert_eq!(duration(150.0), "2.5 min");
 }
 
-/// A built-in lesson step's runs, as its `runs:` link gives them.
+/// A built-in lesson's first step's runs, as its `runs:` link gives them.
 fn lesson_runs(id: &str) -> Vec<gradscope::engine::config::Config> {
-    gradscope::lesson::builtin::find(id)
-        .unwrap()
-        .lesson()
-        .unwrap()
-        .steps[0]
-        .link()
-        .runs
+    gradscope::url_state::lesson_base(id, 1).unwrap().runs
 }

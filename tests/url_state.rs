@@ -157,12 +157,8 @@ fn a_comparison_that_names_nothing_usable_adds_no_run() {
     let (s, _) = decode("?lesson=notes_clipvalue&vs=zzz");
     assert_eq!(
         s.runs,
-        gradscope::lesson::builtin::find("notes_clipvalue")
+        gradscope::url_state::lesson_base("notes_clipvalue", 1)
             .unwrap()
-            .lesson()
-            .unwrap()
-            .steps[0]
-            .link()
             .runs
     );
     assert_eq!(decode(&encode(&s)).0, s);

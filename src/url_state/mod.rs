@@ -161,8 +161,9 @@ const VIEW_KEYS: &[ViewKey] = &[
     },
 ];
 
-/// A lesson step's own runs and view (None when the lesson or step does not exist).
-fn lesson_base(id: &str, step: usize) -> Option<UrlState> {
+/// A built-in lesson step's own runs and view (None when the lesson or step does not exist);
+/// `step` is 1-based, as in a link.
+pub fn lesson_base(id: &str, step: usize) -> Option<UrlState> {
     let lesson = builtin::find(id)?.lesson().ok()?;
     Some(lesson.steps.get(step.checked_sub(1)?)?.link())
 }
