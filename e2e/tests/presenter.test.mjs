@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, openPage, waitForEpochs, query, closeLesson } from '../tools/harness.mjs';
+import { serve, launch, openPage, waitForEpochs, waitForCurves, query, closeLesson } from '../tools/harness.mjs';
 
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 let server, browser;
@@ -77,6 +77,7 @@ for (const [w, h] of VIEWPORTS) {
       const { page, problems } = await openPage(browser, `${server.url}?theme=lecture&present=1&${link}`, { width: w, height: h });
       await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenting'));
       await waitForEpochs(page, 1);
+      await waitForCurves(page);
       assert.equal(Number(await page.getAttribute('.app', 'data-runs')), runs);
       const first = await geometry(page);
       assertFixedGeometry(first, `${w}×${h}, ${runs} run(s), epoch 0`, w, h);

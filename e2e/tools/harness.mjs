@@ -109,6 +109,21 @@ export async function waitForEpochs(page, n, timeout = 30000) {
   );
 }
 
+// Waits until the loss and accuracy charts, where visible, are drawn with data: they draw a
+// few frames after the bars (results.rs), and until then show a placeholder with no plot.
+export async function waitForCurves(page, timeout = 30000) {
+  await page.waitForFunction(
+    () => ['#chart-loss', '#chart-accuracy'].every((id) => {
+      const c = document.querySelector(id);
+      if (!c || c.offsetParent === null) return true;
+      const [, h] = (c.dataset.plotPx || '0,0').split(',').map(Number);
+      return h > 0;
+    }),
+    undefined,
+    { timeout },
+  );
+}
+
 export const query = (page) => new URL(page.url()).searchParams;
 
 // The canvas as a data URL: compares pixels between two moments.
