@@ -90,7 +90,12 @@ pub fn layer_weights(net: &Network<f32>) -> Vec<LayerWeights> {
 pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
     let mut trainer = Trainer::new(config.clone())?;
     trainer.set_epochs(config.epochs.max(1));
-    let initial = trainer.network().clone();
+    let Some(initial) = trainer.network().cloned() else {
+        return Err(ConfigError {
+            field: "model",
+            message: "the first step is explained for the MLP only".into(),
+        });
+    };
     // Epoch 0 measures the initial network without changing it (batch norm's moving averages
     // included); epoch 1's first step shuffles the order, then trains on its first batch.
     trainer.run_epoch();

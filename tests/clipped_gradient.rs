@@ -18,8 +18,8 @@ fn train(config: Config) -> (Vec<EpochRecord>, Vec<usize>) {
     .unwrap();
     while t.run_epoch().is_some() {}
     let net = t.network();
-    let sizes = (0..net.dense_count())
-        .map(|l| net.dense(l).kernel.value.len())
+    let sizes = (0..net.unwrap().dense_count())
+        .map(|l| net.unwrap().dense(l).kernel.value.len())
         .collect();
     (t.records().to_vec(), sizes)
 }

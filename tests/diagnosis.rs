@@ -159,6 +159,7 @@ fn record(layers: Vec<LayerStats>, loss: f64) -> EpochRecord {
             Status::Diverged
         },
         layers,
+        ..Default::default()
     }
 }
 

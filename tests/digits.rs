@@ -34,7 +34,7 @@ fn each_dataset_knows_its_classes_and_training_size_without_loading() {
     use gradscope::engine::data::{Dataset, DatasetKind, DIGIT_IMAGES};
     assert_eq!(gradscope::engine::data::digits().len(), DIGIT_IMAGES);
     for kind in DatasetKind::ALL {
-        let d = Dataset::load(kind, 0.1);
+        let d = Dataset::load(kind, 0.1, 0);
         assert_eq!(d.classes, kind.classes(), "{kind:?}");
         assert_eq!(d.train.len(), kind.train_len(), "{kind:?}");
     }

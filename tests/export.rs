@@ -38,6 +38,7 @@ fn record(epoch: usize, layers: usize, loss: f64) -> EpochRecord {
             Status::Diverged
         },
         layers: (1..=layers).map(|l| layer(l, 0.1 * l as f64)).collect(),
+        ..Default::default()
     }
 }
 

@@ -18,7 +18,7 @@ fn the_dumped_batch_is_the_trainers_first_training_batch_and_the_weights_its_ini
     };
     let step = first_step(&config).unwrap();
     let mut trainer = Trainer::new(config.clone()).unwrap();
-    let kernel = trainer.network().dense(1).kernel.value.clone();
+    let kernel = trainer.network().unwrap().dense(1).kernel.value.clone();
     trainer.run_epoch();
     trainer.step();
     assert_eq!(step.epoch, 1);

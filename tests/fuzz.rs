@@ -11,8 +11,10 @@ use gradscope::engine::config::Config;
 use gradscope::engine::data::{Dataset, DatasetKind};
 use gradscope::engine::init::Initializer;
 use gradscope::engine::metrics::Status;
+use gradscope::engine::model::ModelKind;
 use gradscope::engine::network::BatchNormPlacement;
 use gradscope::engine::optim::OptimizerKind;
+use gradscope::engine::recurrent::RecurrentInit;
 use gradscope::engine::settings::SETTINGS;
 use gradscope::engine::trainer::Trainer;
 use gradscope::url_state::{decode, encode, MAX_RUNS};
@@ -193,14 +195,25 @@ fn config(max_depth: usize, max_width: usize, max_batch: usize) -> impl Strategy
             prop_oneof![Just(0.0), 1e-6f64..1.0],
             (0usize..4, -3.0f64..=3.0),
         ),
+        (
+            select(ModelKind::ALL.to_vec()),
+            8usize..=40,
+            select(RecurrentInit::all()),
+            0.0f64..=10.0,
+        ),
     )
         .prop_map(
             |(
                 (dataset, noise, depth, width, activation, init, batch_norm),
                 (optimizer, lr_exp, batch_size, seed, l2, (clip, clip_exp)),
+                (model, seq_len, recurrent_init, recurrent_gain),
             )| {
                 let t = 10f64.powf(clip_exp);
                 Config {
+                    model,
+                    seq_len,
+                    recurrent_init,
+                    recurrent_gain,
                     dataset,
                     noise,
                     depth,
@@ -227,7 +240,7 @@ fn config(max_depth: usize, max_width: usize, max_batch: usize) -> impl Strategy
 }
 
 thread_local! {
-    static DIGITS: Dataset = Dataset::load(DatasetKind::Digits, 0.0);
+    static DIGITS: Dataset = Dataset::load(DatasetKind::Digits, 0.0, 0);
 }
 
 /// Builds the run (refused only for batch norm over a batch of one) and takes `steps` steps:
@@ -236,9 +249,12 @@ fn build_and_step(c: Config, steps: usize) -> Result<(), TestCaseError> {
     let data = if c.dataset == DatasetKind::Digits {
         DIGITS.with(Dataset::clone)
     } else {
-        Dataset::load(c.dataset, c.noise)
+        Dataset::load(c.dataset, c.noise, c.seq_len)
     };
-    let refused = c.batch_size == 1 && c.batch_norm != BatchNormPlacement::None;
+    let bn = c.batch_norm != BatchNormPlacement::None;
+    let recurrent = c.model.is_recurrent();
+    let refused =
+        (c.batch_size == 1 && bn) || recurrent != c.dataset.is_sequence() || (recurrent && bn);
     let mut t = match Trainer::with_data(c.clone(), data) {
         Ok(t) => t,
         Err(e) => {

@@ -13,6 +13,7 @@ fn record(epoch: usize) -> EpochRecord {
         val_accuracy: 0.5,
         status: Status::Ok,
         layers: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -49,7 +49,7 @@ fn engine_records(case: &Value, batch: usize, epochs: usize) -> Vec<EpochRecord>
         val: samples(&case["val_x"], &case["val_y"]),
     };
     let mut t = Trainer::with_data(config, data).unwrap();
-    let net = t.network_mut();
+    let net = t.network_mut().expect("an MLP");
     let kernels = case["kernels"].as_array().unwrap();
     for (l, k) in kernels.iter().enumerate() {
         let dense = if l < net.hidden.len() {

@@ -275,6 +275,7 @@ fn record(epoch: usize, acc: f64, grads: &[f64], status: Status) -> EpochRecord 
                 dead: None,
             })
             .collect(),
+        ..Default::default()
     }
 }
 

@@ -24,7 +24,7 @@ fn parameter_count_matches_the_built_network() {
                 let mut t = Trainer::new(config.clone()).expect("valid");
                 let (inputs, classes) = (t.dataset().train.features, t.dataset().classes);
                 let built: usize = t
-                    .network_mut()
+                    .model_mut()
                     .params_mut()
                     .iter()
                     .map(|p| p.value.len())

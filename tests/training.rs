@@ -44,8 +44,8 @@ fn a_new_weight_seed_changes_the_weights_but_not_the_data_order() {
     })
     .unwrap();
     assert_ne!(
-        a.network().dense(0).kernel.value,
-        b.network().dense(0).kernel.value
+        a.network().unwrap().dense(0).kernel.value,
+        b.network().unwrap().dense(0).kernel.value
     );
     let (mut a, mut b) = (a, b);
     for _ in 0..3 {
@@ -79,9 +79,9 @@ fn reset_replays_and_reinitialize_draws_new_weights() {
         &first[..],
         "reset with the same weights replays the run"
     );
-    let w0 = t.network().dense(0).kernel.value.clone();
+    let w0 = t.network().unwrap().dense(0).kernel.value.clone();
     t.reset(true);
-    assert_ne!(t.network().dense(0).kernel.value, w0);
+    assert_ne!(t.network().unwrap().dense(0).kernel.value, w0);
     assert_eq!(t.config().init_seed, 1);
     assert_eq!(t.records().len(), 0);
 }
@@ -93,15 +93,15 @@ fn epoch_zero_measures_without_updating() {
         ..small(1)
     })
     .unwrap();
-    let w = t.network().dense(0).kernel.value.clone();
+    let w = t.network().unwrap().dense(0).kernel.value.clone();
     let r = t.run_epoch().unwrap();
     assert_eq!(r.epoch, 0);
     assert_eq!(
-        t.network().dense(0).kernel.value,
+        t.network().unwrap().dense(0).kernel.value,
         w,
         "epoch 0 changes no weight"
     );
-    let bn = t.network().hidden[0].bn.as_ref().unwrap();
+    let bn = t.network().unwrap().hidden[0].bn.as_ref().unwrap();
     assert!(
         bn.moving_mean.iter().all(|&m| m == 0.0),
         "nor a moving average"
@@ -112,7 +112,7 @@ fn epoch_zero_measures_without_updating() {
         .all(|l| l.update_ratio == Some(0.0) && l.grad_norm > 0.0));
     assert_eq!(r.layers.len(), 4);
     let r1 = t.run_epoch().unwrap();
-    assert_ne!(t.network().dense(0).kernel.value, w);
+    assert_ne!(t.network().unwrap().dense(0).kernel.value, w);
     assert!(r1
         .layers
         .iter()
@@ -279,7 +279,7 @@ fn out_of_range_configurations_are_refused_not_run() {
 #[test]
 fn every_dataset_loads_with_an_80_20_split() {
     for kind in DatasetKind::ALL {
-        let d = Dataset::load(kind, 0.2);
+        let d = Dataset::load(kind, 0.2, 0);
         let n = d.train.len() + d.val.len();
         assert_eq!(d.train.len(), n * 4 / 5);
         assert!(d.train.x.iter().all(|v| v.is_finite()));
@@ -291,8 +291,8 @@ fn every_dataset_loads_with_an_80_20_split() {
         }
     }
     assert_eq!(
-        Dataset::load(DatasetKind::Digits, 0.0),
-        Dataset::load(DatasetKind::Digits, 0.9)
+        Dataset::load(DatasetKind::Digits, 0.0, 0),
+        Dataset::load(DatasetKind::Digits, 0.9, 0)
     );
 }
 

@@ -155,6 +155,7 @@ fn docstring(config: &Config, framework: &str, language: &str, install: &str) ->
 fn constants(config: &Config) -> String {
     let (inputs, classes) = match config.dataset {
         DatasetKind::Digits => (64, 10),
+        DatasetKind::DelayedDigits => (8, 10),
         _ => (2, 2),
     };
     let mut out = format!(
@@ -199,6 +200,18 @@ fn data_functions(config: &Config) -> String {
              \x20   digits = load_digits()\n\
              \x20   return split(digits.data / 16.0, digits.target)\n"
             .to_string(),
+        DatasetKind::DelayedDigits => format!(
+            "def load_data():\n\
+             \x20   \"\"\"Each digit as {t} time steps of 8 values: its 8 rows (scaled to [0, 1]),\n\
+             \x20   then N(0, {sd}^2) noise (other random numbers than the app's).\"\"\"\n\
+             \x20   from sklearn.datasets import load_digits\n\n\
+             \x20   digits = load_digits()\n\
+             \x20   rows = digits.data.reshape(-1, 8, 8) / 16.0\n\
+             \x20   noise = np.random.default_rng(7).normal(0.0, {sd}, (len(rows), {t} - 8, 8))\n\
+             \x20   return split(np.concatenate([rows, noise], axis=1), digits.target)\n",
+            t = config.seq_len,
+            sd = crate::engine::data::DELAY_NOISE_SD,
+        ),
         toy => toy_generator(toy),
     };
     format!(
@@ -243,7 +256,9 @@ fn toy_generator(kind: DatasetKind) -> String {
              \x20   centre = np.where(label == 0, 0.5, -0.5)[:, None]\n\
              \x20   points = rng.normal(centre, 0.25, (n, 2))\n"
         }
-        DatasetKind::Digits => unreachable!("digits are loaded, not generated"),
+        DatasetKind::Digits | DatasetKind::DelayedDigits => {
+            unreachable!("digits are loaded, not generated")
+        }
     };
     format!(
         "def load_data():\n\
@@ -286,7 +301,7 @@ pub(crate) fn comment(text: &str, indent: usize) -> String {
 /// training set leaves one over). Keras and PyTorch must do the same.
 fn drops_single_trailing_sample(config: &Config) -> bool {
     let n_train = match config.dataset {
-        DatasetKind::Digits => 1797 * 4 / 5,
+        DatasetKind::Digits | DatasetKind::DelayedDigits => 1797 * 4 / 5,
         _ => TOY_POINTS * 4 / 5,
     };
     config.batch_norm != crate::engine::network::BatchNormPlacement::None

@@ -5,7 +5,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::config::Config;
 use super::data::{Dataset, Samples};
+use super::model::Model;
 use super::network::{Architecture, Network};
+use super::recurrent::{RnnArchitecture, RnnNetwork};
 
 /// Stream of the ChaCha generator used for the weights; the data order uses another.
 pub(super) const WEIGHT_STREAM: u64 = 1;
@@ -17,7 +19,20 @@ pub(super) fn seeded(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-pub(super) fn build_network(config: &Config, data: &Dataset) -> Network<f32> {
+pub(super) fn build_network(config: &Config, data: &Dataset) -> Model<f32> {
+    let mut rng = seeded(config.init_seed, WEIGHT_STREAM);
+    if config.model.is_recurrent() {
+        let arch = RnnArchitecture {
+            inputs: data.kind.step_inputs().max(1),
+            classes: data.classes,
+            units: config.width,
+            activation: config.activation,
+            init: config.init,
+            recurrent_init: config.recurrent_init,
+            recurrent_gain: config.recurrent_gain,
+        };
+        return Model::Rnn(RnnNetwork::new(arch, &mut rng));
+    }
     let arch = Architecture {
         inputs: data.train.features,
         classes: data.classes,
@@ -27,7 +42,7 @@ pub(super) fn build_network(config: &Config, data: &Dataset) -> Network<f32> {
         init: config.init,
         batch_norm: config.batch_norm,
     };
-    Network::new(arch, &mut seeded(config.init_seed, WEIGHT_STREAM))
+    Model::Mlp(Network::new(arch, &mut rng))
 }
 
 pub(super) fn empty_dataset() -> Dataset {

@@ -6,13 +6,26 @@ use super::activation::Activation;
 use super::clip::Clipping;
 use super::data::DatasetKind;
 use super::init::Initializer;
+use super::model::ModelKind;
 use super::network::BatchNormPlacement;
 use super::optim::OptimizerKind;
+use super::recurrent::RecurrentInit;
 use super::settings::{find, Setting, SETTINGS};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {
+    /// The multilayer perceptron, or a recurrent network over a sequence task.
+    #[serde(default)]
+    pub model: ModelKind,
     pub dataset: DatasetKind,
+    /// A sequence task's length T (time steps), recurrent models only.
+    #[serde(default = "default_seq_len")]
+    pub seq_len: usize,
+    /// The recurrent kernel U's initializer, and the factor its weights are multiplied by.
+    #[serde(default = "default_recurrent_init")]
+    pub recurrent_init: RecurrentInit,
+    #[serde(default = "default_gain")]
+    pub recurrent_gain: f64,
     /// Jitter of the 2-D toy sets, 0..1 (ignored for digits).
     pub noise: f64,
     pub depth: usize,
@@ -36,7 +49,11 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            model: ModelKind::Mlp,
             dataset: DatasetKind::Digits,
+            seq_len: default_seq_len(),
+            recurrent_init: default_recurrent_init(),
+            recurrent_gain: default_gain(),
             noise: 0.1,
             depth: 10,
             width: 64,
@@ -54,6 +71,18 @@ impl Default for Config {
             clipping: Clipping::Off,
         }
     }
+}
+
+fn default_seq_len() -> usize {
+    20
+}
+
+fn default_recurrent_init() -> RecurrentInit {
+    RecurrentInit::Orthogonal
+}
+
+fn default_gain() -> f64 {
+    1.0
 }
 
 /// A value outside what the product accepts: which setting, and what would be accepted.
@@ -93,6 +122,10 @@ impl Config {
     /// each Dense layer's kernel and bias, and batch norm's γ and β per hidden layer.
     pub fn parameter_count(&self, inputs: usize, classes: usize) -> usize {
         let w = self.width;
+        if self.model.is_recurrent() {
+            // W, U and b of the cell, then the output layer (`inputs` per time step).
+            return (inputs + w + 1) * w + (w + 1) * classes;
+        }
         let dense =
             (inputs + 1) * w + self.depth.saturating_sub(1) * (w + 1) * w + (w + 1) * classes;
         let bn = match self.batch_norm {
@@ -121,6 +154,7 @@ impl Config {
             .filter(|s| s.key != "clip_at" || self.clipping != Clipping::Off)
             .filter_map(|s| check(s, self).err())
             .collect();
+        out.extend(self.model_problems());
         // Settings that only clash together.
         if self.batch_size == 1 && self.batch_norm != BatchNormPlacement::None {
             out.push(ConfigError {
@@ -128,6 +162,42 @@ impl Config {
                 message: "1 does not work with batch norm: a batch of one sample is normalized \
                           to all zeros, so no gradient passes; allowed: 2 or more, or batch norm off"
                     .into(),
+            });
+        }
+        out
+    }
+
+    /// A setting that means nothing for the model, or a task it cannot read.
+    fn model_problems(&self) -> Vec<ConfigError> {
+        let mut out = Vec::new();
+        let recurrent = self.model.is_recurrent();
+        if recurrent && !self.dataset.is_sequence() {
+            out.push(ConfigError {
+                field: "dataset",
+                message: format!(
+                    "{} is not a sequence task; model {} reads sequences: {}",
+                    self.dataset.name(),
+                    self.model.name(),
+                    sequence_names()
+                ),
+            });
+        }
+        if !recurrent && self.dataset.is_sequence() {
+            out.push(ConfigError {
+                field: "dataset",
+                message: format!(
+                    "{} is a sequence task: it needs a recurrent model (model rnn)",
+                    self.dataset.name()
+                ),
+            });
+        }
+        if recurrent && self.batch_norm != BatchNormPlacement::None {
+            out.push(ConfigError {
+                field: "batch_norm",
+                message: format!(
+                    "does not apply to model {}: it normalizes the MLP's hidden layers; allowed: none",
+                    self.model.name()
+                ),
             });
         }
         out
@@ -168,6 +238,15 @@ pub fn check_clipping(clipping: Clipping) -> Result<(), ConfigError> {
 /// A row of the settings table by key (a typo here is a bug: it panics in tests).
 pub fn setting(key: &str) -> &'static Setting {
     find(key).unwrap_or_else(|| panic!("no setting '{key}'"))
+}
+
+fn sequence_names() -> String {
+    DatasetKind::ALL
+        .iter()
+        .filter(|d| d.is_sequence())
+        .map(|d| d.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The most epochs a run may have.

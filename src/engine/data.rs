@@ -19,6 +19,11 @@ const SPLIT_SEED: u64 = 0x5EED_0FD1_6175;
 /// Images in the embedded digits (a constant, so that code which only needs the count does
 /// not link the data: the page's diagnosis runs outside the worker).
 pub const DIGIT_IMAGES: usize = 1797;
+/// Pixels per row (and rows) of a digit image.
+pub const DIGIT_SIDE: usize = 8;
+/// The standard deviation of the noise that follows a delayed digit: as large as a typical
+/// pixel's spread (the digits' pixels in [0, 1] have a standard deviation of about 0.38).
+pub const DELAY_NOISE_SD: f64 = 0.4;
 /// Points generated for each 2-D toy set.
 pub const TOY_POINTS: usize = 1000;
 
@@ -30,15 +35,18 @@ pub enum DatasetKind {
     Circles,
     Xor,
     Gaussian,
+    /// A sequence: an 8×8 digit one row per time step, then noise to the sequence's end.
+    DelayedDigits,
 }
 
 impl DatasetKind {
-    pub const ALL: [DatasetKind; 5] = [
+    pub const ALL: [DatasetKind; 6] = [
         DatasetKind::Digits,
         DatasetKind::Spiral,
         DatasetKind::Circles,
         DatasetKind::Xor,
         DatasetKind::Gaussian,
+        DatasetKind::DelayedDigits,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +56,7 @@ impl DatasetKind {
             DatasetKind::Circles => "circles",
             DatasetKind::Xor => "xor",
             DatasetKind::Gaussian => "gaussian",
+            DatasetKind::DelayedDigits => "delayed_digits",
         }
     }
 
@@ -57,7 +66,21 @@ impl DatasetKind {
 
     /// Whether the noise setting applies.
     pub fn is_toy(self) -> bool {
-        self != DatasetKind::Digits
+        !matches!(self, DatasetKind::Digits | DatasetKind::DelayedDigits)
+    }
+
+    /// Whether samples are sequences (for recurrent models only).
+    pub fn is_sequence(self) -> bool {
+        self == DatasetKind::DelayedDigits
+    }
+
+    /// Values per time step of a sequence task (0 for the others).
+    pub fn step_inputs(self) -> usize {
+        if self.is_sequence() {
+            DIGIT_SIDE
+        } else {
+            0
+        }
     }
 
     /// How many classes the labels name: the 10 digits, or the two sides of a 2-D puzzle.
@@ -120,10 +143,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Loads or generates a dataset; `noise` (0..1) applies to the toy sets only.
-    pub fn load(kind: DatasetKind, noise: f64) -> Dataset {
+    /// Loads or generates a dataset; `noise` (0..1) applies to the toy sets only, `seq_len`
+    /// (time steps) to the sequence tasks only.
+    pub fn load(kind: DatasetKind, noise: f64, seq_len: usize) -> Dataset {
         let (all, classes) = match kind {
             DatasetKind::Digits => (digits(), kind.classes()),
+            DatasetKind::DelayedDigits => (delayed_digits(seq_len), kind.classes()),
             _ => toy(kind, noise),
         };
         split(kind, all, classes)
@@ -139,6 +164,28 @@ pub fn digits() -> Samples {
         .collect();
     let y = images.iter().map(|image| image[64] as usize).collect();
     Samples { features: 64, x, y }
+}
+
+/// Each digit as a sequence of `seq_len` (≥ 8) steps of 8 values: its rows top to bottom,
+/// then N(0, 0.4²) noise, drawn once from a fixed seed (every run sees the same sequences).
+/// The label is all that matters and it sits at the start: the gradient that would teach the
+/// network to keep it must travel back `seq_len` − 8 steps and more.
+pub fn delayed_digits(seq_len: usize) -> Samples {
+    let images = digits();
+    let steps = seq_len.max(DIGIT_SIDE);
+    let features = steps * DIGIT_SIDE;
+    let noise = Normal::new(0.0, DELAY_NOISE_SD).expect("finite sd");
+    let mut rng = ChaCha8Rng::seed_from_u64(SPLIT_SEED ^ 0xDE1A);
+    let mut x = Vec::with_capacity(images.len() * features);
+    for image in images.x.chunks_exact(images.features) {
+        x.extend_from_slice(image);
+        x.extend((image.len()..features).map(|_| noise.sample(&mut rng) as f32));
+    }
+    Samples {
+        features,
+        x,
+        y: images.y,
+    }
 }
 
 /// A fixed, seeded 80/20 split.
@@ -212,7 +259,9 @@ fn toy(kind: DatasetKind, noise: f64) -> (Samples, usize) {
                 let n = Normal::new(c, 0.25).expect("finite sd");
                 (n.sample(&mut rng), n.sample(&mut rng))
             }
-            DatasetKind::Digits => unreachable!("digits are not generated"),
+            DatasetKind::Digits | DatasetKind::DelayedDigits => {
+                unreachable!("digits are not generated")
+            }
         };
         let (jx, jy): (f64, f64) = (jitter.sample(&mut rng), jitter.sample(&mut rng));
         let (jx, jy) = if noise > 0.0 { (jx, jy) } else { (0.0, 0.0) };

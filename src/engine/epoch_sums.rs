@@ -17,6 +17,11 @@ pub(super) struct EpochSums {
     pub delta_rms: Vec<f64>,
     /// ‖ΔW‖/‖W‖ of the epoch's last step (not a sum).
     pub update_ratio: Vec<Option<f64>>,
+    /// Recurrent models: Σ over steps of δ's rms per time step, and of ‖∂L/∂U‖.
+    pub time_delta_rms: Vec<f64>,
+    pub recurrent_grad_norm: f64,
+    /// Recurrent models: each step's global gradient norm before clipping.
+    pub step_grad_norms: Vec<f64>,
 }
 
 impl EpochSums {

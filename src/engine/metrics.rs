@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 use super::activation::Activation;
 use super::real::Real;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    #[default]
     Ok,
     /// The loss became NaN or ±Inf: the run stopped there.
     Diverged,
@@ -74,7 +75,7 @@ pub struct PartialLayers {
     pub delta_rms: Vec<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpochRecord {
     pub epoch: usize,
     pub train_loss: f64,
@@ -83,6 +84,30 @@ pub struct EpochRecord {
     pub val_accuracy: f64,
     pub status: Status,
     pub layers: Vec<LayerStats>,
+    /// Recurrent models: δ per time step, in time order (t = 1 is the sequence's start).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_steps: Vec<TimeStep>,
+    /// Recurrent models: the largest singular value of the recurrent kernel U at the end of
+    /// the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_max: Option<f64>,
+    /// Recurrent models: ‖∂L/∂U‖_F before clipping, mean over the epoch's steps (the input
+    /// kernel's ‖∂L/∂W‖ is layer 1's `grad_norm`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrent_grad_norm: Option<f64>,
+    /// Recurrent models: every training step's global gradient norm √(Σ over all variables
+    /// of ‖∂L/∂θ‖²) before clipping, in step order — the spikes that clipping cuts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_grad_norms: Vec<f64>,
+}
+
+/// One time step's figure of a recurrent run's epoch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeStep {
+    /// 1..=T, in time order.
+    pub t: usize,
+    /// RMS of ∂L/∂z_t over batch and units, mean over the epoch's steps.
+    pub delta_rms: f64,
 }
 
 /// ‖ΔW‖ / ‖W‖ with ‖W‖ before the step: 0 when nothing moved, None when weights of 0 moved

@@ -93,6 +93,8 @@ pub struct StepResult {
     pub correct: usize,
     /// RMS of ∂L/∂z per Dense layer (hidden layers then output).
     pub delta_rms: Vec<f64>,
+    /// A recurrent network's RMS of ∂L/∂z_t per time step t = 1..T (empty for an MLP).
+    pub time_delta_rms: Vec<f64>,
 }
 
 impl<F: Real> Network<F> {
@@ -225,6 +227,7 @@ impl<F: Real> Network<F> {
             loss,
             correct,
             delta_rms,
+            time_delta_rms: Vec::new(),
         }
     }
 

@@ -15,9 +15,11 @@ use super::data::{Dataset, Samples};
 use super::epoch_sums::EpochSums;
 use super::history::History;
 use super::matrix::{norm, Matrix};
-use super::metrics::{ActivationStats, EpochRecord, LayerStats, PartialLayers, Status};
+use super::metrics::{ActivationStats, EpochRecord, LayerStats, PartialLayers, Status, TimeStep};
+use super::model::Model;
 use super::network::Network;
 use super::optim::Optimizer;
+use super::recurrent::spectral::sigma_max;
 
 /// Validation samples per forward pass (bounds memory at depth 100 × width 512).
 const EVAL_CHUNK: usize = 128;
@@ -36,7 +38,7 @@ pub enum RunState {
 pub struct Trainer {
     config: Config,
     data: Dataset,
-    net: Network<f32>,
+    net: Model<f32>,
     optimizer: Optimizer<f32>,
     order_rng: ChaCha8Rng,
     /// Visiting order of the training samples in the current epoch.
@@ -57,7 +59,7 @@ pub struct Trainer {
 impl Trainer {
     /// Builds the network and data for `config`; refuses a configuration out of range.
     pub fn new(config: Config) -> Result<Trainer, ConfigError> {
-        let data = Dataset::load(config.dataset, config.noise);
+        let data = Dataset::load(config.dataset, config.noise, config.seq_len);
         Self::with_data(config, data)
     }
 
@@ -95,13 +97,24 @@ impl Trainer {
         &self.data
     }
 
-    pub fn network(&self) -> &Network<f32> {
+    /// The network being trained.
+    pub fn model(&self) -> &Model<f32> {
         &self.net
     }
 
     /// The network, to set its weights (replaying a reference case before the first step).
-    pub fn network_mut(&mut self) -> &mut Network<f32> {
+    pub fn model_mut(&mut self) -> &mut Model<f32> {
         &mut self.net
+    }
+
+    /// The MLP being trained (None for a recurrent run).
+    pub fn network(&self) -> Option<&Network<f32>> {
+        self.net.mlp()
+    }
+
+    /// The MLP, to set its weights (None for a recurrent run).
+    pub fn network_mut(&mut self) -> Option<&mut Network<f32>> {
+        self.net.mlp_mut()
     }
 
     /// The records so far (all of them, or thinned when there are very many: [`History`]).
@@ -214,18 +227,33 @@ impl Trainer {
         let mut gradients_finite = true;
         if self.measure_layers {
             for (l, d) in step.delta_rms.iter().enumerate() {
-                let g = norm(&self.net.dense(l).kernel.grad);
+                let g = norm(&self.net.kernel(l).grad);
                 gradients_finite &= g.is_finite();
                 s.delta_rms[l] += d;
                 s.grad_norm[l] += g;
+            }
+            if let Some(rnn) = self.net.rnn() {
+                for (sum, d) in s.time_delta_rms.iter_mut().zip(&step.time_delta_rms) {
+                    *sum += d;
+                }
+                let u = norm(&rnn.cell.recurrent.grad);
+                gradients_finite &= u.is_finite();
+                s.recurrent_grad_norm += u;
+                let global = self
+                    .net
+                    .params_mut()
+                    .iter()
+                    .map(|p| norm(&p.grad).powi(2))
+                    .sum::<f64>();
+                self.sums.step_grad_norms.push(global.sqrt());
             }
         }
         // Clipping acts in the measuring pass too: epoch 0 then shows the gradient that the
         // first update would be given (its steps are never applied).
         self.config.clipping.apply(&mut self.net.params_mut());
         if self.measure_layers {
-            for l in 0..self.net.dense_count() {
-                self.sums.clipped_grad_norm[l] += norm(&self.net.dense(l).kernel.grad);
+            for l in 0..self.net.layer_count() {
+                self.sums.clipped_grad_norm[l] += norm(&self.net.kernel(l).grad);
             }
         }
         // A non-finite gradient would put NaN or ±Inf into the weights even while the loss
@@ -270,8 +298,8 @@ impl Trainer {
     /// records ‖ΔW‖/‖W‖ per Dense layer.
     fn update(&mut self, measure: bool) {
         let kernel_norms: Vec<f64> = if measure {
-            (0..self.net.dense_count())
-                .map(|l| norm(&self.net.dense(l).kernel.value))
+            (0..self.net.layer_count())
+                .map(|l| norm(&self.net.kernel(l).value))
                 .collect()
         } else {
             Vec::new()
@@ -280,8 +308,12 @@ impl Trainer {
         let mut params = self.net.params_mut();
         let steps = self.optimizer.step(&mut params, lr, measure);
         if measure {
-            // Kernels are every Dense layer's first variable, in layer order.
-            let kernel_steps = super::param::kernel_step_sizes(&params, &steps);
+            // Kernels are every Dense layer's first variable, in layer order; a recurrent
+            // cell's second kernel (U) is not a layer's.
+            let mut kernel_steps = super::param::kernel_step_sizes(&params, &steps);
+            if self.config.model.is_recurrent() && kernel_steps.len() == 3 {
+                kernel_steps.remove(1);
+            }
             for (l, (step, w)) in kernel_steps.iter().zip(&kernel_norms).enumerate() {
                 self.sums.update_ratio[l] = super::metrics::update_ratio(step.sqrt(), *w);
             }
@@ -295,7 +327,7 @@ impl Trainer {
         let (grad_norm, clipped) = (s.mean(&s.grad_norm), s.mean(&s.clipped_grad_norm));
         let delta_rms = s.mean(&s.delta_rms);
         let measured = if self.measure_layers {
-            self.net.dense_count()
+            self.net.layer_count()
         } else {
             0
         };
@@ -307,7 +339,7 @@ impl Trainer {
                     grad_norm: grad_norm[l],
                     clipped_grad_norm: clipped[l],
                     delta_rms: delta_rms[l],
-                    weight_norm: norm(&self.net.dense(l).kernel.value),
+                    weight_norm: norm(&self.net.kernel(l).value),
                     update_ratio: s.update_ratio[l],
                     act_mean,
                     act_std,
@@ -322,7 +354,7 @@ impl Trainer {
         } else {
             status
         };
-        let record = EpochRecord {
+        let mut record = EpochRecord {
             epoch: self.epoch,
             train_loss,
             train_accuracy: s.correct as f64 / s.seen.max(1) as f64,
@@ -330,7 +362,22 @@ impl Trainer {
             val_accuracy,
             status,
             layers,
+            ..EpochRecord::default()
         };
+        if let (Some(rnn), true) = (self.net.rnn(), self.measure_layers) {
+            record.time_steps = s
+                .mean(&s.time_delta_rms)
+                .into_iter()
+                .enumerate()
+                .map(|(t, delta_rms)| TimeStep {
+                    t: t + 1,
+                    delta_rms,
+                })
+                .collect();
+            record.sigma_max = Some(sigma_max(&rnn.cell.recurrent.value, rnn.arch.units));
+            record.recurrent_grad_norm = Some(s.recurrent_grad_norm / s.steps.max(1) as f64);
+            record.step_grad_norms = s.step_grad_norms.clone();
+        }
         self.records.push(record.clone());
         self.epoch += 1;
         self.cursor = 0;
@@ -339,13 +386,15 @@ impl Trainer {
     }
 
     fn start_epoch_sums(&mut self) {
-        self.sums = EpochSums::new(self.net.dense_count());
+        self.sums = EpochSums::new(self.net.layer_count());
+        self.sums.time_delta_rms =
+            vec![0.0; self.config.seq_len * self.net.rnn().is_some() as usize];
     }
 
     /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
     /// activation statistics per layer, in evaluation mode.
     fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>) {
-        let layers = self.net.dense_count();
+        let layers = self.net.layer_count();
         let mut stats = vec![ActivationStats::default(); layers];
         let val: &Samples = &self.data.val;
         let idx: Vec<usize> = (0..val.len()).collect();
@@ -358,16 +407,19 @@ impl Trainer {
             correct += c;
             let measured = if self.measure_layers { layers } else { 0 };
             for (layer, s) in stats.iter_mut().enumerate().take(measured) {
-                let (input, output) = self.net.activation_io(layer);
-                let activation =
-                    (layer < self.net.hidden.len()).then_some(self.net.arch.activation);
-                s.add(activation, &input.data, &output.data, output.cols);
+                let (input, output, units) = self.net.activation_io(layer);
+                s.add(self.net.activation_of(layer), input, output, units);
             }
         }
         let n = val.len().max(1) as f64;
         let penalty = if self.config.l2 > 0.0 {
             (0..layers)
-                .map(|l| norm(&self.net.dense(l).kernel.value).powi(2))
+                .map(|l| norm(&self.net.kernel(l).value).powi(2))
+                .chain(
+                    self.net
+                        .rnn()
+                        .map(|r| norm(&r.cell.recurrent.value).powi(2)),
+                )
                 .sum::<f64>()
                 * self.config.l2
         } else {

@@ -6,8 +6,10 @@ use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
 use crate::engine::data::DatasetKind;
 use crate::engine::init::Initializer;
+use crate::engine::model::ModelKind;
 use crate::engine::network::BatchNormPlacement;
 use crate::engine::optim::OptimizerKind;
+use crate::engine::recurrent::RecurrentInit;
 
 /// The clipping threshold a mode starts with when none was given.
 pub const DEFAULT_CLIP_AT: f64 = 1.0;
@@ -18,6 +20,14 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
 
 fn always(_: &Config) -> bool {
     true
+}
+
+fn mlp_only(c: &Config) -> bool {
+    !c.model.is_recurrent()
+}
+
+fn recurrent_only(c: &Config) -> bool {
+    c.model.is_recurrent()
 }
 
 fn name_of(v: Value) -> &'static str {
@@ -46,6 +56,18 @@ fn number(v: Value) -> f64 {
 /// clipping mode before its threshold) and shown.
 pub static SETTINGS: &[Setting] = &[
     Setting {
+        key: "model",
+        aliases: &[],
+        flag: "--model",
+        label: "Model",
+        kind: Kind::Choice(|| names(&ModelKind::ALL, ModelKind::name)),
+        help: "mlp: layers stacked in depth; rnn: one layer applied once per time step of a sequence",
+        live: false,
+        written: recurrent_only,
+        get: |c| Value::Name(c.model.name()),
+        set: |c, v| c.model = ModelKind::from_name(name_of(v)).unwrap_or(c.model),
+    },
+    Setting {
         key: "dataset",
         aliases: &[],
         flag: "--dataset",
@@ -56,6 +78,18 @@ pub static SETTINGS: &[Setting] = &[
         written: always,
         get: |c| Value::Name(c.dataset.name()),
         set: |c, v| c.dataset = DatasetKind::from_name(name_of(v)).unwrap_or(c.dataset),
+    },
+    Setting {
+        key: "seq_len",
+        aliases: &[],
+        flag: "--seq-len",
+        label: "Sequence length T",
+        kind: Kind::Whole { min: 8, max: 400 },
+        help: "time steps per sequence: how far back through time the gradient must reach",
+        live: false,
+        written: recurrent_only,
+        get: |c| Value::Whole(c.seq_len as u64),
+        set: |c, v| c.seq_len = whole(v) as usize,
     },
     Setting {
         key: "noise",
@@ -77,7 +111,7 @@ pub static SETTINGS: &[Setting] = &[
         kind: Kind::Whole { min: 1, max: 100 },
         help: "hidden Dense layers; each multiplies the gradient once more on its way back",
         live: false,
-        written: always,
+        written: mlp_only,
         get: |c| Value::Whole(c.depth as u64),
         set: |c, v| c.depth = whole(v) as usize,
     },
@@ -118,6 +152,32 @@ pub static SETTINGS: &[Setting] = &[
         set: |c, v| c.init = Initializer::from_name(name_of(v)).unwrap_or(c.init),
     },
     Setting {
+        key: "recurrent_init",
+        aliases: &[],
+        flag: "--recurrent-init",
+        label: "Recurrent initializer",
+        kind: Kind::Choice(|| names(&RecurrentInit::all(), RecurrentInit::name)),
+        help: "the recurrent kernel's start: orthogonal keeps every singular value at the gain; identity carries the state over unchanged",
+        live: false,
+        written: recurrent_only,
+        get: |c| Value::Name(c.recurrent_init.name()),
+        set: |c, v| {
+            c.recurrent_init = RecurrentInit::from_name(name_of(v)).unwrap_or(c.recurrent_init)
+        },
+    },
+    Setting {
+        key: "recurrent_gain",
+        aliases: &[],
+        flag: "--recurrent-gain",
+        label: "Recurrent gain",
+        kind: Kind::Number { min: 0.0, max: 10.0, above_min: false },
+        help: "multiplies the recurrent kernel: above 1 the gradient can grow step by step back in time, below 1 it fades",
+        live: false,
+        written: recurrent_only,
+        get: |c| Value::Number(c.recurrent_gain),
+        set: |c, v| c.recurrent_gain = number(v),
+    },
+    Setting {
         key: "batch_norm",
         aliases: &["bn"],
         flag: "--batch-norm",
@@ -125,7 +185,7 @@ pub static SETTINGS: &[Setting] = &[
         kind: Kind::Choice(|| names(&BatchNormPlacement::ALL, BatchNormPlacement::name)),
         help: "re-centres and re-scales each layer's values on every batch, before or after the activation",
         live: false,
-        written: always,
+        written: mlp_only,
         get: |c| Value::Name(c.batch_norm.name()),
         set: |c, v| {
             c.batch_norm = BatchNormPlacement::from_name(name_of(v)).unwrap_or(c.batch_norm)

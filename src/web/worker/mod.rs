@@ -213,7 +213,7 @@ fn dataset(cache: &mut Vec<(DatasetKind, f64, Dataset)>, config: &Config) -> Dat
     {
         return d.clone();
     }
-    let d = Dataset::load(config.dataset, noise);
+    let d = Dataset::load(config.dataset, noise, config.seq_len);
     cache.push((config.dataset, noise, d.clone()));
     d
 }

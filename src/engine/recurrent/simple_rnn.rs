@@ -1,0 +1,203 @@
+//! Keras' `SimpleRNN` over a whole mini-batch of sequences:
+//! z_t = x_t·W + h_{t−1}·U + b, h_t = f(z_t), h_0 = 0 (t = 1..T), and back-propagation
+//! through time.
+//!
+//! A batch is a matrix with one row per sample holding its T steps one after the other
+//! (row = [x_1 | x_2 | … | x_T], each `inputs` wide).
+
+use rand::Rng;
+
+use super::recurrent_init::RecurrentInit;
+use crate::engine::activation::Activation;
+use crate::engine::init::Initializer;
+use crate::engine::matrix::{rms, Matrix};
+use crate::engine::param::{Param, ParamKind};
+use crate::engine::real::Real;
+
+#[derive(Clone, Debug)]
+pub struct SimpleRnn<F> {
+    pub inputs: usize,
+    pub units: usize,
+    pub activation: Activation,
+    /// W: inputs×units.
+    pub kernel: Param<F>,
+    /// U: units×units.
+    pub recurrent: Param<F>,
+    pub bias: Param<F>,
+    /// z_t for t = 1..T, each batch×units, one after the other.
+    z: Vec<F>,
+    /// h_t for t = 0..T (h_0 = 0), each batch×units.
+    h: Vec<F>,
+    batch: usize,
+    steps: usize,
+}
+
+/// A strided view (slice, row stride, column stride) as `Real::gemm` takes it.
+type View<'a, F> = (&'a [F], isize, isize);
+
+impl<F: Real> SimpleRnn<F> {
+    pub fn new<R: Rng + ?Sized>(
+        inputs: usize,
+        units: usize,
+        activation: Activation,
+        (init, recurrent_init, gain): (Initializer, RecurrentInit, f64),
+        rng: &mut R,
+    ) -> Self {
+        // Keras builds the input kernel first, then the recurrent one.
+        let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, units, rng));
+        let recurrent = Param::new(ParamKind::Kernel, recurrent_init.kernel(units, gain, rng));
+        SimpleRnn {
+            inputs,
+            units,
+            activation,
+            kernel,
+            recurrent,
+            bias: Param::filled(ParamKind::Bias, units, F::zero()),
+            z: Vec::new(),
+            h: Vec::new(),
+            batch: 0,
+            steps: 0,
+        }
+    }
+
+    /// Time steps in a row of `x`.
+    pub fn steps_of(&self, x: &Matrix<F>) -> usize {
+        x.cols / self.inputs.max(1)
+    }
+
+    /// Runs the sequences `x`; leaves h_T in `last`.
+    pub fn forward(&mut self, x: &Matrix<F>, last: &mut Matrix<F>) {
+        let (n, u, d) = (x.rows, self.units, self.inputs);
+        let steps = self.steps_of(x);
+        let block = n * u;
+        self.batch = n;
+        self.steps = steps;
+        self.z.clear();
+        self.z.resize(steps * block, F::zero());
+        self.h.clear();
+        self.h.resize((steps + 1) * block, F::zero());
+        for t in 0..steps {
+            let (past, future) = self.h.split_at_mut((t + 1) * block);
+            let h_prev = &past[t * block..];
+            let z = &mut self.z[t * block..(t + 1) * block];
+            // z = x_t·W (x_t: the row's t-th slice of `d` values)
+            let x_t: View<F> = (&x.data[t * d..], x.cols as isize, 1);
+            F::gemm(
+                n,
+                d,
+                u,
+                F::one(),
+                x_t,
+                (&self.kernel.value, u as isize, 1),
+                F::zero(),
+                (z, u as isize, 1),
+            );
+            // z += h_{t−1}·U (h_0 = 0 adds nothing)
+            if t > 0 {
+                let hp: View<F> = (h_prev, u as isize, 1);
+                F::gemm(
+                    n,
+                    u,
+                    u,
+                    F::one(),
+                    hp,
+                    (&self.recurrent.value, u as isize, 1),
+                    F::one(),
+                    (z, u as isize, 1),
+                );
+            }
+            for row in z.chunks_exact_mut(u) {
+                row.iter_mut()
+                    .zip(&self.bias.value)
+                    .for_each(|(v, &b)| *v = *v + b);
+            }
+            self.activation.forward(z, &mut future[..block]);
+        }
+        last.resize(n, u);
+        last.data.copy_from_slice(&self.h[steps * block..]);
+    }
+
+    /// z_T and h_T of the last forward pass (the activation's input and output at the end).
+    pub fn last_io(&self) -> (&[F], &[F]) {
+        let block = self.batch * self.units;
+        let s = self.steps;
+        if s == 0 {
+            return (&[], &[]);
+        }
+        (&self.z[(s - 1) * block..s * block], &self.h[s * block..])
+    }
+
+    /// From ∂L/∂h_T (`grad_last`, consumed): fills ∂L/∂W, ∂L/∂U, ∂L/∂b and returns the rms of
+    /// δ_t = ∂L/∂z_t over batch and units for t = 1..T (in time order).
+    pub fn backward(&mut self, x: &Matrix<F>, grad_last: &mut Matrix<F>) -> Vec<f64> {
+        let (n, u, d) = (self.batch, self.units, self.inputs);
+        let block = n * u;
+        let steps = self.steps;
+        for p in [&mut self.kernel, &mut self.recurrent, &mut self.bias] {
+            p.grad.iter_mut().for_each(|g| *g = F::zero());
+        }
+        let mut delta_rms = vec![0.0; steps];
+        // `g` holds ∂L/∂h_t; turned into δ_t in place, then ∂L/∂h_{t−1} = δ_t·Uᵀ goes to `next`.
+        let mut g = std::mem::take(&mut grad_last.data);
+        let mut next = vec![F::zero(); block];
+        for t in (0..steps).rev() {
+            let z = &self.z[t * block..(t + 1) * block];
+            let h = &self.h[(t + 1) * block..(t + 2) * block];
+            self.activation.backward(z, h, &mut g);
+            delta_rms[t] = rms(&g);
+            let delta: View<F> = (&g, u as isize, 1);
+            // ∂L/∂W += x_tᵀ·δ_t
+            let x_t_transposed: View<F> = (&x.data[t * d..], 1, x.cols as isize);
+            F::gemm(
+                d,
+                n,
+                u,
+                F::one(),
+                x_t_transposed,
+                delta,
+                F::one(),
+                (&mut self.kernel.grad, u as isize, 1),
+            );
+            if t > 0 {
+                // ∂L/∂U += h_{t−1}ᵀ·δ_t (h_0 = 0 adds nothing)
+                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], 1, u as isize);
+                F::gemm(
+                    u,
+                    n,
+                    u,
+                    F::one(),
+                    h_prev,
+                    delta,
+                    F::one(),
+                    (&mut self.recurrent.grad, u as isize, 1),
+                );
+                // ∂L/∂h_{t−1} = δ_t·Uᵀ
+                let u_transposed: View<F> = (&self.recurrent.value, 1, u as isize);
+                F::gemm(
+                    n,
+                    u,
+                    u,
+                    F::one(),
+                    delta,
+                    u_transposed,
+                    F::zero(),
+                    (&mut next, u as isize, 1),
+                );
+            }
+            for row in g.chunks_exact(u) {
+                self.bias
+                    .grad
+                    .iter_mut()
+                    .zip(row)
+                    .for_each(|(b, &v)| *b = *b + v);
+            }
+            std::mem::swap(&mut g, &mut next);
+        }
+        grad_last.data = g;
+        delta_rms
+    }
+
+    pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
+        [&mut self.kernel, &mut self.recurrent, &mut self.bias]
+    }
+}
