@@ -181,6 +181,15 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             (s.set)(&mut config, v);
         }
     }
+    if let Some((_, _, flag)) = given
+        .iter()
+        .find(|(s, _, _)| !crate::engine::settings::applies_to_model(s, &config))
+    {
+        return Err(ArgError(format!(
+            "{flag} does not apply to model {}",
+            config.model.name()
+        )));
+    }
     if let Err(e) = config.validate() {
         let flag = crate::engine::settings::find(e.field).map_or(e.field, |s| s.flag);
         return Err(ArgError(format!("invalid value for {flag}: {}", e.message)));

@@ -29,6 +29,10 @@ fn every_option_round_trips() {
         round_trip(with(&|c| {
             c.dataset = d;
             c.noise = 0.35;
+            if d.is_sequence() {
+                c.switch_model(gradscope::engine::model::ModelKind::Rnn);
+                c.dataset = d;
+            }
         }));
     }
     for a in Activation::ALL {

@@ -167,6 +167,47 @@ impl Config {
         out
     }
 
+    /// Turns to another model with that model's own starting point: a recurrent model reads
+    /// delayed digits through tanh with Glorot-uniform input weights (Keras' `SimpleRNN`
+    /// defaults); the MLP goes back to the digits, ReLU and He. Nothing changes when the model
+    /// does not. Settings given with the model are applied after it (table order), so they win.
+    pub fn switch_model(&mut self, model: ModelKind) {
+        if model == self.model {
+            return;
+        }
+        let start = Config::default();
+        self.model = model;
+        if model.is_recurrent() {
+            if !self.dataset.is_sequence() {
+                self.dataset = DatasetKind::DelayedDigits;
+            }
+            self.activation = Activation::Tanh;
+            self.init = Initializer::GlorotUniform;
+            self.batch_norm = BatchNormPlacement::None;
+        } else {
+            if self.dataset.is_sequence() {
+                self.dataset = start.dataset;
+            }
+            self.activation = start.activation;
+            self.init = start.init;
+        }
+    }
+
+    /// Puts the task and batch norm back in line with the model (a recurrent model reads a
+    /// sequence task and has no batch norm; the MLP reads no sequence task).
+    pub fn fit_to_model(&mut self) {
+        if self.model.is_recurrent() != self.dataset.is_sequence() {
+            self.dataset = if self.model.is_recurrent() {
+                DatasetKind::DelayedDigits
+            } else {
+                DatasetKind::Digits
+            };
+        }
+        if self.model.is_recurrent() {
+            self.batch_norm = BatchNormPlacement::None;
+        }
+    }
+
     /// A setting that means nothing for the model, or a task it cannot read.
     fn model_problems(&self) -> Vec<ConfigError> {
         let mut out = Vec::new();

@@ -296,7 +296,19 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         }
     }
     let first = &mut state.runs[0];
-    for (key, problem) in settings::apply(first, &settings) {
+    let problems = settings::apply(first, &settings);
+    for (s, v) in settings
+        .iter()
+        .filter(|(s, _)| !settings::applies_to_model(s, first))
+    {
+        notices.push(format!(
+            "'{}={}' does not apply to model {}; ignored",
+            s.key,
+            excerpt(v),
+            first.model.name()
+        ));
+    }
+    for (key, problem) in problems {
         let given = pairs
             .iter()
             .find(|(k, _)| settings::find(k).is_some_and(|s| s.key == key))
@@ -340,18 +352,18 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
 
 /// Settings that are each in range but clash together (batch size 1 with batch norm): the
 /// setting named by the problem goes back to `base`'s value, with a notice.
+/// A task or batch norm that the model cannot take goes to what the model can.
 fn repair(config: &mut Config, base: &Config, prefix: &str, notices: &mut Vec<String>) {
     for problem in config.problems() {
         if let Some(s) = settings::find(problem.field) {
             (s.set)(config, (s.get)(base));
         }
-        notices.push(format!(
-            "{prefix}{problem}; using {}",
-            problem_fallback(base, problem.field)
-        ));
+        config.fit_to_model();
+        let fallback =
+            settings::find(problem.field).map_or("the default".into(), |s| s.text(config));
+        notices.push(format!("{prefix}{problem}; using {fallback}"));
     }
-}
-
-fn problem_fallback(base: &Config, field: &str) -> String {
-    settings::find(field).map_or("the default".into(), |s| s.text(base))
+    if !config.problems().is_empty() {
+        *config = base.clone();
+    }
 }

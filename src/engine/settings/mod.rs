@@ -70,6 +70,18 @@ pub fn find(key: &str) -> Option<&'static Setting> {
         .find(|s| s.key == key || s.aliases.contains(&key))
 }
 
+/// Whether a setting means anything for this configuration's model: depth and batch norm
+/// shape the MLP, the sequence length and the recurrent kernel a recurrent model. Given for
+/// the other model, they are refused rather than silently ignored.
+pub fn applies_to_model(setting: &Setting, config: &Config) -> bool {
+    let recurrent = config.model.is_recurrent();
+    match setting.key {
+        "depth" | "batch_norm" => !recurrent,
+        "seq_len" | "recurrent_init" | "recurrent_gain" => recurrent,
+        _ => true,
+    }
+}
+
 pub fn by_flag(flag: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.flag == flag)
 }

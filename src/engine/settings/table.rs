@@ -65,7 +65,7 @@ pub static SETTINGS: &[Setting] = &[
         live: false,
         written: recurrent_only,
         get: |c| Value::Name(c.model.name()),
-        set: |c, v| c.model = ModelKind::from_name(name_of(v)).unwrap_or(c.model),
+        set: |c, v| c.switch_model(ModelKind::from_name(name_of(v)).unwrap_or(c.model)),
     },
     Setting {
         key: "dataset",
