@@ -8,6 +8,7 @@ use crate::engine::batch_norm::Mode;
 use crate::engine::config::{Config, ConfigError};
 use crate::engine::matrix::{norm, Matrix};
 use crate::engine::metrics::update_ratio as ratio;
+use crate::engine::model::Model;
 use crate::engine::network::Network;
 use crate::engine::optim::Optimizer;
 use crate::engine::param::ParamKind;
@@ -21,6 +22,9 @@ pub struct LayerWeights {
     pub bias: Vec<f32>,
     /// The batch norm of this hidden block (none for the output layer).
     pub batch_norm: Option<BatchNormWeights>,
+    /// A recurrent cell's U, units × units (Keras' `recurrent_kernel`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrent_kernel: Option<Vec<Vec<f32>>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -58,10 +62,42 @@ pub struct FirstStep {
     /// ‖W₂ − W₀‖/‖W₀‖ after a second step on the same batch: momentum's and Adam's
     /// hyper-parameters show only from the second step on.
     pub two_step_ratio: Vec<Option<f64>>,
+    /// A recurrent model's U: ‖∂L/∂U‖ before clipping, and ‖ΔU‖/‖U‖ after the first update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrent_grad_norm: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrent_update_ratio: Option<Option<f64>>,
+    /// A recurrent model's rms of ∂L/∂z_t per time step t = 1..T.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub time_delta_rms: Vec<f64>,
 }
 
 fn rows(data: &[f32], cols: usize) -> Vec<Vec<f32>> {
     data.chunks(cols.max(1)).map(<[f32]>::to_vec).collect()
+}
+
+/// The initial weights of a model, layer by layer (a recurrent model: its cell, then the
+/// output layer).
+pub fn model_weights(model: &Model<f32>) -> Vec<LayerWeights> {
+    match model {
+        Model::Mlp(net) => layer_weights(net),
+        Model::Rnn(net) => {
+            let cell = &net.cell;
+            let output = LayerWeights {
+                kernel: rows(&net.output.kernel.value, net.output.units),
+                bias: net.output.bias.value.clone(),
+                batch_norm: None,
+                recurrent_kernel: None,
+            };
+            let cell = LayerWeights {
+                kernel: rows(&cell.kernel.value, cell.units),
+                bias: cell.bias.value.clone(),
+                batch_norm: None,
+                recurrent_kernel: Some(rows(&cell.recurrent.value, cell.units)),
+            };
+            vec![cell, output]
+        }
+    }
 }
 
 /// The initial weights of `net`, layer by layer.
@@ -80,6 +116,7 @@ pub fn layer_weights(net: &Network<f32>) -> Vec<LayerWeights> {
                         moving_variance: bn.moving_var.clone(),
                     }
                 }),
+                recurrent_kernel: None,
             }
         })
         .collect()
@@ -90,12 +127,7 @@ pub fn layer_weights(net: &Network<f32>) -> Vec<LayerWeights> {
 pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
     let mut trainer = Trainer::new(config.clone())?;
     trainer.set_epochs(config.epochs.max(1));
-    let Some(initial) = trainer.network().cloned() else {
-        return Err(ConfigError {
-            field: "model",
-            message: "the first step is explained for the MLP only".into(),
-        });
-    };
+    let initial = trainer.model().clone();
     // Epoch 0 measures the initial network without changing it (batch norm's moving averages
     // included); epoch 1's first step shuffles the order, then trains on its first batch.
     trainer.run_epoch();
@@ -117,18 +149,22 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
 
     let mut net = initial.clone();
     let step = net.compute_gradients(&x, &y, Mode::Train, config.l2);
-    let kernels = net.dense_count();
-    let grad_norm = (0..kernels)
-        .map(|l| norm(&net.dense(l).kernel.grad))
-        .collect();
-    let weight_norm: Vec<f64> = (0..kernels)
-        .map(|l| norm(&net.dense(l).kernel.value))
-        .collect();
+    let recurrent_grad_norm = net.rnn().map(|r| norm(&r.cell.recurrent.grad));
+    // Every kernel in variable order (an RNN: W, U, then the output layer's).
+    let kernel_norms = |net: &mut Model<f32>, grad: bool| -> Vec<f64> {
+        net.params_mut()
+            .iter()
+            .filter(|p| p.kind == ParamKind::Kernel)
+            .map(|p| norm(if grad { &p.grad } else { &p.value }))
+            .collect()
+    };
+    let grad_norm = kernel_norms(&mut net, true);
+    let weight_norm = kernel_norms(&mut net, false);
     let mut optimizer = Optimizer::new(config.optimizer);
     let mut params = net.params_mut();
     config.clipping.apply(&mut params);
     let steps = optimizer.step(&mut params, config.lr, true);
-    let update_ratio = params
+    let update_ratio: Vec<Option<f64>> = params
         .iter()
         .zip(&steps)
         .filter(|(p, _)| p.kind == ParamKind::Kernel)
@@ -140,25 +176,55 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
     let mut params = net.params_mut();
     config.clipping.apply(&mut params);
     optimizer.step(&mut params, config.lr, false);
-    let two_step_ratio = (0..kernels)
-        .map(|l| {
-            let (now, then) = (&net.dense(l).kernel.value, &initial.dense(l).kernel.value);
-            let moved: Vec<f32> = now.iter().zip(then).map(|(a, b)| a - b).collect();
-            ratio(norm(&moved), weight_norm[l])
+    drop(params);
+    let initial_values: Vec<Vec<f32>> = initial
+        .clone()
+        .params_mut()
+        .iter()
+        .filter(|p| p.kind == ParamKind::Kernel)
+        .map(|p| p.value.clone())
+        .collect();
+    let two_step_ratio: Vec<Option<f64>> = net
+        .params_mut()
+        .iter()
+        .filter(|p| p.kind == ParamKind::Kernel)
+        .zip(&initial_values)
+        .zip(&weight_norm)
+        .map(|((p, then), w)| {
+            let moved: Vec<f32> = p.value.iter().zip(then).map(|(a, b)| a - b).collect();
+            ratio(norm(&moved), *w)
         })
         .collect();
+    // A recurrent cell's U is not a layer's kernel: its figures go apart.
+    let layer_of = |all: &[Option<f64>]| -> Vec<Option<f64>> {
+        let mut v = all.to_vec();
+        if recurrent_grad_norm.is_some() {
+            v.remove(1);
+        }
+        v
+    };
+    let recurrent_update_ratio = recurrent_grad_norm.map(|_| update_ratio[1]);
+    let plain = |all: Vec<f64>| -> Vec<f64> {
+        layer_of(&all.into_iter().map(Some).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    };
     Ok(FirstStep {
         config: config.clone(),
         epoch,
         indices,
         x: rows(&x.data, x.cols),
         y,
-        layers: layer_weights(&initial),
+        layers: model_weights(&initial),
         loss: step.loss,
-        grad_norm,
+        grad_norm: plain(grad_norm),
         delta_rms: step.delta_rms,
-        weight_norm,
-        update_ratio,
-        two_step_ratio,
+        weight_norm: plain(weight_norm),
+        update_ratio: layer_of(&update_ratio),
+        two_step_ratio: layer_of(&two_step_ratio),
+        recurrent_grad_norm,
+        recurrent_update_ratio,
+        time_delta_rms: step.time_delta_rms,
     })
 }

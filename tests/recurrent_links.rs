@@ -72,8 +72,10 @@ fn every_recurrent_setting_round_trips_and_vs_can_change_the_model() {
         ..rnn()
     };
     for (a, b) in [(&mlp, &other), (&other, &mlp)] {
-        let mut state = UrlState::default();
-        state.runs = vec![a.clone(), b.clone()];
+        let state = UrlState {
+            runs: vec![a.clone(), b.clone()],
+            ..UrlState::default()
+        };
         let q = encode(&state);
         let (back, notices) = decode(&format!("?{q}"));
         assert!(notices.is_empty(), "{q}: {notices:?}");
@@ -86,13 +88,13 @@ fn what_does_not_fit_the_model_gets_a_notice_and_a_valid_run() {
     let cases = [
         (
             "?model=rnn&depth=3",
-            "'depth=3' does not apply to model rnn",
+            "'depth=3': does not apply to model rnn",
         ),
         (
             "?model=rnn&batch_norm=before",
-            "'batch_norm=before' does not apply to model rnn",
+            "'batch_norm=before': does not apply to model rnn",
         ),
-        ("?seq_len=50", "'seq_len=50' does not apply to model mlp"),
+        ("?seq_len=50", "'seq_len=50': does not apply to model mlp"),
         ("?model=rnn&dataset=digits", "digits is not a sequence task"),
         (
             "?dataset=delayed_digits",

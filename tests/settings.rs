@@ -4,6 +4,7 @@
 
 use gradscope::cli::{self, Command};
 use gradscope::engine::config::Config;
+use gradscope::engine::model::ModelKind;
 use gradscope::engine::settings::{apply_diff_text, diff_text, Kind, Value, SETTINGS};
 use gradscope::url_state::{decode, encode, UrlState};
 
@@ -31,10 +32,19 @@ fn samples(kind: Kind) -> Vec<Value> {
     }
 }
 
-/// The configuration with one setting changed (clipping on, for its threshold).
+/// Rows that mean something for a recurrent model only.
+fn recurrent_row(key: &str) -> bool {
+    matches!(key, "seq_len" | "recurrent_init" | "recurrent_gain")
+}
+
+/// The configuration with one setting changed (clipping on, for its threshold; the recurrent
+/// model for its own rows and its sequence task).
 fn with(key: &str, v: Value) -> Config {
     let s = SETTINGS.iter().find(|s| s.key == key).unwrap();
     let mut c = Config::default();
+    if recurrent_row(key) || v == Value::Name("delayed_digits") {
+        c.switch_model(ModelKind::Rnn);
+    }
     if key == "clip_at" {
         c.clipping = gradscope::engine::clip::Clipping::Norm(1.0);
     }
@@ -107,6 +117,8 @@ fn every_range_is_enforced_by_the_config_the_cli_and_the_link() {
             if s.key == "clip_at" {
                 args.extend(["--clip".into(), "clipnorm".into()]);
             }
+            let model = if recurrent_row(s.key) { "rnn" } else { "mlp" };
+            args.extend(["--model".into(), model.into()]);
             args.extend([s.flag.to_string(), bad.clone()]);
             let err = cli::parse(&args).expect_err(&format!("{args:?}"));
             assert!(err.0.contains(s.flag), "{err}");
@@ -115,7 +127,7 @@ fn every_range_is_enforced_by_the_config_the_cli_and_the_link() {
                 "{err} lacks '{}'",
                 s.allowed()
             );
-            let (state, notices) = decode(&format!("clip=clipnorm&{}={bad}", s.key));
+            let (state, notices) = decode(&format!("model={model}&clip=clipnorm&{}={bad}", s.key));
             assert_eq!(notices.len(), 1, "{}={bad}: {notices:?}", s.key);
             assert!(state.runs[0].problems().is_empty());
         }

@@ -177,6 +177,11 @@ impl Config {
         }
         let start = Config::default();
         self.model = model;
+        // The other model's own settings go back to their defaults: they mean nothing now.
+        self.depth = start.depth;
+        self.seq_len = start.seq_len;
+        self.recurrent_init = start.recurrent_init;
+        self.recurrent_gain = start.recurrent_gain;
         if model.is_recurrent() {
             if !self.dataset.is_sequence() {
                 self.dataset = DatasetKind::DelayedDigits;

@@ -296,19 +296,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         }
     }
     let first = &mut state.runs[0];
-    let problems = settings::apply(first, &settings);
-    for (s, v) in settings
-        .iter()
-        .filter(|(s, _)| !settings::applies_to_model(s, first))
-    {
-        notices.push(format!(
-            "'{}={}' does not apply to model {}; ignored",
-            s.key,
-            excerpt(v),
-            first.model.name()
-        ));
-    }
-    for (key, problem) in problems {
+    for (key, problem) in settings::apply(first, &settings) {
         let given = pairs
             .iter()
             .find(|(k, _)| settings::find(k).is_some_and(|s| s.key == key))

@@ -1,13 +1,16 @@
 //! Comparing configurations setting by setting: what differs, and the `key:value,…` text of a
 //! link's `vs=` parameter that turns one run into another.
 
-use super::{excerpt, find, Setting, Value, SETTINGS};
+use super::{applies_to_model, excerpt, find, Setting, Value, SETTINGS};
 use crate::engine::config::Config;
 
 /// Applies (key, text) pairs to a configuration in the table's order, whatever their order
 /// in the input (so `init_seed` wins over `seed`, and `clip_at` follows `clip`). Returns one
 /// problem per pair that could not be used: (the key as given, the reason).
+///
+/// A setting for the other model (depth on a recurrent run) keeps its earlier value.
 pub fn apply(config: &mut Config, pairs: &[(&Setting, String)]) -> Vec<(&'static str, String)> {
+    let before = config.clone();
     let mut problems = Vec::new();
     for setting in SETTINGS {
         for (_, text) in pairs.iter().filter(|(s, _)| std::ptr::eq(*s, setting)) {
@@ -15,6 +18,14 @@ pub fn apply(config: &mut Config, pairs: &[(&Setting, String)]) -> Vec<(&'static
                 Ok(v) => (setting.set)(config, v),
                 Err(e) => problems.push((setting.key, e)),
             }
+        }
+    }
+    for setting in SETTINGS {
+        let given = pairs.iter().any(|(s, _)| std::ptr::eq(*s, setting));
+        if given && !applies_to_model(setting, config) {
+            (setting.set)(config, (setting.get)(&before));
+            let model = config.model.name();
+            problems.push((setting.key, format!("does not apply to model {model}")));
         }
     }
     problems
@@ -65,7 +76,7 @@ pub fn changes(from: &Config, to: &Config) -> Vec<&'static Setting> {
     for s in SETTINGS {
         // Whether `to` would write this setting in full does not matter here: init_seed equal
         // to the seed, or an L2 of 0, must still be written when the replay differs.
-        if (s.get)(&replay) != (s.get)(to) {
+        if (s.get)(&replay) != (s.get)(to) && applies_to_model(s, to) {
             (s.set)(&mut replay, (s.get)(to));
             out.push(s);
         }
