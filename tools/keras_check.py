@@ -303,10 +303,20 @@ def main():
               f"tolerance {TOLERANCE:g} relative)", flush=True)
         more, worst, worst_two = equivalence(tmp)
         failures += more
+        print("\n(c) the recurrent model: execution, then equivalence", flush=True)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import keras_check_rnn as rnn
+
+        failures += rnn.execution(tmp, gradscope)
+        more, worst_rnn, worst_two_rnn = rnn.equivalence(
+            tmp, gradscope, import_script, relative, TOLERANCE, TOLERANCE_TWO_STEPS)
+        failures += more
+        worst, worst_two = max(worst, worst_rnn), max(worst_two, worst_two_rnn)
     print(f"\nworst relative difference {worst[0]:.1e} ({worst[1]}); after two steps "
           f"{worst_two[0]:.1e} ({worst_two[1]})")
     failed = len({f.split(":")[0] for f in failures})
-    print(f"{len(EXECUTION) + len(EQUIVALENCE) - failed} passed, {failed} failed "
+    total = len(EXECUTION) + len(EQUIVALENCE) + len(rnn.EXECUTION) + len(rnn.EQUIVALENCE)
+    print(f"{total - failed} passed, {failed} failed "
           f"in {time.time() - start:.0f}s")
     for f in failures:
         print("FAILED:", f)

@@ -14,6 +14,19 @@ use crate::engine::optim::{self, OptimizerKind};
 
 /// A complete, runnable Keras 3 script for `config` (any backend; tested with JAX).
 pub fn keras(config: &Config) -> String {
+    if config.model.is_recurrent() {
+        return super::keras_rnn::keras_rnn(config);
+    }
+    let mut out = preamble(config);
+    out.push_str(&build_model(config));
+    out.push_str("\n\n");
+    out.push_str(&make_optimizer(config));
+    out.push_str(&training(config, &layer_figures(config)));
+    out
+}
+
+/// The docstring, the imports, the constants and the data.
+pub(super) fn preamble(config: &Config) -> String {
     let mut out = docstring(
         config,
         "Keras 3",
@@ -30,23 +43,25 @@ pub fn keras(config: &Config) -> String {
     out.push_str("\n\n");
     out.push_str(&data_functions(config));
     out.push_str("\n\n");
-    out.push_str(&build_model(config));
-    out.push_str("\n\n");
-    out.push_str(&make_optimizer(config));
-    out.push_str(
+    out
+}
+
+/// The loss, compiling, the figures' code and `main()`.
+pub(super) fn training(config: &Config, figures: &str) -> String {
+    let mut out = String::from(
         "\n\n# Softmax cross-entropy of the logits, averaged over the batch; labels are integers.\n\
          LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)\n\n\n\
          def compile_model(model):\n\
          \x20   model.compile(optimizer=make_optimizer(), loss=LOSS, metrics=[\"accuracy\"])\n\
          \x20   return model\n\n\n",
     );
-    out.push_str(&layer_figures(config));
+    out.push_str(figures);
     out.push_str(&main(config));
     out
 }
 
 /// The `kernel_initializer=` value.
-fn initializer(init: Initializer) -> String {
+pub(super) fn initializer(init: Initializer) -> String {
     match init {
         Initializer::Small => "keras.initializers.RandomNormal(mean=0.0, stddev=0.01)".into(),
         Initializer::Large => "keras.initializers.RandomNormal(mean=0.0, stddev=1.0)".into(),
@@ -142,7 +157,7 @@ fn build_model(config: &Config) -> String {
     out
 }
 
-fn make_optimizer(config: &Config) -> String {
+pub(super) fn make_optimizer(config: &Config) -> String {
     let mut out = String::from("def make_optimizer():\n");
     let mut args = vec![format!("learning_rate={}", py_num(config.lr))];
     let head = match config.optimizer {

@@ -8,6 +8,7 @@
 //! split (the app uses its own fixed shuffle) and the 2-D sets' points.
 
 mod keras;
+mod keras_rnn;
 mod notes;
 mod pytorch;
 
@@ -130,9 +131,24 @@ fn docstring(config: &Config, framework: &str, language: &str, install: &str) ->
     } else {
         String::new()
     };
+    let shape = if c.model.is_recurrent() {
+        format!(
+            "a recurrent layer of {} {} units over {} time steps",
+            c.width,
+            c.activation.name(),
+            c.seq_len
+        )
+    } else {
+        format!(
+            "{} hidden layers of {} {} units",
+            c.depth,
+            c.width,
+            c.activation.name()
+        )
+    };
     format!(
-        "\"\"\"gradscope's run in {framework}: {dataset}, {depth} hidden layers of {width} {act} \
-         units,\n{init} weights{bn}, {opt} at learning rate {lr}{clip}{l2}.\n\n\
+        "\"\"\"gradscope's run in {framework}: {dataset}, {shape},\n{init} weights{bn}, {opt} \
+         at learning rate {lr}{clip}{l2}.\n\n\
          Printed by\n{cmd}\n\n\
          Run it with\n\
          \x20   {install}\n\
@@ -141,9 +157,7 @@ fn docstring(config: &Config, framework: &str, language: &str, install: &str) ->
          penalty and the loss are the app's. The random draws, the 80/20 split and the order\n\
          of the samples are not, so the figures come out close to the app's, not equal.\n\"\"\"\n",
         dataset = c.dataset.name(),
-        depth = c.depth,
-        width = c.width,
-        act = c.activation.name(),
+        shape = shape,
         init = c.init.name(),
         opt = c.optimizer.name(),
         lr = py_num(c.lr),
@@ -158,19 +172,27 @@ fn constants(config: &Config) -> String {
         DatasetKind::DelayedDigits => (8, 10),
         _ => (2, 2),
     };
+    let shape = if config.model.is_recurrent() {
+        format!(
+            "STEPS = {}  # time steps per sequence\nWIDTH = {}  # units of the recurrent layer\n",
+            config.seq_len, config.width
+        )
+    } else {
+        format!(
+            "DEPTH = {}  # hidden layers\nWIDTH = {}  # units per hidden layer\n",
+            config.depth, config.width
+        )
+    };
     let mut out = format!(
         "# Epochs can be overridden, e.g. GRADSCOPE_EPOCHS=1 for a quick check.\n\
          EPOCHS = int(os.environ.get(\"GRADSCOPE_EPOCHS\", {epochs}))\n\
          BATCH_SIZE = {batch}\n\
-         DEPTH = {depth}  # hidden layers\n\
-         WIDTH = {width}  # units per hidden layer\n\
+         {shape}\
          INPUTS, CLASSES = {inputs}, {classes}\n\
          SEED = {seed}  # the order in which the training samples are visited\n\
          INIT_SEED = {init_seed}  # the initial weights\n",
         epochs = config.epochs,
         batch = config.batch_size,
-        depth = config.depth,
-        width = config.width,
         seed = config.seed,
         init_seed = config.init_seed,
     );
