@@ -279,7 +279,7 @@ fn the_l2_penalty_covers_kernels_only() {
 
 #[test]
 fn every_dataset() {
-    // The sequence tasks need a recurrent model, which the scripts do not write yet.
+    // The sequence task needs the recurrent model: its scripts are in codegen_recurrent.rs.
     for dataset in DatasetKind::ALL.into_iter().filter(|d| !d.is_sequence()) {
         let (k, p) = both(&Config {
             dataset,

@@ -11,6 +11,7 @@ mod keras;
 mod keras_rnn;
 mod notes;
 mod pytorch;
+mod pytorch_rnn;
 
 pub use keras::keras;
 pub use pytorch::pytorch;

@@ -14,6 +14,9 @@ use crate::engine::optim::{self, OptimizerKind};
 
 /// A complete, runnable PyTorch script for `config`.
 pub fn pytorch(config: &Config) -> String {
+    if config.model.is_recurrent() {
+        return super::pytorch_rnn::pytorch_rnn(config);
+    }
     let mut out = docstring(
         config,
         "PyTorch",
@@ -61,18 +64,18 @@ pub fn pytorch(config: &Config) -> String {
         out.push_str(&clip_gradients(config.clipping));
         out.push_str("\n\n");
     }
-    out.push_str(&training(config));
+    out.push_str(&training(config, layer_figures()));
     out
 }
 
-fn is_truncated(init: Initializer) -> bool {
+pub(super) fn is_truncated(init: Initializer) -> bool {
     matches!(
         init,
         Initializer::GlorotNormal | Initializer::HeNormal | Initializer::LecunNormal
     )
 }
 
-fn init_weights(init: Initializer) -> String {
+pub(super) fn init_weights(init: Initializer) -> String {
     let draw = match init {
         Initializer::GlorotUniform => "nn.init.xavier_uniform_(linear.weight)".to_string(),
         Initializer::GlorotNormal => {
@@ -109,7 +112,7 @@ fn init_weights(init: Initializer) -> String {
     )
 }
 
-fn activation_module(activation: Activation) -> String {
+pub(super) fn activation_module(activation: Activation) -> String {
     match activation {
         Activation::Linear => "nn.Identity()".into(),
         Activation::Sigmoid => "nn.Sigmoid()".into(),
@@ -183,7 +186,7 @@ fn build_model(config: &Config) -> String {
     out
 }
 
-fn make_optimizer(config: &Config) -> String {
+pub(super) fn make_optimizer(config: &Config) -> String {
     let mut out = String::from("def make_optimizer(model):\n");
     let mut args = vec![
         "model.parameters()".to_string(),
@@ -227,7 +230,7 @@ fn make_optimizer(config: &Config) -> String {
     out
 }
 
-fn clip_gradients(clipping: Clipping) -> String {
+pub(super) fn clip_gradients(clipping: Clipping) -> String {
     let at = py_num(clipping.threshold().unwrap_or(0.0));
     let body = match clipping {
         Clipping::Value(_) => format!("    nn.utils.clip_grad_value_(model.parameters(), {at})\n"),
@@ -249,7 +252,7 @@ fn clip_gradients(clipping: Clipping) -> String {
     out + &body
 }
 
-fn training(config: &Config) -> String {
+pub(super) fn training(config: &Config, figures: &str) -> String {
     let bn = config.batch_norm != BatchNormPlacement::None;
     let skip = if bn && drops_single_trailing_sample(config) {
         "        if len(batch) < 2:\n\
@@ -276,35 +279,7 @@ fn training(config: &Config) -> String {
         ("", "")
     };
     format!(
-        "class LayerFigures:\n\
-         \x20   \"\"\"The app's bar-chart figures per Linear layer, averaged over an epoch's steps:\n\
-         \x20   grad_norm, the norm ||dL/dW|| of the weight's gradient before clipping, and\n\
-         \x20   delta_rms, the root mean square of dL/dz over the batch and the units, z = the\n\
-         \x20   Linear layer's output (kept by a forward hook, its gradient retained).\"\"\"\n\n\
-         \x20   def __init__(self, model):\n\
-         \x20       self.linears = [m for m in model if isinstance(m, nn.Linear)]\n\
-         \x20       self.outputs = [None] * len(self.linears)\n\
-         \x20       for i, layer in enumerate(self.linears):\n\
-         \x20           layer.register_forward_hook(self.keeper(i))\n\
-         \x20       self.start()\n\n\
-         \x20   def keeper(self, i):\n\
-         \x20       def keep(module, inputs, output):\n\
-         \x20           if output.requires_grad:\n\
-         \x20               output.retain_grad()\n\
-         \x20           self.outputs[i] = output\n\n\
-         \x20       return keep\n\n\
-         \x20   def start(self):\n\
-         \x20       self.sums, self.steps = np.zeros((2, len(self.linears))), 0\n\n\
-         \x20   def add(self):\n\
-         \x20       \"\"\"After loss.backward(), before clipping.\"\"\"\n\
-         \x20       for i, (layer, z) in enumerate(zip(self.linears, self.outputs)):\n\
-         \x20           self.sums[0, i] += layer.weight.grad.norm().item()\n\
-         \x20           self.sums[1, i] += z.grad.pow(2).mean().sqrt().item()\n\
-         \x20       self.steps += 1\n\n\
-         \x20   def report(self, epoch):\n\
-         \x20       for name, row in zip([\"grad_norm\", \"delta_rms\"], self.sums / max(self.steps, 1)):\n\
-         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in row)))\n\
-         \x20       self.start()\n\n\n\
+        "{figures}\
          def measure_epoch(model, figures, x, y):\n\
          \x20   \"\"\"The app's epoch 0: the network as initialized, every training batch in order,\n\
          \x20   in training mode, and no update.\"\"\"\n\
@@ -362,4 +337,37 @@ fn training(config: &Config) -> String {
          if __name__ == \"__main__\":\n\
          \x20   main()\n"
     )
+}
+
+/// The MLP's figures, per Linear layer.
+fn layer_figures() -> &'static str {
+    "class LayerFigures:\n\
+         \x20   \"\"\"The app's bar-chart figures per Linear layer, averaged over an epoch's steps:\n\
+         \x20   grad_norm, the norm ||dL/dW|| of the weight's gradient before clipping, and\n\
+         \x20   delta_rms, the root mean square of dL/dz over the batch and the units, z = the\n\
+         \x20   Linear layer's output (kept by a forward hook, its gradient retained).\"\"\"\n\n\
+         \x20   def __init__(self, model):\n\
+         \x20       self.linears = [m for m in model if isinstance(m, nn.Linear)]\n\
+         \x20       self.outputs = [None] * len(self.linears)\n\
+         \x20       for i, layer in enumerate(self.linears):\n\
+         \x20           layer.register_forward_hook(self.keeper(i))\n\
+         \x20       self.start()\n\n\
+         \x20   def keeper(self, i):\n\
+         \x20       def keep(module, inputs, output):\n\
+         \x20           if output.requires_grad:\n\
+         \x20               output.retain_grad()\n\
+         \x20           self.outputs[i] = output\n\n\
+         \x20       return keep\n\n\
+         \x20   def start(self):\n\
+         \x20       self.sums, self.steps = np.zeros((2, len(self.linears))), 0\n\n\
+         \x20   def add(self):\n\
+         \x20       \"\"\"After loss.backward(), before clipping.\"\"\"\n\
+         \x20       for i, (layer, z) in enumerate(zip(self.linears, self.outputs)):\n\
+         \x20           self.sums[0, i] += layer.weight.grad.norm().item()\n\
+         \x20           self.sums[1, i] += z.grad.pow(2).mean().sqrt().item()\n\
+         \x20       self.steps += 1\n\n\
+         \x20   def report(self, epoch):\n\
+         \x20       for name, row in zip([\"grad_norm\", \"delta_rms\"], self.sums / max(self.steps, 1)):\n\
+         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in row)))\n\
+         \x20       self.start()\n\n\n"
 }

@@ -1,0 +1,174 @@
+//! The recurrent run as a PyTorch script: Keras' SimpleRNN written out as a module (one bias,
+//! any activation, Keras' initializers), its mapping to `torch.nn.RNN` in a comment.
+
+use super::pytorch::{
+    activation_module, clip_gradients, init_weights, is_truncated, make_optimizer, training,
+};
+use super::{comment, constants, data_functions, docstring, py_num};
+use crate::engine::clip::Clipping;
+use crate::engine::config::Config;
+use crate::engine::init::TRUNCATION_STD;
+use crate::engine::recurrent::RecurrentInit;
+
+/// A complete, runnable PyTorch script for a recurrent `config`.
+pub fn pytorch_rnn(config: &Config) -> String {
+    let mut out = docstring(
+        config,
+        "PyTorch",
+        "pytorch",
+        "pip install torch numpy scikit-learn",
+    );
+    out.push_str(
+        "import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n",
+    );
+    out.push_str(&constants(config));
+    out.push_str("\n\n");
+    out.push_str(&data_functions(config));
+    out.push_str("\n\n");
+    let truncated = is_truncated(config.init)
+        || matches!(config.recurrent_init, RecurrentInit::Scaled(i) if is_truncated(i));
+    if truncated {
+        out.push_str(&format!(
+            "def truncated_normal_(weight, variance):\n\
+             \x20   \"\"\"Keras' truncated normal: N(0, sd^2) with draws beyond 2 sd redrawn, and sd\n\
+             \x20   enlarged so that the cut draw has the given variance.\"\"\"\n\
+             \x20   sd = variance**0.5 / {}\n\
+             \x20   nn.init.trunc_normal_(weight, mean=0.0, std=sd, a=-2 * sd, b=2 * sd)\n\n\n",
+            py_num(TRUNCATION_STD)
+        ));
+    }
+    out.push_str(&init_weights(config.init));
+    out.push_str("\n\n");
+    out.push_str(&recurrent_init(config));
+    out.push_str("\n\n");
+    out.push_str(&module(config));
+    out.push_str("\n\n");
+    out.push_str(&make_optimizer(config));
+    out.push_str(
+        "\n\n# Softmax cross-entropy of the logits, averaged over the batch; labels are integers.\n\
+         LOSS = nn.CrossEntropyLoss()\n\n\n",
+    );
+    if config.l2 > 0.0 {
+        out.push_str(
+            "def l2_penalty(model):\n\
+             \x20   \"\"\"L2 * sum(w ** 2) over the kernels W, U and the output layer's, added to the loss.\"\"\"\n\
+             \x20   rnn, output = model\n\
+             \x20   kernels = [rnn.input.weight, rnn.recurrent.weight, output.weight]\n\
+             \x20   return L2 * sum((w**2).sum() for w in kernels)\n\n\n",
+        );
+    }
+    if config.clipping != Clipping::Off {
+        out.push_str(&clip_gradients(config.clipping));
+        out.push_str("\n\n");
+    }
+    out.push_str(&training(config, FIGURES));
+    out
+}
+
+/// `init_recurrent(weight)`: U from the run's recurrent initializer, times the gain.
+fn recurrent_init(config: &Config) -> String {
+    let gain = py_num(config.recurrent_gain);
+    let draw = match config.recurrent_init {
+        RecurrentInit::Orthogonal => format!(
+            "    # PyTorch's orthogonal_ is Keras' Orthogonal: Q of the QR decomposition of a normal\n\
+             \x20   # matrix, signs fixed by R's diagonal, times the gain.\n\
+             \x20   nn.init.orthogonal_(weight, gain={gain})\n"
+        ),
+        RecurrentInit::Identity => format!(
+            "    with torch.no_grad():\n\
+             \x20       weight.copy_({gain} * torch.eye(WIDTH))\n"
+        ),
+        RecurrentInit::Scaled(i) => format!(
+            "    # The input kernel's family ({}) with fan-in = fan-out = WIDTH, times the gain.\n\
+             \x20   linear = nn.Linear(WIDTH, WIDTH)\n\
+             \x20   init_weights(linear)\n\
+             \x20   with torch.no_grad():\n\
+             \x20       weight.copy_({gain} * linear.weight)\n",
+            i.name()
+        ),
+    };
+    format!(
+        "def init_recurrent(weight):\n\
+         \x20   \"\"\"The app's recurrent kernel U: '{}' with gain {gain}.\"\"\"\n{draw}",
+        config.recurrent_init.name()
+    )
+}
+
+fn module(config: &Config) -> String {
+    let mut out = String::from(
+        "class SimpleRNN(nn.Module):\n\
+         \x20   \"\"\"Keras' SimpleRNN: h_t = f(x_t W + h_(t-1) U + b) with h_0 = 0; returns h_STEPS.\"\"\"\n\n",
+    );
+    out.push_str(&comment(
+        "torch.nn.RNN(INPUTS, WIDTH, nonlinearity=..., batch_first=True) computes the same \
+         recursion, with three differences written out here: it offers tanh and relu only; it \
+         has two biases, b_ih + b_hh (both trained, so their sum moves twice as fast as Keras' \
+         one bias under SGD); and it draws every weight and both biases from \
+         U(-1/sqrt(WIDTH), 1/sqrt(WIDTH)), where Keras starts W from the kernel initializer, U \
+         orthogonal and b at 0. Its weight_ih_l0 is W transposed, weight_hh_l0 is U transposed.",
+        4,
+    ));
+    out.push_str(&format!(
+        "    def __init__(self):\n\
+         \x20       super().__init__()\n\
+         \x20       self.input = nn.Linear(INPUTS, WIDTH)  # W (stored as (out, in)) and b\n\
+         \x20       self.recurrent = nn.Linear(WIDTH, WIDTH, bias=False)  # U\n\
+         \x20       self.f = {}\n\
+         \x20       init_weights(self.input)\n\
+         \x20       init_recurrent(self.recurrent.weight)\n\
+         \x20       self.z = []  # each step's z_t, kept for the figures\n\n\
+         \x20   def forward(self, x):\n\
+         \x20       h = x.new_zeros(x.shape[0], WIDTH)\n\
+         \x20       self.z = []\n\
+         \x20       for t in range(x.shape[1]):\n\
+         \x20           z = self.input(x[:, t]) + self.recurrent(h)\n\
+         \x20           if z.requires_grad:\n\
+         \x20               z.retain_grad()\n\
+         \x20           self.z.append(z)\n\
+         \x20           h = self.f(z)\n\
+         \x20       return h\n\n\n\
+         def build_model():\n\
+         \x20   \"\"\"The SimpleRNN, then a Linear layer of CLASSES logits (the softmax is in the loss).\"\"\"\n\
+         \x20   output = nn.Linear(WIDTH, CLASSES)\n\
+         \x20   init_weights(output)\n\
+         \x20   return nn.Sequential(SimpleRNN(), output)\n",
+        activation_module(config.activation)
+    ));
+    out
+}
+
+/// The app's figures for the recurrent model, averaged over an epoch's steps.
+const FIGURES: &str = "class LayerFigures:\n\
+    \x20   \"\"\"The app's figures averaged over an epoch's steps: grad_norm (||dL/dW||, then the\n\
+    \x20   output layer's), delta_rms (rms of dL/dz over every time step, then of the logits),\n\
+    \x20   recurrent_grad_norm (||dL/dU||) and time_delta_rms (rms of dL/dz_t, t = 1..STEPS).\"\"\"\n\n\
+    \x20   def __init__(self, model):\n\
+    \x20       self.rnn, self.output = model\n\
+    \x20       self.logits = None\n\
+    \x20       self.output.register_forward_hook(self.keep)\n\
+    \x20       self.start()\n\n\
+    \x20   def keep(self, module, inputs, output):\n\
+    \x20       if output.requires_grad:\n\
+    \x20           output.retain_grad()\n\
+    \x20       self.logits = output\n\n\
+    \x20   def start(self):\n\
+    \x20       self.sums, self.steps = {}, 0\n\n\
+    \x20   def add(self):\n\
+    \x20       \"\"\"After loss.backward(), before clipping.\"\"\"\n\
+    \x20       z = torch.stack([z.grad for z in self.rnn.z], dim=1)\n\
+    \x20       figures = {\n\
+    \x20           \"grad_norm\": [self.rnn.input.weight.grad.norm().item(), self.output.weight.grad.norm().item()],\n\
+    \x20           \"delta_rms\": [z.pow(2).mean().sqrt().item(), self.logits.grad.pow(2).mean().sqrt().item()],\n\
+    \x20           \"recurrent_grad_norm\": [self.rnn.recurrent.weight.grad.norm().item()],\n\
+    \x20           \"time_delta_rms\": z.pow(2).mean(dim=(0, 2)).sqrt().tolist(),\n\
+    \x20       }\n\
+    \x20       for name, values in figures.items():\n\
+    \x20           self.sums[name] = self.sums.get(name, 0) + np.array(values)\n\
+    \x20       self.steps += 1\n\n\
+    \x20   def report(self, epoch):\n\
+    \x20       for name, total in self.sums.items():\n\
+    \x20           values = total / max(self.steps, 1)\n\
+    \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in values)))\n\
+    \x20       u = self.rnn.recurrent.weight.detach()\n\
+    \x20       print(\"epoch %d  sigma_max  %.3e\" % (epoch, torch.linalg.matrix_norm(u, ord=2).item()))\n\
+    \x20       self.start()\n\n\n";
