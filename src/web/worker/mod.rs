@@ -64,8 +64,8 @@ struct State {
     pump_scheduled: bool,
     /// When progress was last posted while playing (progress is throttled; records are not).
     last_progress: f64,
-    /// Loaded datasets by (kind, noise), shared by the runs: every run sees the same samples.
-    datasets: Vec<(DatasetKind, f64, Dataset)>,
+    /// Loaded datasets by (kind, noise, sequence length), shared by the runs: every run sees the same samples.
+    datasets: Vec<(DatasetKind, f64, usize, Dataset)>,
 }
 
 thread_local! {
@@ -200,21 +200,26 @@ fn follow_live_settings(t: &mut Trainer, config: &Config) -> Result<(), String> 
     Ok(())
 }
 
-/// The dataset a configuration trains on, loaded once.
-fn dataset(cache: &mut Vec<(DatasetKind, f64, Dataset)>, config: &Config) -> Dataset {
+/// The dataset a configuration trains on, loaded once per (task, noise, sequence length).
+fn dataset(cache: &mut Vec<(DatasetKind, f64, usize, Dataset)>, config: &Config) -> Dataset {
     let noise = if config.dataset.is_toy() {
         config.noise
     } else {
         0.0
     };
-    if let Some((_, _, d)) = cache
-        .iter()
-        .find(|(kind, n, _)| *kind == config.dataset && *n == noise)
-    {
+    let steps = if config.dataset.is_sequence() {
+        config.seq_len
+    } else {
+        0
+    };
+    let key = |(kind, n, t, _): &&(DatasetKind, f64, usize, Dataset)| {
+        *kind == config.dataset && *n == noise && *t == steps
+    };
+    if let Some((_, _, _, d)) = cache.iter().find(key) {
         return d.clone();
     }
     let d = Dataset::load(config.dataset, noise, config.seq_len);
-    cache.push((config.dataset, noise, d.clone()));
+    cache.push((config.dataset, noise, steps, d.clone()));
     d
 }
 
