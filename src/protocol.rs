@@ -5,11 +5,33 @@ use serde::{Deserialize, Serialize};
 use crate::engine::config::Config;
 use crate::engine::metrics::{EpochRecord, PartialLayers};
 
-/// A run the worker should train: its id (a new id means a new run) and configuration.
+/// A run the worker should train: its id (a new id means a new run) and configuration, as
+/// the `key:value,…` text of its differences from the default (`settings::diff_text`, which
+/// reads back exactly): decoding it reuses the settings table the worker has anyway, where a
+/// derived decoder for every field of `Config` cost the worker about 4 KB.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunJob {
     pub id: u64,
-    pub config: Config,
+    pub config: String,
+}
+
+impl RunJob {
+    pub fn new(id: u64, config: &Config) -> RunJob {
+        RunJob {
+            id,
+            config: crate::engine::settings::diff_text(&Config::default(), config),
+        }
+    }
+
+    /// The configuration the text describes, or why it does not describe one.
+    pub fn config(&self) -> Result<Config, String> {
+        let (config, notices) =
+            crate::engine::settings::apply_diff_text(&Config::default(), &self.config);
+        match notices.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => config.validate().map(|_| config).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 // Externally tagged (serde's default, `{"runs": {…}}` or `"play"`): an internally tagged enum

@@ -156,3 +156,52 @@ fn the_command_line_refuses_a_setting_for_the_other_model_naming_its_flag() {
     );
     assert_eq!(config.recurrent_gain, 0.9);
 }
+
+#[test]
+fn a_run_travels_to_the_worker_as_text_and_arrives_the_same() {
+    use gradscope::engine::optim::OptimizerKind;
+    use gradscope::protocol::RunJob;
+    let configs = [
+        Config::default(),
+        Config {
+            lr: 0.1 + 0.2,
+            l2: 1e-7,
+            seed: u64::MAX,
+            init_seed: 3,
+            clipping: Clipping::Value(1e-6),
+            ..Config::default()
+        },
+        Config {
+            batch_norm: BatchNormPlacement::Before,
+            optimizer: OptimizerKind::Adam,
+            depth: 100,
+            width: 512,
+            ..Config::default()
+        },
+        Config {
+            seq_len: 400,
+            recurrent_init: RecurrentInit::Scaled(Initializer::Large),
+            recurrent_gain: 1.0 / 3.0,
+            ..rnn()
+        },
+        Config {
+            activation: Activation::Relu,
+            recurrent_init: RecurrentInit::Identity,
+            ..rnn()
+        },
+    ];
+    for c in configs {
+        let job = RunJob::new(7, &c);
+        assert_eq!(job.config(), Ok(c.clone()), "{}", job.config);
+    }
+    let bad = RunJob {
+        id: 1,
+        config: "depth:0".into(),
+    };
+    assert!(bad.config().unwrap_err().contains("depth"));
+    let bad = RunJob {
+        id: 1,
+        config: "model:rnn,dataset:digits".into(),
+    };
+    assert!(bad.config().is_err());
+}

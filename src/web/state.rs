@@ -157,7 +157,7 @@ impl AppState {
             .store
             .with_untracked(Store::jobs)
             .into_iter()
-            .map(|(id, config)| RunJob { id, config })
+            .map(|(id, config)| RunJob::new(id, &config))
             .collect();
         client::send(ToWorker::Runs { runs });
     }

@@ -131,18 +131,28 @@ fn handle(cmd: ToWorker) {
 /// Makes the worker's runs those of the page: keeps the ids it has (following their live
 /// settings), builds the new ones, drops the rest.
 fn sync_runs(s: &mut State, jobs: Vec<RunJob>) {
+    let jobs: Vec<(u64, Config)> = jobs
+        .iter()
+        .filter_map(|j| match j.config() {
+            Ok(config) => Some((j.id, config)),
+            Err(message) => {
+                post(&FromWorker::Error { message });
+                None
+            }
+        })
+        .collect();
     let mut old = std::mem::take(&mut s.runs);
     let new_bytes: usize = jobs
         .iter()
-        .filter(|j| !old.iter().any(|r| r.id == j.id))
-        .map(|j| {
-            let data = dataset(&mut s.datasets, &j.config);
-            let n = j.config.parameter_count(data.train.features, data.classes);
-            n * j.config.bytes_per_parameter()
+        .filter(|(id, _)| !old.iter().any(|r| r.id == *id))
+        .map(|(_, config)| {
+            let data = dataset(&mut s.datasets, config);
+            let n = config.parameter_count(data.train.features, data.classes);
+            n * config.bytes_per_parameter()
         })
         .sum();
     reserve_memory(new_bytes);
-    for RunJob { id, config } in jobs {
+    for (id, config) in jobs {
         if let Some(i) = old.iter().position(|r| r.id == id) {
             let mut run = old.swap_remove(i);
             if let Err(e) = follow_live_settings(&mut run.trainer, &config) {
