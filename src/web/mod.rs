@@ -5,6 +5,7 @@ pub mod app;
 pub mod bench;
 pub mod charts;
 pub mod client;
+pub mod code_worker;
 pub mod controls;
 pub mod dom;
 pub mod fields;
