@@ -49,7 +49,12 @@ pub fn diagnose(config: &Config, records: &[EpochRecord]) -> Diagnosis {
         .map_or_else(Vec::new, |f| f.evidence(config, last));
     evidence.extend(super::weight_change::evidence(records));
     evidence.push(outcome_line(&outcome));
-    let (verdict, headline, advice) = decide(config, &outcome, flow.as_ref(), &mut evidence);
+    let (verdict, headline, mut advice) = decide(config, &outcome, flow.as_ref(), &mut evidence);
+    // The suggestions' promises are measured on an MLP's layers (tests/advice.rs); for a
+    // recurrent run they are not established yet, so it gets none.
+    if config.model.is_recurrent() {
+        advice.clear();
+    }
     Diagnosis {
         verdict,
         headline,
@@ -106,6 +111,19 @@ fn decide(
         return (Verdict::Stalled, headline, advice::slow(config));
     }
     let spread = flow.map_or(1.0, |f| f.spread);
+    let (every, can_learn, learns) = if flow.is_some_and(|f| f.through_time) {
+        (
+            "every time step",
+            "every step of the sequence can shape the weights",
+            "every step of the sequence shapes the weights",
+        )
+    } else {
+        (
+            "every hidden layer",
+            "all layers can start learning",
+            "all layers learn",
+        )
+    };
     if o.slow() {
         let headline = format!(
             "The gradient flows, yet after {} epochs the validation accuracy is only {v} (chance {c}): the network learns slowly.",
@@ -115,7 +133,7 @@ fn decide(
     }
     if o.epoch >= 1 && !o.reached_healthy_bar() {
         let headline = format!(
-            "Validation accuracy {v} after {} epoch{} (chance {c}), on its way up; the gradient δ reaches every hidden layer within {} of each other.",
+            "Validation accuracy {v} after {} epoch{} (chance {c}), on its way up; the gradient δ reaches {every} within {} of each other.",
             o.epoch,
             if o.epoch == 1 { "" } else { "s" },
             times(spread)
@@ -124,13 +142,13 @@ fn decide(
     }
     if o.epoch == 0 {
         let headline = format!(
-            "The back-propagated gradient δ reaches every hidden layer within {} of each other: all layers can start learning.",
+            "The back-propagated gradient δ reaches {every} within {} of each other: {can_learn}.",
             times(spread)
         );
         return (Verdict::Ready, headline, advice::explore(config));
     }
     let headline = format!(
-        "Validation accuracy {v}, and the gradient δ reaches every hidden layer within {} of each other: all layers learn.",
+        "Validation accuracy {v}, and the gradient δ reaches {every} within {} of each other: {learns}.",
         times(spread)
     );
     (Verdict::Healthy, headline, advice::explore(config))

@@ -50,6 +50,7 @@ impl EpochSums {
             grad_norm: self.mean(&self.grad_norm),
             clipped_grad_norm: self.mean(&self.clipped_grad_norm),
             delta_rms: self.mean(&self.delta_rms),
+            time_delta_rms: self.mean(&self.time_delta_rms),
         })
     }
 }

@@ -31,11 +31,17 @@ pub struct Flow {
     /// Mean over hidden layers of the saturated and dead fractions.
     pub saturated: f64,
     pub dead: f64,
+    /// A recurrent run: the ratio is time step 1's δ over time step T's, the factor is per
+    /// time step, and the words speak of time steps.
+    pub through_time: bool,
 }
 
 impl Flow {
     /// None for a network without hidden layers.
     pub fn of(record: &EpochRecord) -> Option<Flow> {
+        if !record.time_steps.is_empty() {
+            return Self::through_time(record);
+        }
         let hidden = &record.layers[..record.layers.len().saturating_sub(1)];
         let (first, top) = (hidden.first()?, record.layers.last()?);
         let ratio = first.delta_rms / top.delta_rms;
@@ -54,7 +60,40 @@ impl Flow {
             saturated: mean(|l| l.saturated),
             // Dead units are a ReLU-family notion: other layers report none.
             dead: mean(|l| l.dead.unwrap_or(0.0)),
+            through_time: false,
         })
+    }
+
+    /// A recurrent record: the gradient enters at the last time step and travels back to the
+    /// first; the kernel gradients are the cell's W and U.
+    fn through_time(record: &EpochRecord) -> Option<Flow> {
+        let steps = &record.time_steps;
+        let (first, last, cell) = (steps.first()?, steps.last()?, record.layers.first()?);
+        let ratio = first.delta_rms / last.delta_rms;
+        let kernels = [
+            cell.grad_norm,
+            record.recurrent_grad_norm.unwrap_or(cell.grad_norm),
+        ];
+        let deltas = steps.iter().map(|s| s.delta_rms);
+        Some(Flow {
+            ratio,
+            per_layer: ratio.powf(1.0 / (steps.len().max(2) - 1) as f64),
+            max_grad: kernels.iter().copied().fold(0.0, f64::max),
+            min_grad: kernels.iter().copied().fold(f64::INFINITY, f64::min),
+            spread: deltas.clone().fold(0.0, f64::max) / deltas.fold(f64::INFINITY, f64::min),
+            saturated: cell.saturated,
+            dead: cell.dead.unwrap_or(0.0),
+            through_time: true,
+        })
+    }
+
+    /// Where the gradient ends and where it starts, and what it crosses: layers or steps.
+    pub fn places(&self) -> (&'static str, &'static str, &'static str) {
+        if self.through_time {
+            ("the first time step", "the last time step", "time step")
+        } else {
+            ("layer 1", "the output layer", "layer")
+        }
     }
 
     pub fn vanishing(&self, config: &Config) -> bool {
@@ -72,6 +111,11 @@ impl Flow {
     pub fn vanishing_headline(&self) -> String {
         if self.max_grad == 0.0 {
             "No gradient reaches any hidden layer: the hidden weights cannot change.".into()
+        } else if self.ratio < VANISHING_RATIO && self.through_time {
+            format!(
+                "The back-propagated gradient δ shrinks by {} on its way back from the last time step to the first: what the sequence's start showed barely shapes the weights.",
+                times(1.0 / self.ratio)
+            )
         } else if self.ratio < VANISHING_RATIO {
             format!(
                 "The back-propagated gradient δ shrinks by {} on its way from the output layer down to layer 1: the lower layers barely learn.",
@@ -90,8 +134,9 @@ impl Flow {
     pub fn exploding_headline(&self, config: &Config) -> String {
         let headline = if self.ratio > EXPLODING_RATIO {
             format!(
-                "The back-propagated gradient δ grows by {} on its way down to layer 1.",
-                times(self.ratio)
+                "The back-propagated gradient δ grows by {} on its way down to {}.",
+                times(self.ratio),
+                self.places().0
             )
         } else {
             format!(
@@ -110,19 +155,26 @@ impl Flow {
     pub fn evidence(&self, config: &Config, record: &EpochRecord) -> Vec<String> {
         let mut out = Vec::new();
         let layers = &record.layers;
+        let (start, end, unit) = self.places();
         if self.ratio.is_finite() {
             out.push(format!(
-                "Epoch {}: layer 1 receives {} of the back-propagated gradient (δ rms) that the output layer receives — a factor of {} per layer.",
+                "Epoch {}: {start} receives {} of the back-propagated gradient (δ rms) that {end} receives — a factor of {} per {unit}.",
                 record.epoch,
                 times(self.ratio),
                 num(self.per_layer)
             ));
         } else {
             out.push(format!(
-                "Epoch {}: the back-propagated gradient δ is {} in layer 1 and {} in the output layer.",
+                "Epoch {}: the back-propagated gradient δ is {} in {start} and {} in {end}.",
                 record.epoch,
-                num(layers[0].delta_rms),
-                num(layers[layers.len() - 1].delta_rms),
+                num(first_delta(record)),
+                num(last_delta(record)),
+            ));
+        }
+        if let (true, Some(sigma)) = (self.through_time, record.sigma_max) {
+            out.push(format!(
+                "The recurrent kernel's largest singular value σ_max is {}: back through one step the gradient is multiplied by Uᵀ and by the activation's slope, so it can grow only where σ_max × slope passes 1.",
+                num(sigma)
             ));
         }
         if config.activation == Activation::Sigmoid && self.ratio < VANISHING_RATIO {
@@ -132,7 +184,12 @@ impl Flow {
             ));
         }
         out.push(format!(
-            "Kernel gradient norms ‖∂L/∂W‖ range from {} to {}.",
+            "{} range from {} to {}.",
+            if self.through_time {
+                "The cell's kernel gradient norms ‖∂L/∂W‖ and ‖∂L/∂U‖"
+            } else {
+                "Kernel gradient norms ‖∂L/∂W‖"
+            },
             num(self.min_grad),
             num(self.max_grad)
         ));
@@ -168,6 +225,22 @@ impl Flow {
         }
         out
     }
+}
+
+/// δ where the gradient ends: layer 1, or the first time step.
+fn first_delta(record: &EpochRecord) -> f64 {
+    record.time_steps.first().map_or_else(
+        || record.layers.first().map_or(f64::NAN, |l| l.delta_rms),
+        |s| s.delta_rms,
+    )
+}
+
+/// δ where the gradient starts: the output layer, or the last time step.
+fn last_delta(record: &EpochRecord) -> f64 {
+    record.time_steps.last().map_or_else(
+        || record.layers.last().map_or(f64::NAN, |l| l.delta_rms),
+        |s| s.delta_rms,
+    )
 }
 
 /// "4.5×", or the number itself when it is not a finite positive ratio.

@@ -73,6 +73,9 @@ pub struct PartialLayers {
     pub clipped_grad_norm: Vec<f64>,
     /// Mean over those batches of δ rms per Dense layer.
     pub delta_rms: Vec<f64>,
+    /// A recurrent run: mean over those batches of δ rms per time step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_delta_rms: Vec<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -47,6 +47,10 @@ pub fn predicted_delta_rms(
     classes: usize,
     output_delta_rms: f64,
 ) -> Option<Vec<f64>> {
+    // A recurrent network: see `predicted_time_delta_rms`.
+    if config.model.is_recurrent() {
+        return None;
+    }
     if config.batch_norm != BatchNormPlacement::None
         || config.init == Initializer::Zeros
         || !output_delta_rms.is_finite()
@@ -79,6 +83,27 @@ pub fn predicted_delta_rms(
         out[l] = mean_sq.sqrt();
     }
     Some(out)
+}
+
+/// A recurrent network at initialization, for the case theory settles exactly: a linear
+/// activation with an orthogonal or identity recurrent kernel of gain g. Back through one step
+/// δ_{t−1} = δ_t·Uᵀ, and gU is g times a rotation, so δ_t = δ_T·g^(T−t) for t = 1..T, given
+/// the last step's measured δ_T. None elsewhere (a saturating slope or a random U has no
+/// exact per-step factor).
+pub fn predicted_time_delta_rms(config: &Config, last_step_delta_rms: f64) -> Option<Vec<f64>> {
+    use super::recurrent::RecurrentInit;
+    let exact = config.model.is_recurrent()
+        && config.activation == super::activation::Activation::Linear
+        && matches!(
+            config.recurrent_init,
+            RecurrentInit::Orthogonal | RecurrentInit::Identity
+        );
+    let steps = config.seq_len;
+    exact.then(|| {
+        (1..=steps)
+            .map(|t| last_step_delta_rms * config.recurrent_gain.powi((steps - t) as i32))
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub const BUILT_IN: &[BuiltIn] = lessons!(
     "zeros",
     "notes_clipvalue",
     "clip_modes",
+    "through_time",
 );
 
 impl BuiltIn {

@@ -248,7 +248,18 @@ fn finish(d: Draft) -> Result<Step, LessonError> {
     if let Some(first) = notices.first() {
         return err(d.runs_line, format!("runs: {first}"));
     }
-    let layers: Vec<usize> = state.runs.iter().map(|c| c.depth + 1).collect();
+    // A recurrent run's layers are its cell and its output layer.
+    let layers: Vec<usize> = state
+        .runs
+        .iter()
+        .map(|c| {
+            if c.model.is_recurrent() {
+                2
+            } else {
+                c.depth + 1
+            }
+        })
+        .collect();
     let most = state.runs.iter().map(|c| c.epochs).max().unwrap_or(0);
     if step.pause > most {
         return err(

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Check, Epoch, Figure, Layer, Op, Rhs, Term, LAYER_FIGURES, RUN_FIGURES};
+use super::{Check, Epoch, Figure, Layer, Op, Rhs, Term, LAYER_FIGURES, RUN_FIGURES, STEP_FIGURE};
 use crate::engine::verdict::Verdict;
 
 const OPS: [(&str, Op); 4] = [
@@ -69,9 +69,28 @@ fn parse_figure(w: &str, layers: usize) -> Result<Figure, String> {
         Some((n, rest)) => (n, rest.strip_suffix(']')),
         None => (w, None),
     };
+    if name == STEP_FIGURE {
+        // Time steps are checked against the run when it is evaluated.
+        let step = match layer {
+            Some("last") => Layer::Last,
+            Some(t) => match t.parse::<usize>() {
+                Ok(t) if t >= 1 => Layer::Number(t),
+                _ => return Err(format!("'{w}': no time step '{t}' (1 to T, or last)")),
+            },
+            None => {
+                return Err(format!(
+                    "'{w}' needs a time step: {name}[1] or {name}[last]"
+                ))
+            }
+        };
+        return Ok(Figure {
+            name: STEP_FIGURE,
+            layer: Some(step),
+        });
+    }
     let Some(name) = LAYER_FIGURES.iter().find(|n| **n == name) else {
         return Err(format!(
-            "unknown figure '{w}'; allowed: {}, {}",
+            "unknown figure '{w}'; allowed: {}, {}, {STEP_FIGURE}",
             RUN_FIGURES.join(", "),
             LAYER_FIGURES.join(", ")
         ));

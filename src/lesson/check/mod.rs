@@ -19,7 +19,18 @@ use crate::engine::verdict::Verdict;
 use crate::format::num;
 
 /// The run figures a check can name (the CLI's JSON names).
-pub const RUN_FIGURES: [&str; 4] = ["val_accuracy", "train_accuracy", "val_loss", "train_loss"];
+pub const RUN_FIGURES: [&str; 6] = [
+    "val_accuracy",
+    "train_accuracy",
+    "val_loss",
+    "train_loss",
+    // Recurrent runs only (undefined for an MLP).
+    "sigma_max",
+    "recurrent_grad_norm",
+];
+
+/// A recurrent run's δ rms at time step `[t]` (1..T, or `[last]` for T).
+pub const STEP_FIGURE: &str = "step_delta_rms";
 /// The per-layer figures a check can name, with a layer.
 pub use crate::engine::metrics::LAYER_FIGURES;
 
@@ -250,6 +261,12 @@ fn figure_value(f: &Figure, record: &EpochRecord) -> Option<f64> {
         "train_accuracy" => Some(record.train_accuracy),
         "val_loss" => Some(record.val_loss),
         "train_loss" => Some(record.train_loss),
+        "sigma_max" => return record.sigma_max,
+        "recurrent_grad_norm" => return record.recurrent_grad_norm,
+        STEP_FIGURE => {
+            let steps = &record.time_steps;
+            return Some(steps.get(layer_index(f.layer?, steps.len())?)?.delta_rms);
+        }
         _ => None,
     };
     if run.is_some() {

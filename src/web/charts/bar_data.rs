@@ -5,7 +5,7 @@
 use super::grad_bars::{BarRun, Bars};
 use super::metric_value;
 use crate::chart_scale::decade_range;
-use crate::engine::metrics::PartialLayers;
+use crate::engine::metrics::{EpochRecord, PartialLayers};
 use crate::protocol::Phase;
 use crate::store::Store;
 use crate::url_state::GradMetric;
@@ -34,6 +34,8 @@ pub struct BarData {
     /// An epoch shown before it is complete (epoch 0 being measured, or a Step inside an
     /// epoch): (batches so far, batches in the epoch).
     pub partial: Option<(usize, usize)>,
+    /// The bars are a recurrent run's time steps (δ at t = 1..T, then the output layer).
+    pub through_time: bool,
 }
 
 impl BarData {
@@ -58,8 +60,29 @@ impl BarData {
             runs,
             range: self.range,
             partial: self.partial,
+            through_time: self.through_time,
         }
     }
+}
+
+/// What a record gives the bars: one value per layer, or, for a recurrent run's δ, one per
+/// time step (t = 1..T) then the output layer's.
+pub fn record_values(metric: GradMetric, rec: &EpochRecord) -> Vec<f64> {
+    if metric == GradMetric::DeltaRms && !rec.time_steps.is_empty() {
+        let output = rec.layers.last().map(|l| l.delta_rms);
+        rec.time_steps
+            .iter()
+            .map(|s| s.delta_rms)
+            .chain(output)
+            .collect()
+    } else {
+        rec.layers.iter().map(|l| metric_value(metric, l)).collect()
+    }
+}
+
+/// Whether the bars show time steps: δ, with a recurrent run on screen.
+fn through_time(store: &Store, metric: GradMetric) -> bool {
+    metric == GradMetric::DeltaRms && store.runs().iter().any(|r| r.config.model.is_recurrent())
 }
 
 /// The epoch the charts show: the one picked on the slider, or the latest of any run.
@@ -97,6 +120,7 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
         range,
         targets,
         partial: Some(so_far),
+        through_time: through_time(store, metric),
     })
 }
 
@@ -104,6 +128,15 @@ fn partial_data(store: &Store, metric: GradMetric) -> Option<BarData> {
 fn partial_values(partial: &PartialLayers, metric: GradMetric) -> Vec<f64> {
     match metric {
         GradMetric::GradNorm => partial.grad_norm.clone(),
+        GradMetric::DeltaRms if !partial.time_delta_rms.is_empty() => {
+            let output = partial.delta_rms.last().copied();
+            partial
+                .time_delta_rms
+                .iter()
+                .copied()
+                .chain(output)
+                .collect()
+        }
         GradMetric::DeltaRms => partial.delta_rms.clone(),
         GradMetric::ClippedGradNorm => partial.clipped_grad_norm.clone(),
     }
@@ -147,7 +180,7 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
             Some(Target {
                 colour: r.colour,
                 epoch: rec.epoch,
-                values: rec.layers.iter().map(|l| metric_value(metric, l)).collect(),
+                values: record_values(metric, rec),
                 theory,
             })
         })
@@ -158,7 +191,7 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
             .runs()
             .iter()
             .flat_map(|r| r.records().iter())
-            .flat_map(|rec| rec.layers.iter().map(|l| metric_value(metric, l)))
+            .flat_map(|rec| record_values(metric, rec))
             .chain(
                 targets
                     .iter()
@@ -175,5 +208,6 @@ pub fn data(store: &Store, metric: GradMetric, view: Option<usize>) -> Option<Ba
         range,
         targets,
         partial: so_far,
+        through_time: through_time(store, metric),
     })
 }

@@ -31,6 +31,8 @@ pub struct Bars<'a> {
     pub range: (f64, f64),
     /// Epoch 0 still being measured: (batches measured, batches in the epoch).
     pub partial: Option<(usize, usize)>,
+    /// The bars are time steps t = 1..T (then the output layer) of a recurrent run.
+    pub through_time: bool,
 }
 
 /// The chart's frame before any batch was measured: axes for `layers` Dense layers, labelled,
@@ -66,7 +68,7 @@ where
 {
     let (n, (lo, hi)) = (frame.layers.max(1), EMPTY_RANGE);
     let area = titled(root, s, &caption(frame.metric, "measuring epoch 0…"))?;
-    let (mut chart, drawn) = bar_axes(&area, s, frame.metric, n, (lo, hi))?;
+    let (mut chart, drawn) = bar_axes(&area, s, (frame.metric, LAYERS), n, (lo, hi))?;
     chart
         .draw_series(std::iter::once(Text::new(
             frame.message.to_string(),
@@ -95,12 +97,15 @@ fn caption(metric: GradMetric, epoch_text: &str) -> [String; 3] {
     ]
 }
 
+/// The bar chart's x axis title for an MLP's bars.
+const LAYERS: &str = "layer (input → output)";
+
 /// The labelled axes of the bar chart in `area`: layers 1..n across (n is the output layer,
 /// "out"), the metric's decades up, each axis thinned to the labels that fit.
 fn bar_axes<'a, DB: DrawingBackend>(
     area: &'a Root<DB>,
     s: &Style,
-    metric: GradMetric,
+    (metric, places): (GradMetric, &str),
     n: usize,
     (lo, hi): (f64, f64),
 ) -> Result<(ChartContext<'a, DB, XY>, Drawn), String>
@@ -130,7 +135,7 @@ where
             }
         })
         .y_label_formatter(&|y| decade_label(*y))
-        .x_desc("layer (input → output)")
+        .x_desc(places)
         .y_desc(metric_axis(metric))
         .draw()
         .map_err(err)?;
@@ -180,6 +185,7 @@ where
         runs,
         range,
         partial,
+        through_time,
     } = *bars;
     let n = runs
         .iter()
@@ -208,8 +214,18 @@ where
     if runs.iter().any(|r| r.theory.is_some()) {
         epoch_text.push_str(" · dashes: theory");
     }
-    let area = titled(root, s, &caption(metric, &epoch_text))?;
-    let (mut chart, drawn) = bar_axes(&area, s, metric, n, (lo, hi))?;
+    let mut title = caption(metric, &epoch_text);
+    if through_time {
+        title[0] = format!("Back-propagated gradient at each time step — {epoch_text}");
+        title[1] = format!("δ per time step — {epoch_text}");
+    }
+    let area = titled(root, s, &title)?;
+    let places = if through_time {
+        "time step t (start → end)"
+    } else {
+        LAYERS
+    };
+    let (mut chart, drawn) = bar_axes(&area, s, (metric, places), n, (lo, hi))?;
 
     // Each layer's slot (0.8 wide) is shared by the runs.
     let k = runs.len().max(1) as f64;

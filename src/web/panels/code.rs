@@ -114,6 +114,13 @@ pub fn CodePanel() -> impl IntoView {
         }
         let id = latest.get_value().wrapping_add(1);
         latest.set_value(id);
+        // Until the first reply (the writer loads on first use), say so rather than show
+        // an empty box.
+        for script in [keras, pytorch] {
+            if script.with_untracked(String::is_empty) {
+                script.set("# Writing the script…\n".into());
+            }
+        }
         let sent = config.with(|c| {
             request(id, c, move |reply| {
                 if reply.get(0).as_f64() == Some(f64::from(latest.get_value())) {

@@ -29,6 +29,8 @@ struct BarAnim {
     epoch: usize,
     /// Epoch 0 over its first batches: (measured, in the epoch).
     partial: Option<(usize, usize)>,
+    /// The bars are a recurrent run's time steps.
+    through_time: bool,
     range: (f64, f64),
     metric: GradMetric,
     theme: Theme,
@@ -96,6 +98,7 @@ fn draw_bars(canvas: &web_sys::HtmlCanvasElement, anim: StoredValue<BarAnim>) {
                 runs: &runs,
                 range: a.range,
                 partial: a.partial,
+                through_time: a.through_time,
             },
         )
     });
@@ -149,7 +152,13 @@ pub fn Gradients() -> impl IntoView {
         state.store.with_untracked(|store| {
             let Some(data) = bar_data::data(store, metric, view) else {
                 // Until the first batches are measured: the chart's labelled frame, at once.
-                let layers = store.runs().iter().map(|r| r.config.depth + 1).max();
+                // (A recurrent run's δ bars are its time steps and the output layer.)
+                let bars = |c: &crate::engine::config::Config| match c.model.is_recurrent() {
+                    false => c.depth + 1,
+                    true if metric == GradMetric::DeltaRms => c.seq_len + 1,
+                    true => 2,
+                };
+                let layers = store.runs().iter().map(|r| bars(&r.config)).max();
                 let frame = grad_bars::EmptyFrame {
                     metric,
                     layers: layers.unwrap_or(1),
@@ -224,6 +233,7 @@ pub fn Gradients() -> impl IntoView {
                 a.start = now_ms();
                 a.epoch = max_epoch;
                 a.partial = partial_steps;
+                a.through_time = data.through_time;
                 a.range = range;
                 a.metric = metric;
                 a.theme = theme;

@@ -15,7 +15,7 @@ use scope::{now_ms, post, scope};
 
 use crate::engine::config::Config;
 use crate::engine::data::{Dataset, DatasetKind};
-use crate::engine::theory::predicted_delta_rms;
+use crate::engine::theory::{predicted_delta_rms, predicted_time_delta_rms};
 use crate::engine::trainer::{RunState, Trainer};
 use crate::epoch_clock::EpochClock;
 use crate::protocol::{FromWorker, Phase, Progress, RunJob, Speed, ToWorker};
@@ -307,6 +307,9 @@ fn step(run: &mut Run, now: f64) -> f64 {
     if let Some(record) = record {
         let theory = (record.epoch == 0).then(|| {
             let t = &run.trainer;
+            if let Some(last) = record.time_steps.last() {
+                return predicted_time_delta_rms(t.config(), last.delta_rms);
+            }
             let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
             let data = t.dataset();
             predicted_delta_rms(t.config(), &data.train, data.classes, output)

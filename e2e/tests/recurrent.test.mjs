@@ -1,0 +1,44 @@
+// The recurrent model in the page: a link trains it, the δ bars are its time steps (t = 1 to
+// T, then the output layer), the diagnosis speaks of time steps, the code panel writes a
+// SimpleRNN, and a setting for the other model gets a notice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, waitForEpochs, query } from '../tools/harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('a recurrent run: one δ bar per time step, its diagnosis and its script', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?model=rnn&seq_len=12&width=16&metric=delta_rms&activation=linear&recurrent_gain=0.8&epochs=2`);
+  await waitForEpochs(page, 1);
+  const bars = JSON.parse(await page.getAttribute('#chart-bars', 'data-log10'));
+  assert.equal(bars.length, 13, 'twelve time steps and the output layer');
+  // Linear with an orthogonal U of gain 0.8: δ_t = δ_T · 0.8^(T − t), exactly.
+  const perStep = bars[10] - bars[0];
+  assert.ok(Math.abs(perStep - 10 * Math.log10(1 / 0.8)) < 1e-3, `log10 δ_11/δ_1 = ${perStep}`);
+  // The theory drawn beside the bars is that power of the gain.
+  const theory = JSON.parse(await page.getAttribute('#chart-bars', 'data-theory-log10'));
+  assert.equal(theory.length, 12);
+  assert.ok(theory.every((t, i) => Math.abs(t - bars[i]) < 1e-3), JSON.stringify({ theory, bars }));
+  assert.match(await page.textContent('#diagnosis'), /time step/);
+  // The link keeps the recurrent settings.
+  const q = query(page);
+  assert.equal(q.get('model'), 'rnn');
+  assert.equal(q.get('seq_len'), '12');
+  assert.equal(q.get('depth'), null, 'depth means nothing here and is not written');
+  await page.click('#code-panel summary');
+  await page.waitForFunction(() => /keras\.layers\.SimpleRNN/.test(document.querySelector('[data-code="keras"]').textContent));
+  assert.match(await page.textContent('[data-code="pytorch"]'), /class SimpleRNN\(nn\.Module\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('depth on a recurrent run gets a notice and the run still trains', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?model=rnn&seq_len=10&width=8&depth=30`);
+  await waitForEpochs(page, 1);
+  assert.match(await page.textContent('body'), /depth=30.*does not apply to model rnn/);
+  assert.equal(query(page).get('depth'), null);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
