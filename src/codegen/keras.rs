@@ -255,13 +255,27 @@ fn layer_figures(config: &Config) -> String {
          \x20   grad_norm = [float(np.linalg.norm(g)) for g in d_kernels]\n\
          \x20   delta_rms = [float(np.sqrt(np.mean(np.square(d)))) for d in d_z]\n\
          \x20   return grad_norm, delta_rms\n\n\n\
-         class LayerFigures(keras.callbacks.Callback):\n\
-         \x20   \"\"\"Prints each Dense layer's grad_norm and delta_rms (layer 1 first, the output\n\
-         \x20   layer last), averaged over the training batches in order: before training, as the\n\
-         \x20   app's epoch 0 (the network as initialized, nothing updated), and after each epoch.\n\
-         \x20   After an epoch they are measured with its final weights, where the app averages\n\
-         \x20   over the epoch's steps while the weights move: they follow the app's bars in\n\
-         \x20   trend, not digit for digit.\"\"\"\n\n\
+         {callback}",
+        callback = callback(
+            "Prints each Dense layer's grad_norm and delta_rms (layer 1 first, the output\n\
+             \x20   layer last), averaged over the training batches in order: before training, as the\n\
+             \x20   app's epoch 0 (the network as initialized, nothing updated), and after each epoch.\n\
+             \x20   After an epoch they are measured with its final weights, where the app averages\n\
+             \x20   over the epoch's steps while the weights move: they follow the app's bars in\n\
+             \x20   trend, not digit for digit.",
+            "\x20       for name, which in [(\"grad_norm\", 0), (\"delta_rms\", 1)]:\n\
+             \x20           mean = np.mean([figures[which] for figures in batches], axis=0)\n\
+             \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in mean)))\n",
+        )
+    )
+}
+
+/// The `LayerFigures` callback: before training (the app's epoch 0) and after each epoch, the
+/// figures of `layer_figures` over the training batches in order, printed by `print`.
+pub(super) fn callback(doc: &str, print: &str) -> String {
+    format!(
+        "class LayerFigures(keras.callbacks.Callback):\n\
+         \x20   \"\"\"{doc}\"\"\"\n\n\
          \x20   def __init__(self, x, y):\n\
          \x20       super().__init__()\n\
          \x20       self.x, self.y = x, y\n\n\
@@ -272,9 +286,7 @@ fn layer_figures(config: &Config) -> String {
          \x20           layer_figures(self.model, self.x[i : i + BATCH_SIZE], self.y[i : i + BATCH_SIZE])\n\
          \x20           for i in range(0, len(self.y), BATCH_SIZE)\n\
          \x20       ]\n\
-         \x20       for name, which in [(\"grad_norm\", 0), (\"delta_rms\", 1)]:\n\
-         \x20           mean = np.mean([figures[which] for figures in batches], axis=0)\n\
-         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in mean)))\n\n\
+         {print}\n\
          \x20   def on_train_begin(self, logs=None):\n\
          \x20       self.report(0)\n\n\
          \x20   def on_epoch_end(self, epoch, logs=None):\n\

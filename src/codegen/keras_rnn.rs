@@ -1,7 +1,7 @@
 //! The recurrent run as a Keras 3 script: `SimpleRNN` into a `Dense` output layer, and the
 //! app's figures for a batch (per layer, and δ per time step) computed by Keras' own layer.
 
-use super::keras::{initializer, make_optimizer, preamble, training};
+use super::keras::{callback, initializer, make_optimizer, preamble, training};
 use super::{call, comment, py_num};
 use crate::engine::activation::{Activation, LEAKY_SLOPE};
 use crate::engine::config::Config;
@@ -163,29 +163,17 @@ fn figures(config: &Config) -> String {
          \x20       \"recurrent_grad_norm\": float(np.linalg.norm(d_u)),\n\
          \x20       \"time_delta_rms\": [rms(d_z[:, t]) for t in range(STEPS)],\n\
          \x20   }}\n\n\n\
-         class LayerFigures(keras.callbacks.Callback):\n\
-         \x20   \"\"\"Prints, before training (the app's epoch 0) and after each epoch, the figures\n\
-         \x20   of layer_figures averaged over the training batches in order, and the largest\n\
-         \x20   singular value of U. After an epoch they are measured with its final weights, where\n\
-         \x20   the app averages over the epoch's steps while the weights move.\"\"\"\n\n\
-         \x20   def __init__(self, x, y):\n\
-         \x20       super().__init__()\n\
-         \x20       self.x, self.y = x, y\n\n\
-         \x20   def report(self, epoch):\n\
-         \x20       if keras.backend.backend() != \"jax\":\n\
-         \x20           return\n\
-         \x20       batches = [\n\
-         \x20           layer_figures(self.model, self.x[i : i + BATCH_SIZE], self.y[i : i + BATCH_SIZE])\n\
-         \x20           for i in range(0, len(self.y), BATCH_SIZE)\n\
-         \x20       ]\n\
-         \x20       for name in [\"grad_norm\", \"delta_rms\", \"recurrent_grad_norm\", \"time_delta_rms\"]:\n\
-         \x20           mean = np.atleast_1d(np.mean([figures[name] for figures in batches], axis=0))\n\
-         \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in mean)))\n\
-         \x20       u = np.asarray(self.model.layers[0].cell.recurrent_kernel.value)\n\
-         \x20       print(\"epoch %d  sigma_max  %.3e\" % (epoch, np.linalg.norm(u, 2)))\n\n\
-         \x20   def on_train_begin(self, logs=None):\n\
-         \x20       self.report(0)\n\n\
-         \x20   def on_epoch_end(self, epoch, logs=None):\n\
-         \x20       self.report(epoch + 1)\n\n\n"
+         {callback}",
+        callback = callback(
+            "Prints, before training (the app's epoch 0) and after each epoch, the figures\n\
+             \x20   of layer_figures averaged over the training batches in order, and the largest\n\
+             \x20   singular value of U. After an epoch they are measured with its final weights, where\n\
+             \x20   the app averages over the epoch's steps while the weights move.",
+            "\x20       for name in [\"grad_norm\", \"delta_rms\", \"recurrent_grad_norm\", \"time_delta_rms\"]:\n\
+             \x20           mean = np.atleast_1d(np.mean([figures[name] for figures in batches], axis=0))\n\
+             \x20           print(\"epoch %d  %s  %s\" % (epoch, name, \" \".join(\"%.3e\" % v for v in mean)))\n\
+             \x20       u = np.asarray(self.model.layers[0].cell.recurrent_kernel.value)\n\
+             \x20       print(\"epoch %d  sigma_max  %.3e\" % (epoch, np.linalg.norm(u, 2)))\n",
+        )
     )
 }

@@ -17,30 +17,7 @@ pub fn pytorch(config: &Config) -> String {
     if config.model.is_recurrent() {
         return super::pytorch_rnn::pytorch_rnn(config);
     }
-    let mut out = docstring(
-        config,
-        "PyTorch",
-        "pytorch",
-        "pip install torch numpy scikit-learn",
-    );
-    out.push_str(
-        "import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n",
-    );
-    out.push_str(&constants(config));
-    out.push_str("\n\n");
-    out.push_str(&data_functions(config));
-    out.push_str("\n\n");
-    if is_truncated(config.init) {
-        out.push_str(&format!(
-            "def truncated_normal_(weight, variance):\n\
-             \x20   \"\"\"Keras' truncated normal: N(0, sd^2) with draws beyond 2 sd redrawn, and sd\n\
-             \x20   enlarged so that the cut draw has the given variance. (PyTorch's kaiming_normal_\n\
-             \x20   and xavier_normal_ do not cut.)\"\"\"\n\
-             \x20   sd = variance**0.5 / {}\n\
-             \x20   nn.init.trunc_normal_(weight, mean=0.0, std=sd, a=-2 * sd, b=2 * sd)\n\n\n",
-            py_num(TRUNCATION_STD)
-        ));
-    }
+    let mut out = preamble(config, is_truncated(config.init));
     out.push_str(&init_weights(config.init));
     out.push_str("\n\n");
     out.push_str(&build_model(config));
@@ -65,6 +42,36 @@ pub fn pytorch(config: &Config) -> String {
         out.push_str("\n\n");
     }
     out.push_str(&training(config, layer_figures()));
+    out
+}
+
+/// The docstring, the imports, the constants, the data, and (`truncated`) Keras' truncated
+/// normal for the initializers that need it.
+pub(super) fn preamble(config: &Config, truncated: bool) -> String {
+    let mut out = docstring(
+        config,
+        "PyTorch",
+        "pytorch",
+        "pip install torch numpy scikit-learn",
+    );
+    out.push_str(
+        "import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n",
+    );
+    out.push_str(&constants(config));
+    out.push_str("\n\n");
+    out.push_str(&data_functions(config));
+    out.push_str("\n\n");
+    if truncated {
+        out.push_str(&format!(
+            "def truncated_normal_(weight, variance):\n\
+             \x20   \"\"\"Keras' truncated normal: N(0, sd^2) with draws beyond 2 sd redrawn, and sd\n\
+             \x20   enlarged so that the cut draw has the given variance. (PyTorch's kaiming_normal_\n\
+             \x20   and xavier_normal_ do not cut.)\"\"\"\n\
+             \x20   sd = variance**0.5 / {}\n\
+             \x20   nn.init.trunc_normal_(weight, mean=0.0, std=sd, a=-2 * sd, b=2 * sd)\n\n\n",
+            py_num(TRUNCATION_STD)
+        ));
+    }
     out
 }
 

@@ -2,41 +2,19 @@
 //! any activation, Keras' initializers), its mapping to `torch.nn.RNN` in a comment.
 
 use super::pytorch::{
-    activation_module, clip_gradients, init_weights, is_truncated, make_optimizer, training,
+    activation_module, clip_gradients, init_weights, is_truncated, make_optimizer, preamble,
+    training,
 };
-use super::{comment, constants, data_functions, docstring, py_num};
+use super::{comment, py_num};
 use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
-use crate::engine::init::TRUNCATION_STD;
 use crate::engine::recurrent::RecurrentInit;
 
 /// A complete, runnable PyTorch script for a recurrent `config`.
 pub fn pytorch_rnn(config: &Config) -> String {
-    let mut out = docstring(
-        config,
-        "PyTorch",
-        "pytorch",
-        "pip install torch numpy scikit-learn",
-    );
-    out.push_str(
-        "import copy\nimport os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n",
-    );
-    out.push_str(&constants(config));
-    out.push_str("\n\n");
-    out.push_str(&data_functions(config));
-    out.push_str("\n\n");
     let truncated = is_truncated(config.init)
         || matches!(config.recurrent_init, RecurrentInit::Scaled(i) if is_truncated(i));
-    if truncated {
-        out.push_str(&format!(
-            "def truncated_normal_(weight, variance):\n\
-             \x20   \"\"\"Keras' truncated normal: N(0, sd^2) with draws beyond 2 sd redrawn, and sd\n\
-             \x20   enlarged so that the cut draw has the given variance.\"\"\"\n\
-             \x20   sd = variance**0.5 / {}\n\
-             \x20   nn.init.trunc_normal_(weight, mean=0.0, std=sd, a=-2 * sd, b=2 * sd)\n\n\n",
-            py_num(TRUNCATION_STD)
-        ));
-    }
+    let mut out = preamble(config, truncated);
     out.push_str(&init_weights(config.init));
     out.push_str("\n\n");
     out.push_str(&recurrent_init(config));

@@ -10,7 +10,7 @@ use super::dense::Dense;
 use super::init::Initializer;
 use super::loss::softmax_cross_entropy;
 use super::matrix::{rms, Matrix};
-use super::param::{Param, ParamKind};
+use super::param::Param;
 use super::real::Real;
 
 /// Where batch normalization sits in each hidden block.
@@ -213,15 +213,7 @@ impl<F: Real> Network<F> {
         delta_rms[self.hidden.len()] = rms(&self.logits.data);
         self.backward(&mut delta_rms);
         if l2 > 0.0 {
-            let two_l2 = F::of(2.0 * l2);
-            for p in self.params_mut() {
-                if p.kind == ParamKind::Kernel {
-                    loss += l2 * super::matrix::norm(&p.value).powi(2);
-                    for (g, &w) in p.grad.iter_mut().zip(&p.value) {
-                        *g = *g + two_l2 * w;
-                    }
-                }
-            }
+            loss += super::param::add_l2(self.params_mut(), l2);
         }
         StepResult {
             loss,

@@ -37,3 +37,17 @@ pub fn kernel_step_sizes<F: Real>(params: &[&mut Param<F>], steps: &[f64]) -> Ve
         .map(|(_, s)| *s)
         .collect()
 }
+
+/// Adds the L2 penalty l2·Σ‖W‖² over the kernels: its gradient 2·l2·W to each kernel's
+/// gradient; returns the penalty (to add to the loss).
+pub fn add_l2<F: Real>(params: Vec<&mut Param<F>>, l2: f64) -> f64 {
+    let two_l2 = F::of(2.0 * l2);
+    let mut penalty = 0.0;
+    for p in params.into_iter().filter(|p| p.kind == ParamKind::Kernel) {
+        penalty += l2 * super::matrix::norm(&p.value).powi(2);
+        for (g, &w) in p.grad.iter_mut().zip(&p.value) {
+            *g = *g + two_l2 * w;
+        }
+    }
+    penalty
+}

@@ -11,7 +11,7 @@ use crate::engine::init::Initializer;
 use crate::engine::loss::softmax_cross_entropy;
 use crate::engine::matrix::{rms, Matrix};
 use crate::engine::network::StepResult;
-use crate::engine::param::{Param, ParamKind};
+use crate::engine::param::Param;
 use crate::engine::real::Real;
 
 /// The shape and kind of recurrent network to build.
@@ -78,15 +78,7 @@ impl<F: Real> RnnNetwork<F> {
         let steps = time_delta_rms.len().max(1) as f64;
         let cell_rms = (time_delta_rms.iter().map(|r| r * r).sum::<f64>() / steps).sqrt();
         if l2 > 0.0 {
-            let two_l2 = F::of(2.0 * l2);
-            for p in self.params_mut() {
-                if p.kind == ParamKind::Kernel {
-                    loss += l2 * crate::engine::matrix::norm(&p.value).powi(2);
-                    for (g, &w) in p.grad.iter_mut().zip(&p.value) {
-                        *g = *g + two_l2 * w;
-                    }
-                }
-            }
+            loss += crate::engine::param::add_l2(self.params_mut(), l2);
         }
         StepResult {
             loss,

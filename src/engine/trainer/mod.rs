@@ -4,6 +4,8 @@
 //! line calls it in a loop. Epoch 0 is a measuring pass over the training batches with no
 //! update, so the first record shows the network exactly as initialized.
 
+mod evaluate;
+
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
@@ -11,18 +13,15 @@ use super::batch_norm::Mode;
 use super::build::{build_network, empty_dataset, seeded, ORDER_STREAM};
 use super::clip::Clipping;
 use super::config::{check_clipping, check_lr, Config, ConfigError};
-use super::data::{Dataset, Samples};
+use super::data::Dataset;
 use super::epoch_sums::EpochSums;
 use super::history::History;
 use super::matrix::{norm, Matrix};
-use super::metrics::{ActivationStats, EpochRecord, LayerStats, PartialLayers, Status, TimeStep};
+use super::metrics::{EpochRecord, LayerStats, PartialLayers, Status, TimeStep};
 use super::model::Model;
 use super::network::Network;
 use super::optim::Optimizer;
 use super::recurrent::spectral::sigma_max;
-
-/// Validation samples per forward pass (bounds memory at depth 100 × width 512).
-const EVAL_CHUNK: usize = 128;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunState {
@@ -389,42 +388,5 @@ impl Trainer {
         self.sums = EpochSums::new(self.net.layer_count());
         self.sums.time_delta_rms =
             vec![0.0; self.config.seq_len * self.net.rnn().is_some() as usize];
-    }
-
-    /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
-    /// activation statistics per layer, in evaluation mode.
-    fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>) {
-        let layers = self.net.layer_count();
-        let mut stats = vec![ActivationStats::default(); layers];
-        let val: &Samples = &self.data.val;
-        let idx: Vec<usize> = (0..val.len()).collect();
-        let (mut loss, mut correct) = (0.0, 0usize);
-        for chunk in idx.chunks(EVAL_CHUNK) {
-            val.gather(chunk, &mut self.batch_x, &mut self.batch_y);
-            let logits = self.net.forward(&self.batch_x, Mode::Eval);
-            let (l, c) = super::loss::evaluate_logits(logits, &self.batch_y);
-            loss += l * chunk.len() as f64;
-            correct += c;
-            let measured = if self.measure_layers { layers } else { 0 };
-            for (layer, s) in stats.iter_mut().enumerate().take(measured) {
-                let (input, output, units) = self.net.activation_io(layer);
-                s.add(self.net.activation_of(layer), input, output, units);
-            }
-        }
-        let n = val.len().max(1) as f64;
-        let penalty = if self.config.l2 > 0.0 {
-            (0..layers)
-                .map(|l| norm(&self.net.kernel(l).value).powi(2))
-                .chain(
-                    self.net
-                        .rnn()
-                        .map(|r| norm(&r.cell.recurrent.value).powi(2)),
-                )
-                .sum::<f64>()
-                * self.config.l2
-        } else {
-            0.0
-        };
-        (loss / n + penalty, correct as f64 / n, stats)
     }
 }
