@@ -149,17 +149,22 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
 
     let mut net = initial.clone();
     let step = net.compute_gradients(&x, &y, Mode::Train, config.l2);
-    let recurrent_grad_norm = net.rnn().map(|r| norm(&r.cell.recurrent.grad));
-    // Every kernel in variable order (an RNN: W, U, then the output layer's).
-    let kernel_norms = |net: &mut Model<f32>, grad: bool| -> Vec<f64> {
+    // Every weight matrix in variable order (an RNN: W, U, then the output layer's).
+    let kinds: Vec<ParamKind> = net
+        .params_mut()
+        .iter()
+        .map(|p| p.kind)
+        .filter(|k| k.is_matrix())
+        .collect();
+    let matrix_norms = |net: &mut Model<f32>, grad: bool| -> Vec<f64> {
         net.params_mut()
             .iter()
-            .filter(|p| p.kind == ParamKind::Kernel)
+            .filter(|p| p.kind.is_matrix())
             .map(|p| norm(if grad { &p.grad } else { &p.value }))
             .collect()
     };
-    let grad_norm = kernel_norms(&mut net, true);
-    let weight_norm = kernel_norms(&mut net, false);
+    let grad_norm = matrix_norms(&mut net, true);
+    let weight_norm = matrix_norms(&mut net, false);
     let mut optimizer = Optimizer::new(config.optimizer);
     let mut params = net.params_mut();
     config.clipping.apply(&mut params);
@@ -167,7 +172,7 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
     let update_ratio: Vec<Option<f64>> = params
         .iter()
         .zip(&steps)
-        .filter(|(p, _)| p.kind == ParamKind::Kernel)
+        .filter(|(p, _)| p.kind.is_matrix())
         .zip(&weight_norm)
         .map(|((_, s), w)| ratio(s.sqrt(), *w))
         .collect();
@@ -181,13 +186,13 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
         .clone()
         .params_mut()
         .iter()
-        .filter(|p| p.kind == ParamKind::Kernel)
+        .filter(|p| p.kind.is_matrix())
         .map(|p| p.value.clone())
         .collect();
     let two_step_ratio: Vec<Option<f64>> = net
         .params_mut()
         .iter()
-        .filter(|p| p.kind == ParamKind::Kernel)
+        .filter(|p| p.kind.is_matrix())
         .zip(&initial_values)
         .zip(&weight_norm)
         .map(|((p, then), w)| {
@@ -195,21 +200,24 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
             ratio(norm(&moved), *w)
         })
         .collect();
-    // A recurrent cell's U is not a layer's kernel: its figures go apart.
-    let layer_of = |all: &[Option<f64>]| -> Vec<Option<f64>> {
-        let mut v = all.to_vec();
-        if recurrent_grad_norm.is_some() {
-            v.remove(1);
-        }
-        v
-    };
-    let recurrent_update_ratio = recurrent_grad_norm.map(|_| update_ratio[1]);
-    let plain = |all: Vec<f64>| -> Vec<f64> {
-        layer_of(&all.into_iter().map(Some).collect::<Vec<_>>())
-            .into_iter()
-            .flatten()
+    // The layers' kernels, and a recurrent cell's U apart (it is not a layer's).
+    let layers = |all: &[Option<f64>]| -> Vec<Option<f64>> {
+        all.iter()
+            .zip(&kinds)
+            .filter(|(_, k)| **k == ParamKind::Kernel)
+            .map(|(v, _)| *v)
             .collect()
     };
+    let recurrent = |all: &[Option<f64>]| -> Option<Option<f64>> {
+        all.iter()
+            .zip(&kinds)
+            .find(|(_, k)| **k == ParamKind::RecurrentKernel)
+            .map(|(v, _)| *v)
+    };
+    let some = |all: &[f64]| -> Vec<Option<f64>> { all.iter().copied().map(Some).collect() };
+    let recurrent_update_ratio = recurrent(&update_ratio);
+    let recurrent_grad_norm = recurrent(&some(&grad_norm)).flatten();
+    let plain = |all: &[f64]| -> Vec<f64> { layers(&some(all)).into_iter().flatten().collect() };
     Ok(FirstStep {
         config: config.clone(),
         epoch,
@@ -218,11 +226,11 @@ pub fn first_step(config: &Config) -> Result<FirstStep, ConfigError> {
         y,
         layers: model_weights(&initial),
         loss: step.loss,
-        grad_norm: plain(grad_norm),
+        grad_norm: plain(&grad_norm),
         delta_rms: step.delta_rms,
-        weight_norm: plain(weight_norm),
-        update_ratio: layer_of(&update_ratio),
-        two_step_ratio: layer_of(&two_step_ratio),
+        weight_norm: plain(&weight_norm),
+        update_ratio: layers(&update_ratio),
+        two_step_ratio: layers(&two_step_ratio),
         recurrent_grad_norm,
         recurrent_update_ratio,
         time_delta_rms: step.time_delta_rms,

@@ -22,11 +22,7 @@ pub fn pytorch(config: &Config) -> String {
     out.push_str("\n\n");
     out.push_str(&build_model(config));
     out.push_str("\n\n");
-    out.push_str(&make_optimizer(config));
-    out.push_str(
-        "\n\n# Softmax cross-entropy of the logits, averaged over the batch; labels are integers.\n\
-         LOSS = nn.CrossEntropyLoss()\n\n\n",
-    );
+    out.push_str(&optimizer_and_loss(config));
     if config.l2 > 0.0 {
         out.push_str(
             "def l2_penalty(model):\n\
@@ -193,7 +189,14 @@ fn build_model(config: &Config) -> String {
     out
 }
 
-pub(super) fn make_optimizer(config: &Config) -> String {
+/// `make_optimizer` and the loss.
+pub(super) fn optimizer_and_loss(config: &Config) -> String {
+    make_optimizer(config)
+        + "\n\n# Softmax cross-entropy of the logits, averaged over the batch; labels are integers.\n\
+           LOSS = nn.CrossEntropyLoss()\n\n\n"
+}
+
+fn make_optimizer(config: &Config) -> String {
     let mut out = String::from("def make_optimizer(model):\n");
     let mut args = vec![
         "model.parameters()".to_string(),

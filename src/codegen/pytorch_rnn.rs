@@ -2,7 +2,7 @@
 //! any activation, Keras' initializers), its mapping to `torch.nn.RNN` in a comment.
 
 use super::pytorch::{
-    activation_module, clip_gradients, init_weights, is_truncated, make_optimizer, preamble,
+    activation_module, clip_gradients, init_weights, is_truncated, optimizer_and_loss, preamble,
     training,
 };
 use super::{comment, py_num};
@@ -21,11 +21,7 @@ pub fn pytorch_rnn(config: &Config) -> String {
     out.push_str("\n\n");
     out.push_str(&module(config));
     out.push_str("\n\n");
-    out.push_str(&make_optimizer(config));
-    out.push_str(
-        "\n\n# Softmax cross-entropy of the logits, averaged over the batch; labels are integers.\n\
-         LOSS = nn.CrossEntropyLoss()\n\n\n",
-    );
+    out.push_str(&optimizer_and_loss(config));
     if config.l2 > 0.0 {
         out.push_str(
             "def l2_penalty(model):\n\

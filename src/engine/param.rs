@@ -4,7 +4,10 @@ use super::real::Real;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamKind {
+    /// A layer's kernel W (the recurrent cell's input kernel too).
     Kernel,
+    /// A recurrent cell's U: a weight matrix, but not a layer of its own.
+    RecurrentKernel,
     Bias,
     Gamma,
     Beta,
@@ -15,6 +18,13 @@ pub struct Param<F> {
     pub kind: ParamKind,
     pub value: Vec<F>,
     pub grad: Vec<F>,
+}
+
+impl ParamKind {
+    /// A weight matrix: penalized by L2 (biases and batch norm's γ, β are not).
+    pub fn is_matrix(self) -> bool {
+        matches!(self, ParamKind::Kernel | ParamKind::RecurrentKernel)
+    }
 }
 
 impl<F: Real> Param<F> {
@@ -43,7 +53,7 @@ pub fn kernel_step_sizes<F: Real>(params: &[&mut Param<F>], steps: &[f64]) -> Ve
 pub fn add_l2<F: Real>(params: Vec<&mut Param<F>>, l2: f64) -> f64 {
     let two_l2 = F::of(2.0 * l2);
     let mut penalty = 0.0;
-    for p in params.into_iter().filter(|p| p.kind == ParamKind::Kernel) {
+    for p in params.into_iter().filter(|p| p.kind.is_matrix()) {
         penalty += l2 * super::matrix::norm(&p.value).powi(2);
         for (g, &w) in p.grad.iter_mut().zip(&p.value) {
             *g = *g + two_l2 * w;

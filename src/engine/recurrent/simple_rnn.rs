@@ -45,7 +45,10 @@ impl<F: Real> SimpleRnn<F> {
     ) -> Self {
         // Keras builds the input kernel first, then the recurrent one.
         let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, units, rng));
-        let recurrent = Param::new(ParamKind::Kernel, recurrent_init.kernel(units, gain, rng));
+        let recurrent = Param::new(
+            ParamKind::RecurrentKernel,
+            recurrent_init.kernel(units, gain, rng),
+        );
         SimpleRnn {
             inputs,
             units,

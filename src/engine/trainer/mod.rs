@@ -307,12 +307,8 @@ impl Trainer {
         let mut params = self.net.params_mut();
         let steps = self.optimizer.step(&mut params, lr, measure);
         if measure {
-            // Kernels are every Dense layer's first variable, in layer order; a recurrent
-            // cell's second kernel (U) is not a layer's.
-            let mut kernel_steps = super::param::kernel_step_sizes(&params, &steps);
-            if self.config.model.is_recurrent() && kernel_steps.len() == 3 {
-                kernel_steps.remove(1);
-            }
+            // Kernels are every layer's first variable, in layer order (U is not a layer's).
+            let kernel_steps = super::param::kernel_step_sizes(&params, &steps);
             for (l, (step, w)) in kernel_steps.iter().zip(&kernel_norms).enumerate() {
                 self.sums.update_ratio[l] = super::metrics::update_ratio(step.sqrt(), *w);
             }
