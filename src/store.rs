@@ -156,6 +156,11 @@ impl Store {
         self.runs.len() > 1
     }
 
+    /// Whether any run is a recurrent network (the charts then show time steps).
+    pub fn has_recurrent(&self) -> bool {
+        self.runs.iter().any(|r| r.config.model.is_recurrent())
+    }
+
     /// What the worker should be training: (run id, configuration), in order.
     pub fn jobs(&self) -> Vec<(u64, Config)> {
         let cap = |c: &Config| Config {

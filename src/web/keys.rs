@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::lesson::builtin;
+use crate::store::Store;
 use crate::url_state::GradMetric;
 
 /// What a key does.
@@ -197,7 +198,10 @@ pub fn on_key(state: AppState, ev: web_sys::KeyboardEvent) {
                 GradMetric::DeltaRms | GradMetric::ClippedGradNorm => GradMetric::GradNorm,
             }
         }),
-        Action::SwitchMap => state.heat.update(|h| *h = h.next()),
+        Action::SwitchMap => {
+            let recurrent = state.store.with_untracked(Store::has_recurrent);
+            state.heat.update(|h| *h = h.next(recurrent))
+        }
         Action::Present => state.toggle_presenting(),
         Action::Fullscreen => super::fullscreen::toggle(),
         Action::NextLesson | Action::PreviousLesson => {

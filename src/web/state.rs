@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::charts::trace::Trace;
 use super::client;
 use super::dom::now_ms;
 use crate::engine::config::Config;
@@ -21,15 +22,30 @@ pub enum HeatQuantity {
     WeightNorm,
     /// ‖ΔW‖/‖W‖: lower layers that barely move are the notes' sign of vanishing.
     UpdateRatio,
+    /// A recurrent run's global gradient norm at every training step, before clipping.
+    StepNorm,
+    /// A recurrent run's σ_max(U) by epoch.
+    SigmaMax,
 }
 
 impl HeatQuantity {
-    /// The next map in the W key's cycle.
-    pub fn next(self) -> HeatQuantity {
+    /// The next chart in the W key's cycle (the two traces only with a recurrent run).
+    pub fn next(self, recurrent: bool) -> HeatQuantity {
         match self {
             HeatQuantity::Gradient => HeatQuantity::WeightNorm,
             HeatQuantity::WeightNorm => HeatQuantity::UpdateRatio,
-            HeatQuantity::UpdateRatio => HeatQuantity::Gradient,
+            HeatQuantity::UpdateRatio if recurrent => HeatQuantity::StepNorm,
+            HeatQuantity::StepNorm if recurrent => HeatQuantity::SigmaMax,
+            _ => HeatQuantity::Gradient,
+        }
+    }
+
+    /// The trace this choice shows, if it is one.
+    pub fn trace(self) -> Option<Trace> {
+        match self {
+            HeatQuantity::StepNorm => Some(Trace::StepNorm),
+            HeatQuantity::SigmaMax => Some(Trace::SigmaMax),
+            _ => None,
         }
     }
 }

@@ -82,7 +82,7 @@ pub fn record_values(metric: GradMetric, rec: &EpochRecord) -> Vec<f64> {
 
 /// Whether the bars show time steps: δ, with a recurrent run on screen.
 fn through_time(store: &Store, metric: GradMetric) -> bool {
-    metric == GradMetric::DeltaRms && store.runs().iter().any(|r| r.config.model.is_recurrent())
+    metric == GradMetric::DeltaRms && store.has_recurrent()
 }
 
 /// The epoch the charts show: the one picked on the slider, or the latest of any run.

@@ -31,6 +31,9 @@ pub struct HeatSpec {
     pub short_title: &'static str,
     pub legend: &'static str,
     pub value: fn(&LayerStats) -> f64,
+    /// A recurrent run's δ map has one row per time step (t = 1 at the bottom), then the
+    /// output layer's row: the time × epoch map.
+    pub through_time: bool,
     /// log10 range shared by every panel.
     pub range: (f64, f64),
     /// The figure is about an update: epoch 0 (which makes none) is left empty, and a
@@ -41,12 +44,36 @@ pub struct HeatSpec {
     pub labels: Vec<String>,
 }
 
+/// One map column: a record's value per row, bottom (layer 1, or time step 1) to top (the
+/// output layer).
+fn column(spec: &HeatSpec, r: &EpochRecord) -> Vec<f64> {
+    if spec.through_time && !r.time_steps.is_empty() {
+        let output = r.layers.last().map(|l| l.delta_rms);
+        r.time_steps
+            .iter()
+            .map(|t| t.delta_rms)
+            .chain(output)
+            .collect()
+    } else {
+        r.layers.iter().map(spec.value).collect()
+    }
+}
+
 /// The title where the long one does not fit.
 fn short_title_of(q: HeatQuantity, metric: GradMetric) -> &'static str {
     match (q, metric) {
-        (HeatQuantity::Gradient, GradMetric::GradNorm) => "‖∂L/∂W‖ by layer and epoch",
-        (HeatQuantity::Gradient, GradMetric::DeltaRms) => "δ rms by layer and epoch",
-        (HeatQuantity::Gradient, GradMetric::ClippedGradNorm) => "clipped ‖∂L/∂W‖ by epoch",
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::GradNorm,
+        ) => "‖∂L/∂W‖ by layer and epoch",
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::DeltaRms,
+        ) => "δ rms by layer and epoch",
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::ClippedGradNorm,
+        ) => "clipped ‖∂L/∂W‖ by epoch",
         (HeatQuantity::WeightNorm, _) => "‖W‖ by layer and epoch",
         (HeatQuantity::UpdateRatio, _) => "‖ΔW‖/‖W‖ by layer and epoch",
     }
@@ -58,21 +85,28 @@ fn spec_of(
     metric: GradMetric,
 ) -> (&'static str, &'static str, fn(&LayerStats) -> f64) {
     match (q, metric) {
-        (HeatQuantity::Gradient, GradMetric::GradNorm) => (
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::GradNorm,
+        ) => (
             "Gradient ‖∂L/∂W‖ by layer and epoch",
             "‖∂L/∂W‖",
             |l| l.grad_norm,
         ),
-        (HeatQuantity::Gradient, GradMetric::ClippedGradNorm) => (
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::ClippedGradNorm,
+        ) => (
             "Gradient after clipping by layer and epoch",
             "clipped",
             |l| l.clipped_grad_norm,
         ),
-        (HeatQuantity::Gradient, GradMetric::DeltaRms) => {
-            ("Back-propagated δ by layer and epoch", "δ rms", |l| {
-                l.delta_rms
-            })
-        }
+        (
+            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            GradMetric::DeltaRms,
+        ) => ("Back-propagated δ by layer and epoch", "δ rms", |l| {
+            l.delta_rms
+        }),
         (HeatQuantity::WeightNorm, _) => {
             ("Weight norm ‖W‖ by layer and epoch", "‖W‖", |l| {
                 l.weight_norm
@@ -97,29 +131,44 @@ pub fn data(
     if store.runs().iter().all(|r| r.records().is_empty()) {
         return None;
     }
-    let (title, legend, value) = spec_of(quantity, metric);
-    // Epoch 0 makes no update: leave it out of the update ratio's range.
-    let range = decade_range(
-        store
-            .runs()
-            .iter()
-            .flat_map(|r| r.records().iter())
-            .filter(|r| quantity != HeatQuantity::UpdateRatio || r.epoch > 0)
-            .flat_map(|r| r.layers.iter().map(value)),
-        2.0,
-    );
-    Some(HeatSpec {
+    let (mut title, legend, value) = spec_of(quantity, metric);
+    let mut short_title = short_title_of(quantity, metric);
+    // With no recurrent run on screen, a trace's button is gone: its choice shows the gradient.
+    let quantity = match quantity.trace() {
+        Some(_) => HeatQuantity::Gradient,
+        None => quantity,
+    };
+    let through_time = quantity == HeatQuantity::Gradient
+        && metric == GradMetric::DeltaRms
+        && store.has_recurrent();
+    if through_time {
+        title = "Back-propagated δ by time step and epoch";
+        short_title = "δ rms by time step and epoch";
+    }
+    let mut spec = HeatSpec {
         title,
-        short_title: short_title_of(quantity, metric),
+        short_title,
         legend,
         value,
-        range,
+        through_time,
+        range: (0.0, 0.0),
         per_update: quantity == HeatQuantity::UpdateRatio,
         highlight,
         labels: (1..=store.runs().len())
             .map(|k| format!("Run {k}"))
             .collect(),
-    })
+    };
+    // Epoch 0 makes no update: leave it out of the update ratio's range.
+    spec.range = decade_range(
+        store
+            .runs()
+            .iter()
+            .flat_map(|r| r.records().iter())
+            .filter(|r| quantity != HeatQuantity::UpdateRatio || r.epoch > 0)
+            .flat_map(|r| column(&spec, r)),
+        2.0,
+    );
+    Some(spec)
 }
 
 /// Room left of a map for its layer labels, in fonts: the first panel carries them (and the
@@ -227,8 +276,8 @@ where
             if spec.per_update && r.epoch == 0 {
                 continue;
             }
-            for l in &r.layers {
-                let v = if blank { f64::NAN } else { (spec.value)(l) };
+            for v in column(spec, r) {
+                let v = if blank { f64::NAN } else { v };
                 match log10_point(v) {
                     LogPoint::Zero => special[0] = true,
                     LogPoint::NaN | LogPoint::Negative => special[1] = true,
@@ -255,9 +304,10 @@ where
     DB::ErrorType: 'static,
 {
     let records = panel.records;
+    let by_time = spec.through_time && records.iter().any(|r| !r.time_steps.is_empty());
     let layers = records
         .iter()
-        .map(|r| r.layers.len())
+        .map(|r| column(spec, r).len())
         .max()
         .unwrap_or(1)
         .max(1);
@@ -305,7 +355,11 @@ where
             }
         })
         .x_desc("epoch")
-        .y_desc(if first { "layer (input at bottom)" } else { "" })
+        .y_desc(match (first, by_time) {
+            (false, _) => "",
+            (true, false) => "layer (input at bottom)",
+            (true, true) => "time step (start at bottom)",
+        })
         .draw()
         .map_err(err)?;
 
@@ -324,9 +378,9 @@ where
         .flat_map(|r| {
             let x = r.epoch as f64;
             let blank = spec.per_update && r.status == Status::Diverged;
-            r.layers.iter().enumerate().map(move |(i, l)| {
+            column(spec, r).into_iter().enumerate().map(move |(i, v)| {
                 let y = (i + 1) as f64;
-                let v = if blank { f64::NAN } else { (spec.value)(l) };
+                let v = if blank { f64::NAN } else { v };
                 let colour = match log10_point(v) {
                     LogPoint::At(lv) => viridis(unit(lv, lo, hi)).filled(),
                     LogPoint::Zero => s.fg.filled(),

@@ -8,11 +8,16 @@ pub mod curves;
 pub mod grad_bars;
 pub mod heat_legend;
 pub mod heatmap;
+pub mod lines;
+pub mod map_card;
+pub mod recorder;
+pub mod trace;
 
 use plotters::chart::MeshStyle;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
+use recorder::{Recorder, Recording};
 use web_sys::HtmlCanvasElement;
 
 use crate::url_state::{GradMetric, Theme};
@@ -248,17 +253,30 @@ pub type Root<DB> = DrawingArea<DB, plotters::coord::Shift>;
 pub fn draw_on(
     canvas: &HtmlCanvasElement,
     theme: Theme,
-    plot: impl FnOnce(&Root<CanvasBackend>, &Style) -> Result<Drawn, String>,
+    plot: impl FnOnce(&Root<Recorder>, &Style) -> Result<Drawn, String>,
 ) -> DrawResult {
-    let Some((backend, dpr)) = backend(canvas) else {
+    let Some((mut backend, dpr)) = backend(canvas) else {
         return Ok(());
     };
     let style = style_of(canvas, theme, dpr);
-    let root = backend.into_drawing_area();
-    root.fill(&style.bg).map_err(err)?;
-    let drawn = plot(&root, &style)?;
+    let (drawn, recording) = record(backend.get_size(), |root| {
+        root.fill(&style.bg).map_err(err)?;
+        plot(root, &style)
+    })?;
+    recording.replay(&mut backend)?;
     drawn.mark(canvas, &style);
-    root.present().map_err(err)
+    Ok(())
+}
+
+/// Runs `plot` on a recorder of `size` pixels: what it reported, and what it drew.
+pub fn record(
+    size: (u32, u32),
+    plot: impl FnOnce(&Root<Recorder>) -> Result<Drawn, String>,
+) -> Result<(Drawn, Recording), String> {
+    let (recorder, recording) = Recorder::new(size);
+    let root = recorder.into_drawing_area();
+    let drawn = plot(&root)?;
+    Ok((drawn, recording))
 }
 
 /// The figure a gradient chart shows for a layer.
@@ -328,19 +346,16 @@ pub fn decade_label(v: f64) -> String {
 
 /// Draws a message in the middle of an empty chart (no data yet, or a drawing problem).
 pub fn placeholder(canvas: &HtmlCanvasElement, theme: Theme, message: &str) {
-    if let Some((backend, dpr)) = backend(canvas) {
-        let style = style_of(canvas, theme, dpr);
-        let root = backend.into_drawing_area();
-        let _ = root.fill(&style.bg);
+    let _ = draw_on(canvas, theme, |root, style| {
         let (w, h) = root.dim_in_pixel();
-        let _ = root.draw(&Text::new(
+        root.draw(&Text::new(
             message.to_string(),
             (w as i32 / 2, h as i32 / 2),
             style.centered(1.1, style.muted),
-        ));
-        let _ = root.present();
-        Drawn::default().mark(canvas, &style);
-    }
+        ))
+        .map_err(err)?;
+        Ok(Drawn::default())
+    });
 }
 
 pub type DrawResult = Result<(), String>;

@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlCanvasElement;
 
 use crate::export::{file_name, records_csv, records_json, runs_of};
-use crate::web::charts::{self, bar_data, curves, grad_bars, heatmap, Drawn, Root, Style};
+use crate::web::charts::{self, bar_data, curves, grad_bars, map_card, Drawn, Root, Style};
 use crate::web::dom::copy_to_clipboard;
 use crate::web::state::AppState;
 
@@ -97,11 +97,7 @@ where
             let runs = data.runs(|i| &data.targets[i].values);
             grad_bars::plot(root, s, &data.bars(&runs))
         }
-        Chart::Heatmap => {
-            let spec = heatmap::data(store, state.heat.get_untracked(), metric, view)
-                .ok_or("no records yet")?;
-            heatmap::plot(root, s, &spec, &heatmap::panels(store, &spec))
-        }
+        Chart::Heatmap => map_card::plot(root, s, store, state.heat.get_untracked(), metric, view),
         Chart::Loss | Chart::Accuracy => {
             let which = if chart == Chart::Loss {
                 curves::Curve::Loss
@@ -278,10 +274,11 @@ fn export_png(chart: Chart, state: AppState, status: RwSignal<String>) -> Result
         dpr: 2.0 * factor,
         ..style
     };
-    let backend = CanvasBackend::with_canvas_object(off.clone()).ok_or("no 2-D context")?;
-    let root = backend.into_drawing_area();
-    plot_chart(&root, &style, chart, state)?;
-    root.present().map_err(charts::err)?;
+    let mut backend = CanvasBackend::with_canvas_object(off.clone()).ok_or("no 2-D context")?;
+    let (_, recording) = charts::record(backend.get_size(), |root| {
+        plot_chart(root, &style, chart, state)
+    })?;
+    recording.replay(&mut backend)?;
     let name = name_for(state, chart.id(), "png");
     let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
         let result = blob
@@ -302,9 +299,10 @@ fn export_svg(chart: Chart, state: AppState) -> Result<String, String> {
     let size = (canvas.client_width() as u32, canvas.client_height() as u32);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        plot_chart(&root, &style.for_svg(), chart, state)?;
-        root.present().map_err(charts::err)?;
+        let (_, recording) = charts::record(size, |root| {
+            plot_chart(root, &style.for_svg(), chart, state)
+        })?;
+        recording.replay(&mut SVGBackend::with_string(&mut svg, size))?;
     }
     let name = name_for(state, chart.id(), "svg");
     download_text(&svg, "image/svg+xml", &name)?;

@@ -5,7 +5,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::web::charts::{self, heatmap};
+use crate::store::Store;
+use crate::web::charts::{self, map_card};
 use crate::web::dom::after_frames;
 use crate::web::state::{AppState, HeatQuantity};
 
@@ -25,16 +26,14 @@ pub fn Heatmaps() -> impl IntoView {
         after_frames(1, move || {
             state.store.with_untracked(|store| {
                 let highlight = state.view_epoch.get_untracked();
-                let Some(spec) = heatmap::data(store, quantity, metric, highlight) else {
-                    charts::placeholder(
-                        &canvas,
-                        theme,
-                        "The layer × epoch map fills in as epochs complete.",
-                    );
+                if let Some(message) = map_card::empty_message(store, quantity) {
+                    charts::placeholder(&canvas, theme, message);
                     return;
-                };
-                let panels = heatmap::panels(store, &spec);
-                if let Err(e) = heatmap::draw(&canvas, theme, &spec, &panels) {
+                }
+                let drawn = charts::draw_on(&canvas, theme, |root, s| {
+                    map_card::plot(root, s, store, quantity, metric, highlight)
+                });
+                if let Err(e) = drawn {
                     web_sys::console::warn_1(&format!("heatmap: {e}").into());
                 }
             })
@@ -53,6 +52,14 @@ pub fn Heatmaps() -> impl IntoView {
                     <button id="heat-updates" class:active=move || state.heat.get() == HeatQuantity::UpdateRatio
                         title="‖ΔW‖/‖W‖ of the epoch's last step: lower layers that barely move are a sign of vanishing"
                         on:click=pick(HeatQuantity::UpdateRatio)>"update ratio"</button>
+                    <Show when=move || state.store.with(Store::has_recurrent)>
+                        <button id="heat-step-norm" class:active=move || state.heat.get() == HeatQuantity::StepNorm
+                            title="The global gradient norm at every training step, before clipping, with the clipping threshold dashed: the spikes that clipping cuts"
+                            on:click=pick(HeatQuantity::StepNorm)>"step norm"</button>
+                        <button id="heat-sigma" class:active=move || state.heat.get() == HeatQuantity::SigmaMax
+                            title="The recurrent kernel's largest singular value by epoch: below 1, the gradient can only fade from one time step to the one before"
+                            on:click=pick(HeatQuantity::SigmaMax)>"σ_max"</button>
+                    </Show>
                 </div>
             </div>
             <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium" role="img"
