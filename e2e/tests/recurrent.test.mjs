@@ -42,3 +42,33 @@ test('depth on a recurrent run gets a notice and the run still trains', async ()
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a recurrent run on the map card: δ by time step and epoch, the step-norm trace with its clip threshold, σ_max by epoch', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?model=rnn&seq_len=12&width=16&metric=delta_rms&recurrent_gain=1.5&lr=0.1&epochs=2&clip=global_clipnorm&clip_at=1`);
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished', null, { timeout: 60000 });
+  // The δ map has a row per time step and one for the output layer.
+  await page.waitForFunction(() => document.querySelector('#chart-heatmap').dataset.rows === '13');
+  await page.click('#heat-step-norm');
+  await page.waitForFunction(() => document.querySelector('#chart-heatmap').dataset.trace === 'StepNorm');
+  const steps = Number(await page.getAttribute('#chart-heatmap', 'data-points'));
+  // Every training step of epochs 1 and 2 (epoch 0 only measures): the training split of
+  // 1 797 digits at 80 %, in batches of 32, twice.
+  assert.equal(steps, 2 * Math.ceil(Math.floor((1797 * 4) / 5) / 32), `${steps} step norms`);
+  assert.equal(await page.getAttribute('#chart-heatmap', 'data-references'), '1', 'the clip threshold is drawn');
+  await page.click('#heat-sigma');
+  await page.waitForFunction(() => document.querySelector('#chart-heatmap').dataset.trace === 'SigmaMax');
+  assert.equal(await page.getAttribute('#chart-heatmap', 'data-points'), '3', 'σ_max at epochs 0, 1 and 2');
+  assert.equal(await page.getAttribute('#chart-heatmap', 'data-references'), '1', 'σ_max = 1 is marked');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a feed-forward page offers no recurrent trace', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=3&epochs=1`);
+  await waitForEpochs(page, 1);
+  assert.equal(await page.$('#heat-step-norm'), null);
+  assert.equal(await page.$('#heat-sigma'), null);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

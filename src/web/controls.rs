@@ -31,6 +31,14 @@ fn activation_label(name: &str) -> String {
     }
 }
 
+fn model_label(name: &str) -> String {
+    match name {
+        "mlp" => "mlp (layers stacked in depth)".into(),
+        "rnn" => "rnn (SimpleRNN: one layer through time)".into(),
+        other => other.into(),
+    }
+}
+
 fn batch_norm_label(name: &str) -> String {
     match name {
         "none" => "off".into(),
@@ -120,6 +128,7 @@ pub fn Controls() -> impl IntoView {
     let config = move || state.store.with(|s| s.selected_run().config.clone());
     let is_toy = move || config().dataset.is_toy();
     let clipping_on = move || config().clipping.threshold().is_some();
+    let recurrent = move || config().model.is_recurrent();
     let editing = move || {
         state.store.with(|s| {
             s.is_comparing().then(|| {
@@ -190,11 +199,27 @@ pub fn Controls() -> impl IntoView {
 
         <div class="settings-block">
         <h2 class="panel-title">"Network"</h2>
-        <SettingWhole key="depth"/>
+        <SettingChoice key="model" label_of=model_label/>
+        <div class:hidden=recurrent>
+            <SettingWhole key="depth"/>
+        </div>
+        <div class:hidden=move || !recurrent()>
+            <SettingWhole key="seq_len"/>
+        </div>
         <SettingWhole key="width"/>
         <SettingChoice key="init" label_of=init_label/>
+        <div class:hidden=move || !recurrent()>
+            <SettingChoice key="recurrent_init" label_of=init_label/>
+            <SettingSlider key="recurrent_gain" log=false step=0.05/>
+        </div>
         <SettingChoice key="activation" label_of=activation_label/>
-        <SettingChoice key="batch_norm" label_of=batch_norm_label/>
+        <div class:hidden=recurrent>
+            <SettingChoice key="batch_norm" label_of=batch_norm_label/>
+        </div>
+        <p class="hint not-applying" class:hidden=move || !recurrent() data-not-applying>
+            "Depth and batch norm do not apply here: a recurrent network has one layer, applied
+            once per time step (its depth is the sequence length)."
+        </p>
 
         <h2 class="panel-title">"Training"</h2>
         <SettingSlider key="lr" log=true step=0.1/>

@@ -19,7 +19,7 @@ use crate::engine::verdict::Verdict;
 use crate::format::num;
 
 /// The run figures a check can name (the CLI's JSON names).
-pub const RUN_FIGURES: [&str; 6] = [
+pub const RUN_FIGURES: [&str; 8] = [
     "val_accuracy",
     "train_accuracy",
     "val_loss",
@@ -27,6 +27,9 @@ pub const RUN_FIGURES: [&str; 6] = [
     // Recurrent runs only (undefined for an MLP).
     "sigma_max",
     "recurrent_grad_norm",
+    // The epoch's training steps' global gradient norms before clipping: median and largest.
+    "step_norm_median",
+    "step_norm_max",
 ];
 
 /// A recurrent run's δ rms at time step `[t]` (1..T, or `[last]` for T).
@@ -263,6 +266,8 @@ fn figure_value(f: &Figure, record: &EpochRecord) -> Option<f64> {
         "train_loss" => Some(record.train_loss),
         "sigma_max" => return record.sigma_max,
         "recurrent_grad_norm" => return record.recurrent_grad_norm,
+        "step_norm_median" => return median(&record.step_grad_norms),
+        "step_norm_max" => return record.step_grad_norms.iter().copied().reduce(f64::max),
         STEP_FIGURE => {
             let steps = &record.time_steps;
             return Some(steps.get(layer_index(f.layer?, steps.len())?)?.delta_rms);
@@ -287,6 +292,17 @@ fn figure_value(f: &Figure, record: &EpochRecord) -> Option<f64> {
         "dead" => l.dead,
         _ => None,
     }
+}
+
+/// The median (the mean of the middle two for an even count); None for no values or a NaN.
+fn median(values: &[f64]) -> Option<f64> {
+    let mut v = values.to_vec();
+    if v.is_empty() || v.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some((v[(n - 1) / 2] + v[n / 2]) / 2.0)
 }
 
 impl Term {

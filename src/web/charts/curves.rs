@@ -93,6 +93,7 @@ where
                 dashed: train,
                 markers: !train,
                 marks: !train,
+                thin: false,
             })
         })
         .collect();

@@ -405,5 +405,7 @@ where
         let (x, y) = chart.backend_coord(&(0.0, layer as f64));
         format!("[{x},{y}]")
     };
+    let mut drawn = drawn;
+    drawn.attrs.push(("data-rows", layers.to_string()));
     Ok((format!("[{},{}]", at(1), at(layers)), drawn))
 }

@@ -36,6 +36,8 @@ pub struct Line {
     pub markers: bool,
     /// Whether values off the scale and the first non-number are marked and labelled.
     pub marks: bool,
+    /// Half the usual width (hundreds of points that would otherwise merge into a band).
+    pub thin: bool,
 }
 
 /// A dashed horizontal line to read the lines against, labelled at its right end.
@@ -123,7 +125,7 @@ where
     };
     let width = s.px(s.line) as u32;
     let dash = s.px(6.0).max(1) as u32;
-    for (k, r) in spec.references.iter().enumerate() {
+    for r in &spec.references {
         let Some(y) = place(r.value) else { continue };
         let colour = r.colour.map_or(s.fg, |c| s.run(c));
         chart
@@ -132,14 +134,6 @@ where
                 dash,
                 dash * 2 / 3,
                 colour.stroke_width(width.max(2)),
-            ))
-            .map_err(err)?;
-        // At the right end, above the line; one row apart where several share a value.
-        let style = s.text(1.0, colour).pos(Pos::new(HPos::Right, VPos::Bottom));
-        let dy = -(k as i32) * s.font_px().round() as i32 - s.px(2.0);
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((x_hi, y)) + Text::new(r.label.clone(), (-s.px(4.0), dy), style),
             ))
             .map_err(err)?;
     }
@@ -172,10 +166,11 @@ where
                 ))
                 .map_err(err)?;
         } else {
+            let w = if line.thin { (width / 2).max(1) } else { width };
             chart
                 .draw_series(LineSeries::new(
                     placed.iter().copied(),
-                    colour.stroke_width(width),
+                    colour.stroke_width(w),
                 ))
                 .map_err(err)?;
         }
@@ -187,6 +182,36 @@ where
                 labels.push(label);
             }
         }
+    }
+    // Each reference's label at the right end, under its line (where a gradient above a
+    // threshold, or a σ_max above 1, leaves room), on a plate; one row apart where several
+    // share a value.
+    let mut placed_labels: Vec<f64> = Vec::new();
+    for r in &spec.references {
+        let Some(y) = place(r.value) else { continue };
+        let colour = r.colour.map_or(s.fg, |c| s.run(c));
+        let row = placed_labels
+            .iter()
+            .filter(|v| (**v - y).abs() < 1e-9)
+            .count() as i32;
+        placed_labels.push(y);
+        let style = s.text(1.0, colour).pos(Pos::new(HPos::Right, VPos::Top));
+        let (tw, th) = chart
+            .plotting_area()
+            .estimate_text_size(&r.label, &style)
+            .unwrap_or((0, 0));
+        let (tw, th, pad) = (tw as i32, th as i32, s.px(3.0));
+        let (dx, dy) = (-s.px(6.0), s.px(6.0) + row * (th + 2 * pad));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x_hi, y))
+                    + Rectangle::new(
+                        [(dx - tw - pad, dy - pad), (dx + pad, dy + th + pad)],
+                        s.bg.mix(0.85).filled(),
+                    )
+                    + Text::new(r.label.clone(), (dx, dy), style),
+            ))
+            .map_err(err)?;
     }
     let row_units = 1.35 * s.font_px() / y_unit;
     for (k, (x, text, colour)) in labels.into_iter().enumerate() {
@@ -223,6 +248,12 @@ where
     let mut drawn = drawn;
     drawn.attrs.push(("data-range", format!("{y_lo},{y_hi}")));
     drawn.attrs.push(("data-points", counts.join(",")));
+    let references: Vec<String> = spec
+        .references
+        .iter()
+        .map(|r| r.value.to_string())
+        .collect();
+    drawn.attrs.push(("data-references", references.join(",")));
     Ok(drawn)
 }
 

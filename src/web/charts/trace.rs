@@ -15,6 +15,7 @@ use crate::engine::clip::Clipping;
 use crate::engine::metrics::EpochRecord;
 use crate::format::num;
 use crate::store::Store;
+use crate::web::run_style::run_style;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trace {
@@ -105,6 +106,7 @@ where
             // Dozens of steps an epoch: a marker each would be a smear.
             markers: which == Trace::SigmaMax,
             marks: true,
+            thin: which == Trace::StepNorm,
         })
         .collect();
     let (title, y_desc, scale, y, references) = match which {
@@ -115,7 +117,12 @@ where
                     norm_threshold(r.clipping).map(|t| Reference {
                         value: t,
                         colour: Some(r.colour),
-                        label: format!("{} {}", r.clipping.mode_name(), num(t)),
+                        label: format!(
+                            "{} {} {}",
+                            run_style(r.colour).glyph,
+                            r.clipping.mode_name(),
+                            num(t)
+                        ),
                     })
                 })
                 .collect();
@@ -141,11 +148,24 @@ where
             )
         }
         Trace::SigmaMax => {
-            let top = lines
+            // Each run's largest finite σ_max; a run more than 4 times above the calmest is
+            // drawn clamped at the top (a diverged run's U can reach 1e19).
+            let tops: Vec<f64> = lines
                 .iter()
-                .flat_map(|l| l.points.iter().map(|p| p.1))
-                .filter(|v| v.is_finite())
-                .fold(1.5f64, f64::max);
+                .filter_map(|l| {
+                    l.points
+                        .iter()
+                        .map(|p| p.1)
+                        .filter(|v| v.is_finite())
+                        .reduce(f64::max)
+                })
+                .collect();
+            let calmest = tops.iter().copied().reduce(f64::min).unwrap_or(1.0);
+            let top = tops
+                .iter()
+                .copied()
+                .fold(1.5f64, f64::max)
+                .min((4.0 * calmest).max(1.5));
             (
                 "Largest singular value σ_max of the recurrent kernel U",
                 "σ_max",
