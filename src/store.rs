@@ -368,8 +368,15 @@ impl Store {
                         parts.push(d);
                     }
                 }
-                if !self.is_comparing() {
-                    let c = &r.config;
+                let c = &r.config;
+                if !self.is_comparing() && c.model.is_recurrent() {
+                    format!(
+                        "rnn · {} · T {} · {} units",
+                        c.activation.name(),
+                        c.seq_len,
+                        c.width
+                    )
+                } else if !self.is_comparing() {
                     format!(
                         "{} · {} · {}×{}",
                         c.activation.name(),

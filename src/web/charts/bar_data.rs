@@ -69,15 +69,20 @@ impl BarData {
 /// time step (t = 1..T) then the output layer's.
 pub fn record_values(metric: GradMetric, rec: &EpochRecord) -> Vec<f64> {
     if metric == GradMetric::DeltaRms && !rec.time_steps.is_empty() {
-        let output = rec.layers.last().map(|l| l.delta_rms);
-        rec.time_steps
-            .iter()
-            .map(|s| s.delta_rms)
-            .chain(output)
-            .collect()
+        delta_through_time(rec)
     } else {
         rec.layers.iter().map(|l| metric_value(metric, l)).collect()
     }
+}
+
+/// A recurrent run's δ at every time step (t = 1..T), then the output layer's.
+pub fn delta_through_time(rec: &EpochRecord) -> Vec<f64> {
+    let output = rec.layers.last().map(|l| l.delta_rms);
+    rec.time_steps
+        .iter()
+        .map(|s| s.delta_rms)
+        .chain(output)
+        .collect()
 }
 
 /// Whether the bars show time steps: δ, with a recurrent run on screen.

@@ -77,11 +77,7 @@ pub fn plot<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let last_epoch = runs
-        .iter()
-        .filter_map(|r| r.records.last().map(|x| x.epoch))
-        .max()
-        .unwrap_or(1) as f64;
+    let last_epoch = lines::last_epoch(runs.iter().map(|r| r.records));
     // Per run: the training side dashed, the validation side solid with the run's markers
     // (and its values off the scale marked).
     let lines: Vec<Line> = runs

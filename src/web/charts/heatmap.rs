@@ -48,12 +48,7 @@ pub struct HeatSpec {
 /// output layer).
 fn column(spec: &HeatSpec, r: &EpochRecord) -> Vec<f64> {
     if spec.through_time && !r.time_steps.is_empty() {
-        let output = r.layers.last().map(|l| l.delta_rms);
-        r.time_steps
-            .iter()
-            .map(|t| t.delta_rms)
-            .chain(output)
-            .collect()
+        super::bar_data::delta_through_time(r)
     } else {
         r.layers.iter().map(spec.value).collect()
     }

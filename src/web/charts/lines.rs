@@ -11,6 +11,7 @@ use super::{
     stride, Drawn, Root, Style,
 };
 use crate::chart_scale::{log10_point, LogPoint};
+use crate::engine::metrics::EpochRecord;
 use crate::format::num;
 use crate::web::run_style::run_style;
 
@@ -58,6 +59,13 @@ pub struct LineChart<'a> {
     pub last_epoch: f64,
     pub lines: Vec<Line>,
     pub references: Vec<Reference>,
+}
+
+/// The latest epoch of any run (1 before there is one): where the epoch axis ends.
+pub fn last_epoch<'a>(runs: impl Iterator<Item = &'a [EpochRecord]>) -> f64 {
+    runs.filter_map(|r| r.last().map(|x| x.epoch))
+        .max()
+        .unwrap_or(1) as f64
 }
 
 /// Draws the chart on any backend.

@@ -92,11 +92,7 @@ pub fn plot<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let last_epoch = runs
-        .iter()
-        .filter_map(|r| r.records.last().map(|x| x.epoch))
-        .max()
-        .unwrap_or(1) as f64;
+    let last_epoch = lines::last_epoch(runs.iter().map(|r| r.records));
     let lines: Vec<Line> = runs
         .iter()
         .map(|r| Line {
