@@ -1,5 +1,6 @@
 // Measures a comparison lesson in the browser on seeds 0–4: every run's validation accuracy
 // per epoch, from the page's JSON export. Usage: node tools/lesson-seeds.mjs LESSON_ID
+// (a later step: 'LESSON_ID&step=K')
 import fs from 'node:fs/promises';
 import { serve, launch, waitForEpochs } from './harness.mjs';
 
@@ -11,6 +12,8 @@ for (let seed = 0; seed < 5; seed++) {
   const page = await context.newPage();
   await page.goto(`${server.url}?lesson=${id}&seed=${seed}&init_seed=${seed}&speed=fast`);
   await waitForEpochs(page, 1);
+  // A lesson step holds its runs at its question: show the answer without choosing one.
+  if (await page.$('[data-just-show]')) await page.click('[data-just-show]');
   await page.click('#btn-play');
   await page.waitForFunction(() => ['finished', 'diverged'].includes(document.querySelector('.app').dataset.phase), null, { timeout: 300000 });
   await page.click('#export-menu > summary');

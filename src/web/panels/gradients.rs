@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::chart_scale::{log10_point, LogPoint};
 use crate::engine::history::RECENT;
+use crate::store::Store;
 use crate::url_state::{GradMetric, Theme};
 pub use crate::web::charts::bar_data::shown_epoch;
 use crate::web::charts::{bar_data, grad_bars};
@@ -284,6 +285,7 @@ pub fn Gradients() -> impl IntoView {
                     </Show>
                 </div>
                 <p class="chart-note">{move || match state.metric.get() {
+                    GradMetric::DeltaRms if state.store.with(Store::has_recurrent) => "The gradient signal as it flows back through time, from the last time step (right, beside the output) to the first (left): U and the activation's slope multiply it once per step. Black ticks: what mean-field theory predicts for the initial network (exact for a linear one).",
                     GradMetric::GradNorm => "How large each layer's weight update signal is. In ReLU nets it can look flat even when δ vanishes: compare with δ.",
                     GradMetric::DeltaRms => "The gradient signal as it flows back through the layers: this is what vanishes or explodes. Black ticks: what mean-field theory predicts for the initial network.",
                     GradMetric::ClippedGradNorm => "The kernel gradients after clipping. clipnorm cuts each bar to the threshold; global_clipnorm scales all bars by one factor; clipvalue caps each element, which shortens a bar and can turn its direction.",

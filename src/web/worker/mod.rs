@@ -308,7 +308,7 @@ fn step(run: &mut Run, now: f64) -> f64 {
         let theory = (record.epoch == 0).then(|| {
             let t = &run.trainer;
             if let Some(last) = record.time_steps.last() {
-                return predicted_time_delta_rms(t.config(), last.delta_rms);
+                return predicted_time_delta_rms(t.config(), &t.dataset().train, last.delta_rms);
             }
             let output = record.layers.last().map_or(f64::NAN, |l| l.delta_rms);
             let data = t.dataset();
