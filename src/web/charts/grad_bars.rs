@@ -7,7 +7,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::{
     axis, chart_on, decade_label, decade_ticks_every, err, int_ticks, metric_axis, plot_size,
-    stride, DrawResult, Drawn, Root, Style, XY,
+    short_metric_axis, stride, DrawResult, Drawn, Root, Style, XY,
 };
 use crate::chart_scale::{log10_point, LogPoint};
 use crate::url_state::{GradMetric, Theme};
@@ -114,6 +114,14 @@ where
 {
     let (x_area, y_area) = (s.px(s.font * 3.2), s.px(s.font * 5.0));
     let (plot_w, plot_h) = plot_size(area, x_area, y_area);
+    // The axis title runs along the plot's height: never past it (into the chart's title).
+    let y_desc = [metric_axis(metric), short_metric_axis(metric)]
+        .into_iter()
+        .find(|t| {
+            area.estimate_text_size(t, &s.text(1.0, s.muted))
+                .is_ok_and(|(w, _)| w as f64 <= plot_h)
+        })
+        .unwrap_or(short_metric_axis(metric));
     // One label per layer if they fit, else every k-th (the output layer always).
     let x_ticks = int_ticks(1, n, stride(plot_w / n as f64, s.col_gap(3)));
     let y_ticks = decade_ticks_every(lo, hi, stride(plot_h / (hi - lo), s.row_gap()));
@@ -136,7 +144,7 @@ where
         })
         .y_label_formatter(&|y| decade_label(*y))
         .x_desc(places)
-        .y_desc(metric_axis(metric))
+        .y_desc(y_desc)
         .draw()
         .map_err(err)?;
     Ok((chart, drawn))

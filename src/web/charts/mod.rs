@@ -330,6 +330,15 @@ pub fn metric_axis(metric: GradMetric) -> &'static str {
     }
 }
 
+/// The same, where a short plot leaves no room for the long one.
+pub fn short_metric_axis(metric: GradMetric) -> &'static str {
+    match metric {
+        GradMetric::GradNorm => "‖∂L/∂W‖",
+        GradMetric::DeltaRms => "δ rms",
+        GradMetric::ClippedGradNorm => "clipped",
+    }
+}
+
 pub fn viridis(t: f64) -> RGBColor {
     let (r, g, b) = crate::chart_scale::viridis(t);
     RGBColor(r, g, b)
