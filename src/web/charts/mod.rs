@@ -7,6 +7,7 @@ pub mod bar_data;
 pub mod curves;
 pub mod grad_bars;
 pub mod heat_legend;
+pub mod heat_panel;
 pub mod heatmap;
 pub mod lines;
 pub mod map_card;
