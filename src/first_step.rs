@@ -90,10 +90,10 @@ pub fn model_weights(model: &Model<f32>) -> Vec<LayerWeights> {
                 recurrent_kernel: None,
             };
             let cell = LayerWeights {
-                kernel: rows(&cell.kernel.value, cell.units),
-                bias: cell.bias.value.clone(),
+                kernel: rows(&cell.kernel().value, cell.columns()),
+                bias: cell.bias().value.clone(),
                 batch_norm: None,
-                recurrent_kernel: Some(rows(&cell.recurrent.value, cell.units)),
+                recurrent_kernel: Some(rows(&cell.recurrent().value, cell.columns())),
             };
             vec![cell, output]
         }

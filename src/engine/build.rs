@@ -5,9 +5,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::config::Config;
 use super::data::{Dataset, Samples};
-use super::model::Model;
+use super::model::{Model, ModelKind};
 use super::network::{Architecture, Network};
-use super::recurrent::{RnnArchitecture, RnnNetwork};
+use super::recurrent::{CellKind, RnnArchitecture, RnnNetwork};
 
 /// Stream of the ChaCha generator used for the weights; the data order uses another.
 pub(super) const WEIGHT_STREAM: u64 = 1;
@@ -23,6 +23,11 @@ pub(super) fn build_network(config: &Config, data: &Dataset) -> Model<f32> {
     let mut rng = seeded(config.init_seed, WEIGHT_STREAM);
     if config.model.is_recurrent() {
         let arch = RnnArchitecture {
+            cell: if config.model == ModelKind::Lstm {
+                CellKind::Lstm
+            } else {
+                CellKind::Simple
+            },
             inputs: data.kind.step_inputs().max(1),
             classes: data.classes,
             units: config.width,

@@ -20,15 +20,18 @@ pub enum ModelKind {
     Mlp,
     /// Keras' `SimpleRNN`, its last state into a softmax output layer.
     Rnn,
+    /// Keras' `LSTM`, likewise.
+    Lstm,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 2] = [ModelKind::Mlp, ModelKind::Rnn];
+    pub const ALL: [ModelKind; 3] = [ModelKind::Mlp, ModelKind::Rnn, ModelKind::Lstm];
 
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::Mlp => "mlp",
             ModelKind::Rnn => "rnn",
+            ModelKind::Lstm => "lstm",
         }
     }
 
@@ -90,7 +93,7 @@ impl<F: Real> Model<F> {
     pub fn kernel(&self, layer: usize) -> &Param<F> {
         match self {
             Model::Mlp(n) => &n.dense(layer).kernel,
-            Model::Rnn(n) if layer == 0 => &n.cell.kernel,
+            Model::Rnn(n) if layer == 0 => n.cell.kernel(),
             Model::Rnn(n) => &n.output.kernel,
         }
     }

@@ -1,10 +1,10 @@
-//! A recurrent classifier: a SimpleRNN over the sequence, its last state h_T into a softmax
-//! output layer (Keras: `Sequential([SimpleRNN(units), Dense(classes)])`).
+//! A recurrent classifier: a SimpleRNN or an LSTM over the sequence, its last state h_T into a
+//! softmax output layer (Keras: `Sequential([SimpleRNN(units), Dense(classes)])`, or `LSTM`).
 
 use rand::Rng;
 
+use super::cell::{CellKind, RecurrentCell};
 use super::recurrent_init::RecurrentInit;
-use super::simple_rnn::SimpleRnn;
 use crate::engine::activation::Activation;
 use crate::engine::dense::Dense;
 use crate::engine::init::Initializer;
@@ -17,6 +17,7 @@ use crate::engine::real::Real;
 /// The shape and kind of recurrent network to build.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RnnArchitecture {
+    pub cell: CellKind,
     /// Values per time step.
     pub inputs: usize,
     pub classes: usize,
@@ -31,7 +32,7 @@ pub struct RnnArchitecture {
 #[derive(Clone, Debug)]
 pub struct RnnNetwork<F> {
     pub arch: RnnArchitecture,
-    pub cell: SimpleRnn<F>,
+    pub cell: RecurrentCell<F>,
     pub output: Dense<F>,
     input: Matrix<F>,
     last: Matrix<F>,
@@ -42,7 +43,8 @@ pub struct RnnNetwork<F> {
 impl<F: Real> RnnNetwork<F> {
     pub fn new<R: Rng + ?Sized>(arch: RnnArchitecture, rng: &mut R) -> Self {
         let inits = (arch.init, arch.recurrent_init, arch.recurrent_gain);
-        let cell = SimpleRnn::new(arch.inputs, arch.units, arch.activation, inits, rng);
+        let shape = (arch.inputs, arch.units);
+        let cell = RecurrentCell::new(arch.cell, shape, arch.activation, inits, rng);
         let output = Dense::new(arch.units, arch.classes, arch.init, rng);
         RnnNetwork {
             arch,

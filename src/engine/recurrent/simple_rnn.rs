@@ -47,7 +47,7 @@ impl<F: Real> SimpleRnn<F> {
         let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, units, rng));
         let recurrent = Param::new(
             ParamKind::RecurrentKernel,
-            recurrent_init.kernel(units, gain, rng),
+            recurrent_init.kernel((units, units), gain, rng),
         );
         SimpleRnn {
             inputs,

@@ -1,4 +1,5 @@
-//! The largest singular value σ_max of a square kernel, by power iteration on UᵀU.
+//! The largest singular value σ_max of a recurrent kernel (units×units, or an LSTM's
+//! units×4·units), by power iteration on UᵀU.
 //!
 //! Back-propagated through one time step, a gradient is multiplied by Uᵀ and by the
 //! activation's slope, so σ_max · (slope) above 1 lets it grow over T steps and below 1
@@ -11,18 +12,18 @@ use crate::engine::real::Real;
 /// tiny; for an orthogonal one every start vector is already exact).
 const ITERATIONS: usize = 100;
 
-/// σ_max of the n×n row-major matrix `u` (NaN if it holds a non-finite value).
-pub fn sigma_max<F: Real>(u: &[F], n: usize) -> f64 {
-    if n == 0 || u.len() != n * n {
+/// σ_max of the rows×cols row-major matrix `u` (NaN if it holds a non-finite value).
+pub fn sigma_max<F: Real>(u: &[F], rows: usize, cols: usize) -> f64 {
+    if rows == 0 || cols == 0 || u.len() != rows * cols {
         return 0.0;
     }
     if u.iter().any(|w| !w.as_f64().is_finite()) {
         return f64::NAN;
     }
-    let at = |i: usize, j: usize| u[i * n + j].as_f64();
+    let at = |i: usize, j: usize| u[i * cols + j].as_f64();
     // A fixed, dense start vector: deterministic, and not orthogonal to any sensible top
     // singular vector.
-    let mut v: Vec<f64> = (0..n)
+    let mut v: Vec<f64> = (0..cols)
         .map(|i| 1.0 + (i as f64 * 0.618_034).fract())
         .collect();
     let mut sigma = 0.0;
@@ -33,8 +34,8 @@ pub fn sigma_max<F: Real>(u: &[F], n: usize) -> f64 {
         }
         v.iter_mut().for_each(|x| *x /= norm);
         // w = U v, then v = Uᵀ w; σ² = ‖Uv‖² at a unit v.
-        let w: Vec<f64> = (0..n)
-            .map(|i| (0..n).map(|j| at(i, j) * v[j]).sum())
+        let w: Vec<f64> = (0..rows)
+            .map(|i| (0..cols).map(|j| at(i, j) * v[j]).sum())
             .collect();
         let next = w.iter().map(|x| x * x).sum::<f64>().sqrt();
         // Converged (an orthogonal kernel at once): the rest would change nothing.
@@ -42,8 +43,8 @@ pub fn sigma_max<F: Real>(u: &[F], n: usize) -> f64 {
             return next;
         }
         sigma = next;
-        v = (0..n)
-            .map(|j| (0..n).map(|i| at(i, j) * w[i]).sum())
+        v = (0..cols)
+            .map(|j| (0..rows).map(|i| at(i, j) * w[i]).sum())
             .collect();
     }
     sigma

@@ -37,7 +37,7 @@ impl Trainer {
                 .chain(
                     self.net
                         .rnn()
-                        .map(|r| norm(&r.cell.recurrent.value).powi(2)),
+                        .map(|r| norm(&r.cell.recurrent().value).powi(2)),
                 )
                 .sum::<f64>()
                 * self.config.l2

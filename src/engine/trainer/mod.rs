@@ -235,7 +235,7 @@ impl Trainer {
                 for (sum, d) in s.time_delta_rms.iter_mut().zip(&step.time_delta_rms) {
                     *sum += d;
                 }
-                let u = norm(&rnn.cell.recurrent.grad);
+                let u = norm(&rnn.cell.recurrent().grad);
                 gradients_finite &= u.is_finite();
                 s.recurrent_grad_norm += u;
                 let global = self
@@ -369,7 +369,11 @@ impl Trainer {
                     delta_rms,
                 })
                 .collect();
-            record.sigma_max = Some(sigma_max(&rnn.cell.recurrent.value, rnn.arch.units));
+            record.sigma_max = Some(sigma_max(
+                &rnn.cell.recurrent().value,
+                rnn.cell.units(),
+                rnn.cell.columns(),
+            ));
             record.recurrent_grad_norm = Some(s.recurrent_grad_norm / s.steps.max(1) as f64);
             record.step_grad_norms = s.step_grad_norms.clone();
         }

@@ -1,0 +1,291 @@
+//! Keras' `LSTM` over a whole mini-batch of sequences (Hochreiter & Schmidhuber 1997, with
+//! the forget gate of Gers et al. 2000), and back-propagation through time:
+//!
+//!   z_t = x_t·W + h_{t−1}·U + b, split into four blocks of `units` columns [i | f | c | o]
+//!   i = σ(z_i), f = σ(z_f), g = φ(z_c), o = σ(z_o)      (σ: sigmoid; φ: the activation)
+//!   c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ φ(c_t),  h_0 = c_0 = 0.
+//!
+//! The cell state c carries the gradient back through ⊙ f alone, with no kernel in the way:
+//! while the forget gate stays near 1, ∂L/∂c neither fades nor explodes over the steps.
+//! Keras' `unit_forget_bias` starts the forget gate's bias at 1 for that reason.
+//!
+//! Batches are laid out as in `SimpleRnn`: a row holds a sample's T steps one after the
+//! other. The reported δ_t is ∂L/∂z_t over all four gates.
+
+use rand::Rng;
+
+use super::recurrent_init::RecurrentInit;
+use crate::engine::activation::Activation;
+use crate::engine::init::Initializer;
+use crate::engine::matrix::{rms, Matrix};
+use crate::engine::param::{Param, ParamKind};
+use crate::engine::real::Real;
+
+/// The gates' activation (Keras' `recurrent_activation`, sigmoid by default).
+const GATE: Activation = Activation::Sigmoid;
+
+#[derive(Clone, Debug)]
+pub struct Lstm<F> {
+    pub inputs: usize,
+    pub units: usize,
+    /// φ, of the candidate g and of the cell state on its way out (Keras' `activation`).
+    pub activation: Activation,
+    /// W: inputs×4·units.
+    pub kernel: Param<F>,
+    /// U: units×4·units.
+    pub recurrent: Param<F>,
+    pub bias: Param<F>,
+    /// z_t for t = 1..T, each batch×4·units.
+    z: Vec<F>,
+    /// The gates' outputs [i | f | g | o] for t = 1..T, each batch×4·units.
+    gates: Vec<F>,
+    /// c_t for t = 0..T, each batch×units.
+    c: Vec<F>,
+    /// φ(c_t) for t = 1..T, each batch×units.
+    c_out: Vec<F>,
+    /// h_t for t = 0..T, each batch×units.
+    h: Vec<F>,
+    /// z_c and g of the last step, batch×units each (`last_io`).
+    last_candidate: (Vec<F>, Vec<F>),
+    batch: usize,
+    steps: usize,
+}
+
+/// A strided view (slice, row stride, column stride) as `Real::gemm` takes it.
+type View<'a, F> = (&'a [F], isize, isize);
+
+impl<F: Real> Lstm<F> {
+    pub fn new<R: Rng + ?Sized>(
+        inputs: usize,
+        units: usize,
+        activation: Activation,
+        (init, recurrent_init, gain): (Initializer, RecurrentInit, f64),
+        rng: &mut R,
+    ) -> Self {
+        let wide = 4 * units;
+        // Keras builds the input kernel, then the recurrent one, then the bias: zeros but
+        // the forget gate's block, which starts at 1 (`unit_forget_bias`).
+        let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, wide, rng));
+        let recurrent = Param::new(
+            ParamKind::RecurrentKernel,
+            recurrent_init.kernel((units, wide), gain, rng),
+        );
+        let bias = (0..wide)
+            .map(|k| if k / units == 1 { F::one() } else { F::zero() })
+            .collect();
+        Lstm {
+            inputs,
+            units,
+            activation,
+            kernel,
+            recurrent,
+            bias: Param::new(ParamKind::Bias, bias),
+            z: Vec::new(),
+            gates: Vec::new(),
+            c: Vec::new(),
+            c_out: Vec::new(),
+            h: Vec::new(),
+            last_candidate: (Vec::new(), Vec::new()),
+            batch: 0,
+            steps: 0,
+        }
+    }
+
+    /// Runs the sequences `x`; leaves h_T in `last`.
+    pub fn forward(&mut self, x: &Matrix<F>, last: &mut Matrix<F>) {
+        let (n, u, d) = (x.rows, self.units, self.inputs);
+        let steps = x.cols / d.max(1);
+        let (block, wide) = (n * u, n * 4 * u);
+        self.batch = n;
+        self.steps = steps;
+        for (buffer, len) in [
+            (&mut self.z, steps * wide),
+            (&mut self.gates, steps * wide),
+            (&mut self.c, (steps + 1) * block),
+            (&mut self.c_out, steps * block),
+            (&mut self.h, (steps + 1) * block),
+        ] {
+            buffer.clear();
+            buffer.resize(len, F::zero());
+        }
+        let stride = 4 * u as isize;
+        for t in 0..steps {
+            let z = &mut self.z[t * wide..(t + 1) * wide];
+            let x_t: View<F> = (&x.data[t * d..], x.cols as isize, 1);
+            F::gemm(
+                n,
+                d,
+                4 * u,
+                F::one(),
+                x_t,
+                (&self.kernel.value, stride, 1),
+                F::zero(),
+                (z, stride, 1),
+            );
+            if t > 0 {
+                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], u as isize, 1);
+                F::gemm(
+                    n,
+                    u,
+                    4 * u,
+                    F::one(),
+                    h_prev,
+                    (&self.recurrent.value, stride, 1),
+                    F::one(),
+                    (z, stride, 1),
+                );
+            }
+            let gates = &mut self.gates[t * wide..(t + 1) * wide];
+            for (z_row, a_row) in z.chunks_exact_mut(4 * u).zip(gates.chunks_exact_mut(4 * u)) {
+                z_row
+                    .iter_mut()
+                    .zip(&self.bias.value)
+                    .for_each(|(v, &b)| *v = *v + b);
+                for (k, (zs, a)) in z_row
+                    .chunks_exact(u)
+                    .zip(a_row.chunks_exact_mut(u))
+                    .enumerate()
+                {
+                    let f = if k == 2 { self.activation } else { GATE };
+                    f.forward(zs, a);
+                }
+            }
+            let (c_past, c_future) = self.c.split_at_mut((t + 1) * block);
+            let (c_prev, c_now) = (&c_past[t * block..], &mut c_future[..block]);
+            let c_out = &mut self.c_out[t * block..(t + 1) * block];
+            for (r, a) in gates.chunks_exact(4 * u).enumerate() {
+                for j in 0..u {
+                    let e = r * u + j;
+                    c_now[e] = a[u + j] * c_prev[e] + a[j] * a[2 * u + j];
+                }
+            }
+            self.activation.forward(c_now, c_out);
+            let h = &mut self.h[(t + 1) * block..(t + 2) * block];
+            for (r, a) in gates.chunks_exact(4 * u).enumerate() {
+                for j in 0..u {
+                    h[r * u + j] = a[3 * u + j] * c_out[r * u + j];
+                }
+            }
+        }
+        self.keep_last_candidate();
+        last.resize(n, u);
+        last.data.copy_from_slice(&self.h[steps * block..]);
+    }
+
+    /// Copies the last step's z_c and g out of the interleaved gate blocks.
+    fn keep_last_candidate(&mut self) {
+        let (u, s) = (self.units, self.steps);
+        let wide = self.batch * 4 * u;
+        let (zc, g) = &mut self.last_candidate;
+        zc.clear();
+        g.clear();
+        if s == 0 {
+            return;
+        }
+        let last = (s - 1) * wide..s * wide;
+        for (z_row, a_row) in self.z[last.clone()]
+            .chunks_exact(4 * u)
+            .zip(self.gates[last].chunks_exact(4 * u))
+        {
+            zc.extend_from_slice(&z_row[2 * u..3 * u]);
+            g.extend_from_slice(&a_row[2 * u..3 * u]);
+        }
+    }
+
+    /// The candidate's z_c and g = φ(z_c) at the last step (the activation's input and output).
+    pub fn last_io(&self) -> (&[F], &[F]) {
+        (&self.last_candidate.0, &self.last_candidate.1)
+    }
+
+    /// From ∂L/∂h_T (`grad_last`, consumed): fills ∂L/∂W, ∂L/∂U, ∂L/∂b and returns the rms of
+    /// δ_t = ∂L/∂z_t over batch and the four gates' units for t = 1..T (in time order).
+    pub fn backward(&mut self, x: &Matrix<F>, grad_last: &mut Matrix<F>) -> Vec<f64> {
+        let (n, u, d) = (self.batch, self.units, self.inputs);
+        let (block, wide) = (n * u, n * 4 * u);
+        let steps = self.steps;
+        for p in [&mut self.kernel, &mut self.recurrent, &mut self.bias] {
+            p.grad.iter_mut().for_each(|g| *g = F::zero());
+        }
+        let mut delta_rms = vec![0.0; steps];
+        let stride = 4 * u as isize;
+        // ∂L/∂h_t, ∂L/∂c_t (carried back through ⊙ f), ∂L/∂z_t.
+        let mut dh = std::mem::take(&mut grad_last.data);
+        let mut dc = vec![F::zero(); block];
+        let mut dz = vec![F::zero(); wide];
+        let one = F::one();
+        for t in (0..steps).rev() {
+            let gates = &self.gates[t * wide..(t + 1) * wide];
+            let z = &self.z[t * wide..(t + 1) * wide];
+            let (c_prev, c_now) = (&self.c[t * block..], &self.c[(t + 1) * block..]);
+            let c_out = &self.c_out[t * block..(t + 1) * block];
+            for r in 0..n {
+                let (a, zr) = (&gates[r * 4 * u..], &z[r * 4 * u..]);
+                let dz_row = &mut dz[r * 4 * u..(r + 1) * 4 * u];
+                for j in 0..u {
+                    let e = r * u + j;
+                    let (i, f, g, o) = (a[j], a[u + j], a[2 * u + j], a[3 * u + j]);
+                    // h = o ⊙ φ(c): into o and into c (plus what c_{t+1} sent back).
+                    let dc_e = dc[e] + dh[e] * o * self.activation.derivative(c_now[e], c_out[e]);
+                    dz_row[3 * u + j] = dh[e] * c_out[e] * o * (one - o);
+                    // c = f ⊙ c_{t−1} + i ⊙ g
+                    dz_row[j] = dc_e * g * i * (one - i);
+                    dz_row[u + j] = dc_e * c_prev[e] * f * (one - f);
+                    dz_row[2 * u + j] = dc_e * i * self.activation.derivative(zr[2 * u + j], g);
+                    dc[e] = dc_e * f;
+                }
+            }
+            delta_rms[t] = rms(&dz);
+            let delta: View<F> = (&dz, stride, 1);
+            // ∂L/∂W += x_tᵀ·δ_t
+            let x_t_transposed: View<F> = (&x.data[t * d..], 1, x.cols as isize);
+            F::gemm(
+                d,
+                n,
+                4 * u,
+                one,
+                x_t_transposed,
+                delta,
+                one,
+                (&mut self.kernel.grad, stride, 1),
+            );
+            if t > 0 {
+                // ∂L/∂U += h_{t−1}ᵀ·δ_t, and ∂L/∂h_{t−1} = δ_t·Uᵀ
+                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], 1, u as isize);
+                F::gemm(
+                    u,
+                    n,
+                    4 * u,
+                    one,
+                    h_prev,
+                    delta,
+                    one,
+                    (&mut self.recurrent.grad, stride, 1),
+                );
+                let u_transposed: View<F> = (&self.recurrent.value, 1, stride);
+                F::gemm(
+                    n,
+                    4 * u,
+                    u,
+                    one,
+                    delta,
+                    u_transposed,
+                    F::zero(),
+                    (&mut dh, u as isize, 1),
+                );
+            }
+            for row in dz.chunks_exact(4 * u) {
+                self.bias
+                    .grad
+                    .iter_mut()
+                    .zip(row)
+                    .for_each(|(b, &v)| *b = *b + v);
+            }
+        }
+        grad_last.data = dh;
+        delta_rms
+    }
+
+    pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
+        [&mut self.kernel, &mut self.recurrent, &mut self.bias]
+    }
+}
