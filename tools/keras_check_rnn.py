@@ -1,13 +1,13 @@
 """The recurrent half of tools/keras_check.py: the Keras scripts that `gradscope train
---model rnn --code keras` writes, against the engine.
+--model rnn --code keras` (and `--model lstm`) writes, against the engine.
 
 (a) Execution: the script runs one epoch and logs, for epoch 0 and 1, the two layers'
     grad_norm and delta_rms, recurrent_grad_norm, one time_delta_rms per time step and
     sigma_max, all finite; the PyTorch script parses.
-(b) Equivalence: Keras' SimpleRNN (float64) given the engine's initial W, U, b and output
+(b) Equivalence: Keras' SimpleRNN and LSTM (float64) given the engine's initial W, U, b and output
     layer, on the engine's first batch, must compute the engine's loss, ||dL/dW|| and ||dL/dU||,
     delta_rms per layer and per time step (the script's layer_figures, which reads dL/dz_t off
-    a twin SimpleRNN with zero probes), and the first update's ||dW||/||W|| of W, U and the
+    a twin layer with zero probes; an LSTM's z_t holds its four gates), and the first update's ||dW||/||W|| of W, U and the
     output kernel under each clipping mode and optimizer, to a relative 1e-4.
 """
 import ast
@@ -20,8 +20,10 @@ import time
 import numpy as np
 
 SMALL = ["--model", "rnn", "--seq-len", "12", "--width", "16"]
+LSTM = ["--model", "lstm", "--seq-len", "12", "--width", "16"]
 EXECUTION = [
     ["--activation", "tanh", "--optimizer", "adam", "--lr", "0.005", "--clipnorm", "1"],
+    ["--model", "lstm", "--optimizer", "adam", "--lr", "0.005"],
 ]
 EQUIVALENCE = [
     ("tanh, orthogonal (Keras' defaults), sgd", SMALL),
@@ -40,6 +42,16 @@ EQUIVALENCE = [
     ("selu, lecun_normal W, 30 steps, gain 1.2",
      ["--model", "rnn", "--seq-len", "30", "--width", "24", "--activation", "selu",
       "--init", "lecun_normal", "--recurrent-init", "orthogonal", "--recurrent-gain", "1.2"]),
+    ("LSTM: tanh, orthogonal, unit forget bias (Keras' defaults), sgd", LSTM),
+    ("LSTM: relu, identity gain 1, clipnorm, momentum, L2",
+     LSTM + ["--activation", "relu", "--recurrent-init", "identity", "--clipnorm", "0.05",
+             "--optimizer", "momentum", "--l2", "0.001"]),
+    ("LSTM: selu, glorot_normal U gain 1.3, global_clipnorm, adam",
+     LSTM + ["--activation", "selu", "--recurrent-init", "glorot_normal", "--recurrent-gain",
+             "1.3", "--global-clipnorm", "0.1", "--optimizer", "adam", "--lr", "0.01"]),
+    ("LSTM: sigmoid, he_uniform W, 40 steps, clipvalue",
+     ["--model", "lstm", "--seq-len", "40", "--width", "24", "--activation", "sigmoid",
+      "--init", "he_uniform", "--clipvalue", "0.001", "--lr", "0.1", "--batch-size", "8"]),
 ]
 
 
@@ -48,7 +60,8 @@ def execution(tmp, gradscope):
     env = dict(os.environ, GRADSCOPE_EPOCHS="1", KERAS_BACKEND="jax")
     env.pop("JAX_ENABLE_X64", None)
     for i, args in enumerate(EXECUTION):
-        args = SMALL + args
+        args = (args if "--model" in args else SMALL + args)
+        args = (SMALL[2:] + args) if args[:2] == ["--model", "lstm"] else args
         name = " ".join(args)
         path = os.path.join(tmp, f"rnn_run_{i}.py")
         with open(path, "w") as f:

@@ -1,5 +1,6 @@
-//! The recurrent run as a PyTorch script: Keras' SimpleRNN written out as a module (one bias,
-//! any activation, Keras' initializers), its mapping to `torch.nn.RNN` in a comment.
+//! The recurrent run as a PyTorch script: Keras' SimpleRNN or LSTM written out as a module (one
+//! bias, any activation, Keras' initializers), its mapping to `torch.nn.RNN` / `torch.nn.LSTM`
+//! in a comment.
 
 use super::pytorch::{
     activation_module, clip_gradients, init_weights, is_truncated, optimizer_and_loss, preamble,
@@ -8,6 +9,7 @@ use super::pytorch::{
 use super::{comment, py_num};
 use crate::engine::clip::Clipping;
 use crate::engine::config::Config;
+use crate::engine::model::ModelKind;
 use crate::engine::recurrent::RecurrentInit;
 
 /// A complete, runnable PyTorch script for a recurrent `config`.
@@ -42,6 +44,12 @@ pub fn pytorch_rnn(config: &Config) -> String {
 /// `init_recurrent(weight)`: U from the run's recurrent initializer, times the gain.
 fn recurrent_init(config: &Config) -> String {
     let gain = py_num(config.recurrent_gain);
+    // PyTorch stores U transposed: (WIDTH, WIDTH), or an LSTM's (4 * WIDTH, WIDTH).
+    let rows = if config.model == ModelKind::Lstm {
+        "4 * WIDTH"
+    } else {
+        "WIDTH"
+    };
     let draw = match config.recurrent_init {
         RecurrentInit::Orthogonal => format!(
             "    # PyTorch's orthogonal_ is Keras' Orthogonal: Q of the QR decomposition of a normal\n\
@@ -50,11 +58,11 @@ fn recurrent_init(config: &Config) -> String {
         ),
         RecurrentInit::Identity => format!(
             "    with torch.no_grad():\n\
-             \x20       weight.copy_({gain} * torch.eye(WIDTH))\n"
+             \x20       weight.copy_({gain} * torch.eye({rows}, WIDTH))\n"
         ),
         RecurrentInit::Scaled(i) => format!(
-            "    # The input kernel's family ({}) with fan-in = fan-out = WIDTH, times the gain.\n\
-             \x20   linear = nn.Linear(WIDTH, WIDTH)\n\
+            "    # The input kernel's family ({}) with fan-in WIDTH, times the gain.\n\
+             \x20   linear = nn.Linear(WIDTH, {rows})\n\
              \x20   init_weights(linear)\n\
              \x20   with torch.no_grad():\n\
              \x20       weight.copy_({gain} * linear.weight)\n",
@@ -69,6 +77,9 @@ fn recurrent_init(config: &Config) -> String {
 }
 
 fn module(config: &Config) -> String {
+    if config.model == ModelKind::Lstm {
+        return lstm_module(config);
+    }
     let mut out = String::from(
         "class SimpleRNN(nn.Module):\n\
          \x20   \"\"\"Keras' SimpleRNN: h_t = f(x_t W + h_(t-1) U + b) with h_0 = 0; returns h_STEPS.\"\"\"\n\n",
@@ -106,6 +117,57 @@ fn module(config: &Config) -> String {
          \x20   output = nn.Linear(WIDTH, CLASSES)\n\
          \x20   init_weights(output)\n\
          \x20   return nn.Sequential(SimpleRNN(), output)\n",
+        activation_module(config.activation)
+    ));
+    out
+}
+
+fn lstm_module(config: &Config) -> String {
+    let mut out = String::from(
+        "class LSTM(nn.Module):\n\
+         \x20   \"\"\"Keras' LSTM: z_t = x_t W + h_(t-1) U + b split into gates i, f, c, o;\n\
+         \x20   c_t = sigmoid(z_f) c_(t-1) + sigmoid(z_i) f(z_c), h_t = sigmoid(z_o) f(c_t), with\n\
+         \x20   h_0 = c_0 = 0; returns h_STEPS.\"\"\"\n\n",
+    );
+    out.push_str(&comment(
+        "torch.nn.LSTM(INPUTS, WIDTH, batch_first=True) computes the same recursion with its \
+         gates in the same order (i, f, g, o), with four differences written out here: its \
+         activation is always tanh; it has two biases, b_ih + b_hh; it draws every weight and \
+         both biases from U(-1/sqrt(WIDTH), 1/sqrt(WIDTH)), where Keras starts W from the kernel \
+         initializer, U orthogonal and b at 0; and it has no unit_forget_bias, the forget gate's \
+         bias that Keras starts at 1. Its weight_ih_l0 is W transposed, weight_hh_l0 is U \
+         transposed.",
+        4,
+    ));
+    out.push_str(&format!(
+        "    def __init__(self):\n\
+         \x20       super().__init__()\n\
+         \x20       self.input = nn.Linear(INPUTS, 4 * WIDTH)  # W (stored as (out, in)) and b\n\
+         \x20       self.recurrent = nn.Linear(WIDTH, 4 * WIDTH, bias=False)  # U\n\
+         \x20       self.f = {}\n\
+         \x20       init_weights(self.input)\n\
+         \x20       init_recurrent(self.recurrent.weight)\n\
+         \x20       with torch.no_grad():\n\
+         \x20           self.input.bias[WIDTH : 2 * WIDTH] = 1.0  # Keras' unit_forget_bias\n\
+         \x20       self.z = []  # each step's z_t, kept for the figures\n\n\
+         \x20   def forward(self, x):\n\
+         \x20       h = x.new_zeros(x.shape[0], WIDTH)\n\
+         \x20       c = x.new_zeros(x.shape[0], WIDTH)\n\
+         \x20       self.z = []\n\
+         \x20       for t in range(x.shape[1]):\n\
+         \x20           z = self.input(x[:, t]) + self.recurrent(h)\n\
+         \x20           if z.requires_grad:\n\
+         \x20               z.retain_grad()\n\
+         \x20           self.z.append(z)\n\
+         \x20           i, f, g, o = z.chunk(4, dim=1)\n\
+         \x20           c = torch.sigmoid(f) * c + torch.sigmoid(i) * self.f(g)\n\
+         \x20           h = torch.sigmoid(o) * self.f(c)\n\
+         \x20       return h\n\n\n\
+         def build_model():\n\
+         \x20   \"\"\"The LSTM, then a Linear layer of CLASSES logits (the softmax is in the loss).\"\"\"\n\
+         \x20   output = nn.Linear(WIDTH, CLASSES)\n\
+         \x20   init_weights(output)\n\
+         \x20   return nn.Sequential(LSTM(), output)\n",
         activation_module(config.activation)
     ));
     out
