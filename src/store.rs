@@ -371,7 +371,8 @@ impl Store {
                 let c = &r.config;
                 if !self.is_comparing() && c.model.is_recurrent() {
                     format!(
-                        "rnn · {} · T {} · {} units",
+                        "{} · {} · T {} · {} units",
+                        c.model.name(),
                         c.activation.name(),
                         c.seq_len,
                         c.width

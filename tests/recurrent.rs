@@ -321,3 +321,42 @@ fn a_recurrent_run_records_every_time_step_and_every_training_step() {
     // The parameter count is what was built: (8 + 16 + 1)·16 + (16 + 1)·10.
     assert_eq!(config.parameter_count(8, 10), 25 * 16 + 17 * 10);
 }
+
+#[test]
+fn an_lstm_starts_with_its_forget_gate_open_and_sigma_max_at_the_gain() {
+    let config = Config {
+        model: ModelKind::Lstm,
+        seq_len: 15,
+        width: 12,
+        recurrent_gain: 1.3,
+        epochs: 0,
+        ..rnn(15)
+    };
+    let mut t = Trainer::new(config).unwrap();
+    let r = t.run_epoch().unwrap();
+    assert_eq!(r.time_steps.len(), 15);
+    assert!(r.time_steps.iter().all(|s| s.delta_rms > 0.0));
+    // U is 12×48 with orthonormal rows times 1.3.
+    assert!(
+        (r.sigma_max.unwrap() - 1.3).abs() < 1e-5,
+        "{:?}",
+        r.sigma_max
+    );
+    // Keras' unit_forget_bias: [i | f | c | o] = [0 | 1 | 0 | 0].
+    let arch = RnnArchitecture {
+        cell: CellKind::Lstm,
+        inputs: 8,
+        classes: 10,
+        units: 4,
+        activation: Activation::Tanh,
+        init: Initializer::GlorotUniform,
+        recurrent_init: RecurrentInit::Orthogonal,
+        recurrent_gain: 1.0,
+    };
+    let net: RnnNetwork<f64> = RnnNetwork::new(arch, &mut ChaCha8Rng::seed_from_u64(0));
+    let bias = &net.cell.bias().value;
+    assert_eq!(bias.len(), 16);
+    assert!((0..16).all(|k| bias[k] == if (4..8).contains(&k) { 1.0 } else { 0.0 }));
+    assert_eq!(net.cell.kernel().value.len(), 8 * 16);
+    assert_eq!(net.cell.recurrent().value.len(), 4 * 16);
+}

@@ -129,7 +129,12 @@ fn build_model(config: &Config) -> String {
         args.push("kernel_regularizer=keras.regularizers.L2(L2)".into());
         args.push("recurrent_regularizer=keras.regularizers.L2(L2)".into());
     }
-    out.push_str(&call(4, &format!("model.add(keras.layers.{name}"), &args, ")"));
+    out.push_str(&call(
+        4,
+        &format!("model.add(keras.layers.{name}"),
+        &args,
+        ")",
+    ));
     let mut last = vec![
         "CLASSES".to_string(),
         format!("kernel_initializer={}", initializer(config.init)),

@@ -198,9 +198,24 @@ impl Config {
         }
     }
 
+    /// Puts the other model's own settings at their defaults, as `switch_model` leaves them
+    /// (a link does not write them, so any other value would not replay).
+    pub fn reset_other_model_settings(&mut self) {
+        let start = Config::default();
+        if self.model.is_recurrent() {
+            self.depth = start.depth;
+        } else {
+            self.seq_len = start.seq_len;
+            self.recurrent_init = start.recurrent_init;
+            self.recurrent_gain = start.recurrent_gain;
+        }
+    }
+
     /// Puts the task and batch norm back in line with the model (a recurrent model reads a
-    /// sequence task and has no batch norm; the MLP reads no sequence task).
+    /// sequence task and has no batch norm; the MLP reads no sequence task), and the other
+    /// model's own settings at their defaults.
     pub fn fit_to_model(&mut self) {
+        self.reset_other_model_settings();
         if self.model.is_recurrent() != self.dataset.is_sequence() {
             self.dataset = if self.model.is_recurrent() {
                 DatasetKind::DelayedDigits

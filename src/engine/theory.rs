@@ -104,7 +104,8 @@ pub fn predicted_time_delta_rms(
     use super::recurrent::RecurrentInit;
     let steps = config.seq_len;
     let inputs = config.dataset.step_inputs();
-    if !config.model.is_recurrent()
+    // An LSTM's gates make the step back a product of gate values, not U and one slope.
+    if config.model != super::model::ModelKind::Rnn
         || config.init == Initializer::Zeros
         || !last_step_delta_rms.is_finite()
         || train.is_empty()

@@ -342,6 +342,8 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
 /// setting named by the problem goes back to `base`'s value, with a notice.
 /// A task or batch norm that the model cannot take goes to what the model can.
 fn repair(config: &mut Config, base: &Config, prefix: &str, notices: &mut Vec<String>) {
+    // A value that could not be read fell back to `base`'s, which may be another model's.
+    config.reset_other_model_settings();
     for problem in config.problems() {
         if let Some(s) = settings::find(problem.field) {
             (s.set)(config, (s.get)(base));

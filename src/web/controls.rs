@@ -35,6 +35,7 @@ fn model_label(name: &str) -> String {
     match name {
         "mlp" => "mlp (layers stacked in depth)".into(),
         "rnn" => "rnn (SimpleRNN: one layer through time)".into(),
+        "lstm" => "lstm (gated: a cell state the gradient crosses)".into(),
         other => other.into(),
     }
 }
