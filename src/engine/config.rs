@@ -169,10 +169,15 @@ impl Config {
 
     /// Turns to another model with that model's own starting point: a recurrent model reads
     /// delayed digits through tanh with Glorot-uniform input weights (Keras' `SimpleRNN`
-    /// defaults); the MLP goes back to the digits, ReLU and He. Nothing changes when the model
-    /// does not. Settings given with the model are applied after it (table order), so they win.
+    /// defaults); the MLP goes back to the digits, ReLU and He. Nothing else changes when the
+    /// model does not, or goes from one recurrent cell to the other. Settings given with the model are applied after it (table order), so they win.
     pub fn switch_model(&mut self, model: ModelKind) {
         if model == self.model {
+            return;
+        }
+        // From one recurrent cell to the other: the task and the recurrent settings still hold.
+        if model.is_recurrent() && self.model.is_recurrent() {
+            self.model = model;
             return;
         }
         let start = Config::default();
