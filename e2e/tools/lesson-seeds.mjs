@@ -13,8 +13,13 @@ for (let seed = 0; seed < 5; seed++) {
   await page.goto(`${server.url}?lesson=${id}&seed=${seed}&init_seed=${seed}&speed=fast`);
   await waitForEpochs(page, 1);
   // A lesson step holds its runs at its question: show the answer without choosing one.
-  if (await page.$('[data-just-show]')) await page.click('[data-just-show]');
-  await page.click('#btn-play');
+  // "Just show me" starts the runs itself; a click on play then would pause them.
+  const phase = () => page.evaluate(() => document.querySelector('.app').dataset.phase);
+  if (await page.$('[data-just-show]')) {
+    await page.click('[data-just-show]');
+    await page.waitForFunction(() => document.querySelector('.app').dataset.phase !== 'paused', null, { timeout: 3000 }).catch(() => {});
+  }
+  if ((await phase()) === 'paused') await page.click('#btn-play');
   await page.waitForFunction(() => ['finished', 'diverged'].includes(document.querySelector('.app').dataset.phase), null, { timeout: 300000 });
   await page.click('#export-menu > summary');
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);

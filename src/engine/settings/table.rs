@@ -61,7 +61,7 @@ pub static SETTINGS: &[Setting] = &[
         flag: "--model",
         label: "Model",
         kind: Kind::Choice(|| names(&ModelKind::ALL, ModelKind::name)),
-        help: "mlp: layers stacked in depth; rnn: one layer applied once per time step of a sequence",
+        help: "mlp: layers stacked in depth; rnn: one layer applied once per time step of a sequence; lstm: the same with gates and a cell state",
         live: false,
         written: recurrent_only,
         get: |c| Value::Name(c.model.name()),
