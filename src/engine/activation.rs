@@ -157,7 +157,10 @@ impl Activation {
         }
     }
 
-    /// y = f(x), elementwise.
+    /// y = f(x), elementwise. Never inlined: its seven loops, vectorized, are large, and the
+    /// LSTM calls it per gate; one copy serves every caller (a call per row costs nothing
+    /// next to the loop).
+    #[inline(never)]
     pub fn forward<F: Real>(self, x: &[F], y: &mut [F]) {
         // One loop per activation, so each is a tight (vectorizable) loop with no per-value
         // dispatch.
@@ -175,7 +178,9 @@ impl Activation {
         each!(Linear, Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu)
     }
 
-    /// grad ← grad ⊙ f'(x), elementwise (the chain rule through the activation).
+    /// grad ← grad ⊙ f'(x), elementwise (the chain rule through the activation). Never
+    /// inlined, as `forward`.
+    #[inline(never)]
     pub fn backward<F: Real>(self, x: &[F], y: &[F], grad: &mut [F]) {
         macro_rules! each {
             ($($a:ident),*) => {

@@ -15,6 +15,7 @@
 use rand::Rng;
 
 use super::recurrent_init::RecurrentInit;
+use super::step;
 use crate::engine::activation::Activation;
 use crate::engine::init::Initializer;
 use crate::engine::matrix::{rms, Matrix};
@@ -50,9 +51,6 @@ pub struct Lstm<F> {
     batch: usize,
     steps: usize,
 }
-
-/// A strided view (slice, row stride, column stride) as `Real::gemm` takes it.
-type View<'a, F> = (&'a [F], isize, isize);
 
 impl<F: Real> Lstm<F> {
     pub fn new<R: Rng + ?Sized>(
@@ -108,39 +106,14 @@ impl<F: Real> Lstm<F> {
             buffer.clear();
             buffer.resize(len, F::zero());
         }
-        let stride = 4 * u as isize;
         for t in 0..steps {
             let z = &mut self.z[t * wide..(t + 1) * wide];
-            let x_t: View<F> = (&x.data[t * d..], x.cols as isize, 1);
-            F::gemm(
-                n,
-                d,
-                4 * u,
-                F::one(),
-                x_t,
-                (&self.kernel.value, stride, 1),
-                F::zero(),
-                (z, stride, 1),
-            );
-            if t > 0 {
-                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], u as isize, 1);
-                F::gemm(
-                    n,
-                    u,
-                    4 * u,
-                    F::one(),
-                    h_prev,
-                    (&self.recurrent.value, stride, 1),
-                    F::one(),
-                    (z, stride, 1),
-                );
-            }
+            let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
+            let weights = (&self.kernel, &self.recurrent, &self.bias);
+            step::pre_activation((x, t, d), h_prev, weights, z);
+            let z = &self.z[t * wide..(t + 1) * wide];
             let gates = &mut self.gates[t * wide..(t + 1) * wide];
-            for (z_row, a_row) in z.chunks_exact_mut(4 * u).zip(gates.chunks_exact_mut(4 * u)) {
-                z_row
-                    .iter_mut()
-                    .zip(&self.bias.value)
-                    .for_each(|(v, &b)| *v = *v + b);
+            for (z_row, a_row) in z.chunks_exact(4 * u).zip(gates.chunks_exact_mut(4 * u)) {
                 for (k, (zs, a)) in z_row
                     .chunks_exact(u)
                     .zip(a_row.chunks_exact_mut(u))
@@ -153,17 +126,21 @@ impl<F: Real> Lstm<F> {
             let (c_past, c_future) = self.c.split_at_mut((t + 1) * block);
             let (c_prev, c_now) = (&c_past[t * block..], &mut c_future[..block]);
             let c_out = &mut self.c_out[t * block..(t + 1) * block];
-            for (r, a) in gates.chunks_exact(4 * u).enumerate() {
-                for j in 0..u {
-                    let e = r * u + j;
-                    c_now[e] = a[u + j] * c_prev[e] + a[j] * a[2 * u + j];
+            let rows = gates.chunks_exact(4 * u).zip(c_now.chunks_exact_mut(u));
+            for ((a, c), c_prev) in rows.zip(c_prev.chunks_exact(u)) {
+                let [i, f, g, _] = split_gates(a, u);
+                for ((((c, &c_prev), &i), &f), &g) in c.iter_mut().zip(c_prev).zip(i).zip(f).zip(g)
+                {
+                    *c = f * c_prev + i * g;
                 }
             }
             self.activation.forward(c_now, c_out);
             let h = &mut self.h[(t + 1) * block..(t + 2) * block];
-            for (r, a) in gates.chunks_exact(4 * u).enumerate() {
-                for j in 0..u {
-                    h[r * u + j] = a[3 * u + j] * c_out[r * u + j];
+            let rows = gates.chunks_exact(4 * u).zip(h.chunks_exact_mut(u));
+            for ((a, h), c_out) in rows.zip(c_out.chunks_exact(u)) {
+                let [_, _, _, o] = split_gates(a, u);
+                for ((h, &o), &s) in h.iter_mut().zip(o).zip(c_out) {
+                    *h = o * s;
                 }
             }
         }
@@ -207,79 +184,61 @@ impl<F: Real> Lstm<F> {
             p.grad.iter_mut().for_each(|g| *g = F::zero());
         }
         let mut delta_rms = vec![0.0; steps];
-        let stride = 4 * u as isize;
         // ∂L/∂h_t, ∂L/∂c_t (carried back through ⊙ f), ∂L/∂z_t.
         let mut dh = std::mem::take(&mut grad_last.data);
         let mut dc = vec![F::zero(); block];
         let mut dz = vec![F::zero(); wide];
+        // ∂L/∂φ(c_t), times φ' by the activation's own slice loop (as ∂L/∂g is, in place).
+        let mut d_out = vec![F::zero(); block];
         let one = F::one();
         for t in (0..steps).rev() {
             let gates = &self.gates[t * wide..(t + 1) * wide];
             let z = &self.z[t * wide..(t + 1) * wide];
-            let (c_prev, c_now) = (&self.c[t * block..], &self.c[(t + 1) * block..]);
+            let (c_prev, c_now) = (
+                &self.c[t * block..],
+                &self.c[(t + 1) * block..(t + 2) * block],
+            );
             let c_out = &self.c_out[t * block..(t + 1) * block];
-            for r in 0..n {
-                let (a, zr) = (&gates[r * 4 * u..], &z[r * 4 * u..]);
-                let dz_row = &mut dz[r * 4 * u..(r + 1) * 4 * u];
+            // h = o ⊙ φ(c): into o, and into c (plus what c_{t+1} sent back).
+            for ((d, dh), a) in d_out
+                .chunks_exact_mut(u)
+                .zip(dh.chunks_exact(u))
+                .zip(gates.chunks_exact(4 * u))
+            {
+                let [_, _, _, o] = split_gates(a, u);
+                d.iter_mut()
+                    .zip(dh)
+                    .zip(o)
+                    .for_each(|((d, &dh), &o)| *d = dh * o);
+            }
+            self.activation.backward(c_now, c_out, &mut d_out);
+            let rows = gates
+                .chunks_exact(4 * u)
+                .zip(z.chunks_exact(4 * u))
+                .zip(dz.chunks_exact_mut(4 * u));
+            for (r, ((a, z_row), dz_row)) in rows.enumerate() {
+                let [i, f, g, o] = split_gates(a, u);
+                let (dz_i, rest) = dz_row.split_at_mut(u);
+                let (dz_f, rest) = rest.split_at_mut(u);
+                let (dz_c, dz_o) = rest.split_at_mut(u);
+                let e = r * u..(r + 1) * u;
+                let (dc, c_prev) = (&mut dc[e.clone()], &c_prev[e.clone()]);
+                let (dh, c_out, d_out) = (&dh[e.clone()], &c_out[e.clone()], &d_out[e]);
                 for j in 0..u {
-                    let e = r * u + j;
-                    let (i, f, g, o) = (a[j], a[u + j], a[2 * u + j], a[3 * u + j]);
-                    // h = o ⊙ φ(c): into o and into c (plus what c_{t+1} sent back).
-                    let dc_e = dc[e] + dh[e] * o * self.activation.derivative(c_now[e], c_out[e]);
-                    dz_row[3 * u + j] = dh[e] * c_out[e] * o * (one - o);
+                    let dc_j = dc[j] + d_out[j];
+                    dz_o[j] = dh[j] * c_out[j] * o[j] * (one - o[j]);
                     // c = f ⊙ c_{t−1} + i ⊙ g
-                    dz_row[j] = dc_e * g * i * (one - i);
-                    dz_row[u + j] = dc_e * c_prev[e] * f * (one - f);
-                    dz_row[2 * u + j] = dc_e * i * self.activation.derivative(zr[2 * u + j], g);
-                    dc[e] = dc_e * f;
+                    dz_i[j] = dc_j * g[j] * i[j] * (one - i[j]);
+                    dz_f[j] = dc_j * c_prev[j] * f[j] * (one - f[j]);
+                    dz_c[j] = dc_j * i[j];
+                    dc[j] = dc_j * f[j];
                 }
+                self.activation.backward(&z_row[2 * u..3 * u], g, dz_c);
             }
             delta_rms[t] = rms(&dz);
-            let delta: View<F> = (&dz, stride, 1);
-            // ∂L/∂W += x_tᵀ·δ_t
-            let x_t_transposed: View<F> = (&x.data[t * d..], 1, x.cols as isize);
-            F::gemm(
-                d,
-                n,
-                4 * u,
-                one,
-                x_t_transposed,
-                delta,
-                one,
-                (&mut self.kernel.grad, stride, 1),
-            );
-            if t > 0 {
-                // ∂L/∂U += h_{t−1}ᵀ·δ_t, and ∂L/∂h_{t−1} = δ_t·Uᵀ
-                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], 1, u as isize);
-                F::gemm(
-                    u,
-                    n,
-                    4 * u,
-                    one,
-                    h_prev,
-                    delta,
-                    one,
-                    (&mut self.recurrent.grad, stride, 1),
-                );
-                let u_transposed: View<F> = (&self.recurrent.value, 1, stride);
-                F::gemm(
-                    n,
-                    4 * u,
-                    u,
-                    one,
-                    delta,
-                    u_transposed,
-                    F::zero(),
-                    (&mut dh, u as isize, 1),
-                );
-            }
-            for row in dz.chunks_exact(4 * u) {
-                self.bias
-                    .grad
-                    .iter_mut()
-                    .zip(row)
-                    .for_each(|(b, &v)| *b = *b + v);
-            }
+            let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
+            let weights = (&mut self.kernel, &mut self.recurrent, &mut self.bias);
+            step::back_step((x, t, d), h_prev, weights, &dz, &mut dh);
         }
         grad_last.data = dh;
         delta_rms
@@ -288,4 +247,12 @@ impl<F: Real> Lstm<F> {
     pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
         [&mut self.kernel, &mut self.recurrent, &mut self.bias]
     }
+}
+
+/// A row's four gate blocks [i, f, g, o], each `units` wide.
+fn split_gates<F>(row: &[F], units: usize) -> [&[F]; 4] {
+    let (i, rest) = row.split_at(units);
+    let (f, rest) = rest.split_at(units);
+    let (g, o) = rest.split_at(units);
+    [i, f, g, o]
 }

@@ -8,6 +8,7 @@ pub mod network;
 pub mod recurrent_init;
 pub mod simple_rnn;
 pub mod spectral;
+pub mod step;
 
 pub use cell::{CellKind, RecurrentCell};
 pub use network::{RnnArchitecture, RnnNetwork};

@@ -8,6 +8,7 @@
 use rand::Rng;
 
 use super::recurrent_init::RecurrentInit;
+use super::step;
 use crate::engine::activation::Activation;
 use crate::engine::init::Initializer;
 use crate::engine::matrix::{rms, Matrix};
@@ -31,9 +32,6 @@ pub struct SimpleRnn<F> {
     batch: usize,
     steps: usize,
 }
-
-/// A strided view (slice, row stride, column stride) as `Real::gemm` takes it.
-type View<'a, F> = (&'a [F], isize, isize);
 
 impl<F: Real> SimpleRnn<F> {
     pub fn new<R: Rng + ?Sized>(
@@ -81,39 +79,10 @@ impl<F: Real> SimpleRnn<F> {
         self.h.resize((steps + 1) * block, F::zero());
         for t in 0..steps {
             let (past, future) = self.h.split_at_mut((t + 1) * block);
-            let h_prev = &past[t * block..];
+            let h_prev = (t > 0).then(|| &past[t * block..]);
             let z = &mut self.z[t * block..(t + 1) * block];
-            // z = x_t·W (x_t: the row's t-th slice of `d` values)
-            let x_t: View<F> = (&x.data[t * d..], x.cols as isize, 1);
-            F::gemm(
-                n,
-                d,
-                u,
-                F::one(),
-                x_t,
-                (&self.kernel.value, u as isize, 1),
-                F::zero(),
-                (z, u as isize, 1),
-            );
-            // z += h_{t−1}·U (h_0 = 0 adds nothing)
-            if t > 0 {
-                let hp: View<F> = (h_prev, u as isize, 1);
-                F::gemm(
-                    n,
-                    u,
-                    u,
-                    F::one(),
-                    hp,
-                    (&self.recurrent.value, u as isize, 1),
-                    F::one(),
-                    (z, u as isize, 1),
-                );
-            }
-            for row in z.chunks_exact_mut(u) {
-                row.iter_mut()
-                    .zip(&self.bias.value)
-                    .for_each(|(v, &b)| *v = *v + b);
-            }
+            let weights = (&self.kernel, &self.recurrent, &self.bias);
+            step::pre_activation((x, t, d), h_prev, weights, z);
             self.activation.forward(z, &mut future[..block]);
         }
         last.resize(n, u);
@@ -148,52 +117,9 @@ impl<F: Real> SimpleRnn<F> {
             let h = &self.h[(t + 1) * block..(t + 2) * block];
             self.activation.backward(z, h, &mut g);
             delta_rms[t] = rms(&g);
-            let delta: View<F> = (&g, u as isize, 1);
-            // ∂L/∂W += x_tᵀ·δ_t
-            let x_t_transposed: View<F> = (&x.data[t * d..], 1, x.cols as isize);
-            F::gemm(
-                d,
-                n,
-                u,
-                F::one(),
-                x_t_transposed,
-                delta,
-                F::one(),
-                (&mut self.kernel.grad, u as isize, 1),
-            );
-            if t > 0 {
-                // ∂L/∂U += h_{t−1}ᵀ·δ_t (h_0 = 0 adds nothing)
-                let h_prev: View<F> = (&self.h[t * block..(t + 1) * block], 1, u as isize);
-                F::gemm(
-                    u,
-                    n,
-                    u,
-                    F::one(),
-                    h_prev,
-                    delta,
-                    F::one(),
-                    (&mut self.recurrent.grad, u as isize, 1),
-                );
-                // ∂L/∂h_{t−1} = δ_t·Uᵀ
-                let u_transposed: View<F> = (&self.recurrent.value, 1, u as isize);
-                F::gemm(
-                    n,
-                    u,
-                    u,
-                    F::one(),
-                    delta,
-                    u_transposed,
-                    F::zero(),
-                    (&mut next, u as isize, 1),
-                );
-            }
-            for row in g.chunks_exact(u) {
-                self.bias
-                    .grad
-                    .iter_mut()
-                    .zip(row)
-                    .for_each(|(b, &v)| *b = *b + v);
-            }
+            let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
+            let weights = (&mut self.kernel, &mut self.recurrent, &mut self.bias);
+            step::back_step((x, t, d), h_prev, weights, &g, &mut next);
             std::mem::swap(&mut g, &mut next);
         }
         grad_last.data = g;
