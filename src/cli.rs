@@ -30,8 +30,8 @@ pub fn usage() -> String {
         };
         out.push_str(&format!(
             "    {:<24}{}\n    {:<24}{}  [{default}]\n",
-            format!("{} {metavar}", s.flag),
-            s.help,
+            format!("{} {metavar}", s.flag()),
+            s.help(),
             "",
             s.allowed(),
         ));
@@ -123,7 +123,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         };
         let setting = by_flag(flag);
         if setting.is_none() && !CLIP_SHORTCUTS.contains(&flag) && !OTHER_FLAGS.contains(&flag) {
-            let known: Vec<&str> = SETTINGS.iter().map(|s| s.flag).collect();
+            let known: Vec<&str> = SETTINGS.iter().map(|s| s.flag()).collect();
             return Err(ArgError(format!(
                 "unknown argument '{flag}'; allowed: {}, {}, {}, --json, --help",
                 known.join(", "),
@@ -191,7 +191,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         )));
     }
     if let Err(e) = config.validate() {
-        let flag = crate::engine::settings::find(e.field).map_or(e.field, |s| s.flag);
+        let flag = crate::engine::settings::find(e.field).map_or(e.field, |s| s.flag());
         return Err(ArgError(format!("invalid value for {flag}: {}", e.message)));
     }
     match (code, dump) {

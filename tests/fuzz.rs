@@ -142,7 +142,7 @@ proptest! {
 }
 
 fn flag() -> impl Strategy<Value = String> {
-    let mut flags: Vec<String> = SETTINGS.iter().map(|s| s.flag.to_string()).collect();
+    let mut flags: Vec<String> = SETTINGS.iter().map(|s| s.flag().to_string()).collect();
     flags.extend(
         [
             "--clipvalue",

@@ -119,9 +119,9 @@ fn every_range_is_enforced_by_the_config_the_cli_and_the_link() {
             }
             let model = if recurrent_row(s.key) { "rnn" } else { "mlp" };
             args.extend(["--model".into(), model.into()]);
-            args.extend([s.flag.to_string(), bad.clone()]);
+            args.extend([s.flag().to_string(), bad.clone()]);
             let err = cli::parse(&args).expect_err(&format!("{args:?}"));
-            assert!(err.0.contains(s.flag), "{err}");
+            assert!(err.0.contains(s.flag()), "{err}");
             assert!(
                 err.0.contains(&s.allowed()),
                 "{err} lacks '{}'",
@@ -138,8 +138,12 @@ fn every_range_is_enforced_by_the_config_the_cli_and_the_link() {
 fn help_shows_every_row_with_its_range_and_default() {
     let help = cli::usage();
     for s in SETTINGS {
-        assert!(help.contains(s.flag), "{}", s.flag);
-        assert!(help.contains(s.help), "{}", s.key);
+        // Every row has its words, in the table's order (kept apart from the table, see
+        // settings/words.rs): each flag is its key's.
+        assert_eq!(s.flag(), format!("--{}", s.key.replace('_', "-")));
+        assert!(!s.label().is_empty() && !s.help().is_empty());
+        assert!(help.contains(s.flag()), "{}", s.flag());
+        assert!(help.contains(s.help()), "{}", s.key);
         assert!(help.contains(&s.allowed()), "{}", s.key);
     }
     assert!(help.contains("[he_normal]") && help.contains("[0.02]"));

@@ -93,7 +93,7 @@ pub(crate) fn call(indent: usize, head: &str, args: &[String], tail: &str) -> St
 fn command(config: &Config, language: &str) -> String {
     let mut parts = vec![format!("gradscope train --code {language}")];
     for s in SETTINGS.iter().filter(|s| (s.written)(config)) {
-        parts.push(format!("{} {}", s.flag, s.text(config)));
+        parts.push(format!("{} {}", s.flag(), s.text(config)));
     }
     // Wrapped for the docstring, four spaces in.
     let mut lines = vec![String::from("    ")];

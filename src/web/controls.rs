@@ -35,7 +35,7 @@ fn model_label(name: &str) -> String {
     match name {
         "mlp" => "mlp (layers stacked in depth)".into(),
         "rnn" => "rnn (SimpleRNN: one layer through time)".into(),
-        "lstm" => "lstm (gated: a cell state the gradient crosses)".into(),
+        "lstm" => "lstm (gated, with a cell state)".into(),
         other => other.into(),
     }
 }
@@ -95,12 +95,12 @@ fn SettingSlider(key: &'static str, log: bool, step: f64) -> impl IntoView {
     view! {
         <div class="control">
             <label for=id.clone()>
-                {s.label} " " <span class="value" id=format!("{key}-value")>{move || num(number())}</span>
+                {s.label()} " " <span class="value" id=format!("{key}-value")>{move || num(number())}</span>
                 {live_badge(s)}
             </label>
             <input id=id type="range" min=to_pos(lo) max=to_pos(hi) step=step
                 prop:value=move || to_pos(number()).to_string() on:change=on_change />
-            <p class="hint">{capitalized(s.help)} {log.then(|| format!(" ({} to {}, log scale)", num(lo), num(hi)))}</p>
+            <p class="hint">{capitalized(s.help())} {log.then(|| format!(" ({} to {}, log scale)", num(lo), num(hi)))}</p>
         </div>
     }
 }
@@ -228,24 +228,24 @@ pub fn Controls() -> impl IntoView {
         <button id="open-clip-explainer" class="link-button" on:click=move |_| state.clip_explainer.set(true)>
             "What does clipping do to a gradient?"</button>
         <div class="control" class:hidden=move || !clipping_on()>
-            <label for="ctl-clip-at">{clip_at.label} {live_badge(clip_at)}</label>
+            <label for="ctl-clip-at">{clip_at.label()} {live_badge(clip_at)}</label>
             <input id="ctl-clip-at" type="number" step="any"
                 prop:value=clip_at_text
                 on:change=move |ev| {
                     set_text(state, "clip_at", &event_target_value(&ev));
                     show_value_in_force(&ev, clip_at_text);
                 } />
-            <p class="hint">{capitalized(clip_at.help)} " (" {clip_at.allowed()} ")"</p>
+            <p class="hint">{capitalized(clip_at.help())} " (" {clip_at.allowed()} ")"</p>
         </div>
         <SettingChoice key="optimizer" label_of=optimizer_label/>
         <SettingWhole key="batch_size"/>
         <div class="control">
-            <label for="ctl-l2">{l2.label}</label>
+            <label for="ctl-l2">{l2.label()}</label>
             <select id="ctl-l2" on:change=move |ev| set_text(state, "l2", &event_target_value(&ev))
                 prop:value=move || l2_value.get()>
                 {l2_options}
             </select>
-            <p class="hint">{capitalized(l2.help)}</p>
+            <p class="hint">{capitalized(l2.help())}</p>
         </div>
         <SettingWhole key="epochs"/>
 

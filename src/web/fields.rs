@@ -19,7 +19,7 @@ pub fn set_text(state: AppState, key: &'static str, text: &str) {
     let s = setting(key);
     match s.parse(text) {
         Ok(v) => state.change(|c| (s.set)(c, v)),
-        Err(e) => state.error.set(Some(format!("{}: {e}", s.label))),
+        Err(e) => state.error.set(Some(format!("{}: {e}", s.label()))),
     }
 }
 
@@ -49,13 +49,13 @@ pub fn SettingChoice(
         .collect_view();
     view! {
         <div class="control">
-            <label for=id.clone()>{s.label} {live_badge(s)}</label>
+            <label for=id.clone()>{s.label()} {live_badge(s)}</label>
             <select id=id
                 on:change=move |ev| set_text(state, key, &event_target_value(&ev))
                 prop:value=move || value.get()>
                 {options}
             </select>
-            <p class="hint">{capitalized(s.help)}</p>
+            <p class="hint">{capitalized(s.help())}</p>
         </div>
     }
 }
@@ -86,7 +86,7 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
                     if n as f64 != v {
                         state.error.set(Some(format!(
                             "{} takes {}: using {n}.",
-                            s.label,
+                            s.label(),
                             s.allowed()
                         )));
                     }
@@ -94,7 +94,7 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
             }
             _ => state.error.set(Some(format!(
                 "{}: '{text}' is not a number; enter {}.",
-                s.label,
+                s.label(),
                 s.allowed()
             ))),
         }
@@ -102,10 +102,10 @@ pub fn SettingWhole(key: &'static str) -> impl IntoView {
     };
     view! {
         <div class="control">
-            <label for=id.clone()>{s.label} {live_badge(s)}</label>
+            <label for=id.clone()>{s.label()} {live_badge(s)}</label>
             <input id=id type="number" min=min max=max step="1" inputmode="numeric"
                 prop:value=move || value.get() on:change=on_change />
-            <p class="hint">{capitalized(s.help)}</p>
+            <p class="hint">{capitalized(s.help())}</p>
         </div>
     }
 }

@@ -106,6 +106,8 @@ impl<F: Real> Lstm<F> {
             buffer.clear();
             buffer.resize(len, F::zero());
         }
+        self.last_candidate.0.clear();
+        self.last_candidate.1.clear();
         for t in 0..steps {
             let z = &mut self.z[t * wide..(t + 1) * wide];
             let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
@@ -121,6 +123,10 @@ impl<F: Real> Lstm<F> {
                 {
                     let f = if k == 2 { self.activation } else { GATE };
                     f.forward(zs, a);
+                    if k == 2 && t + 1 == steps {
+                        self.last_candidate.0.extend_from_slice(zs);
+                        self.last_candidate.1.extend_from_slice(a);
+                    }
                 }
             }
             let (c_past, c_future) = self.c.split_at_mut((t + 1) * block);
@@ -144,29 +150,8 @@ impl<F: Real> Lstm<F> {
                 }
             }
         }
-        self.keep_last_candidate();
         last.resize(n, u);
         last.data.copy_from_slice(&self.h[steps * block..]);
-    }
-
-    /// Copies the last step's z_c and g out of the interleaved gate blocks.
-    fn keep_last_candidate(&mut self) {
-        let (u, s) = (self.units, self.steps);
-        let wide = self.batch * 4 * u;
-        let (zc, g) = &mut self.last_candidate;
-        zc.clear();
-        g.clear();
-        if s == 0 {
-            return;
-        }
-        let last = (s - 1) * wide..s * wide;
-        for (z_row, a_row) in self.z[last.clone()]
-            .chunks_exact(4 * u)
-            .zip(self.gates[last].chunks_exact(4 * u))
-        {
-            zc.extend_from_slice(&z_row[2 * u..3 * u]);
-            g.extend_from_slice(&a_row[2 * u..3 * u]);
-        }
     }
 
     /// The candidate's z_c and g = φ(z_c) at the last step (the activation's input and output).

@@ -8,6 +8,7 @@ use crate::format::parse_number;
 
 mod diff;
 mod table;
+mod words;
 
 pub use diff::{apply, apply_diff_text, changes, describe, diff_text, differences};
 pub use table::{DEFAULT_CLIP_AT, SETTINGS};
@@ -47,13 +48,7 @@ pub struct Setting {
     pub key: &'static str,
     /// Link keys of earlier versions that are still read.
     pub aliases: &'static [&'static str],
-    /// The command-line flag.
-    pub flag: &'static str,
-    /// The label on the page.
-    pub label: &'static str,
     pub kind: Kind,
-    /// One line on what it does (the page's hint and `--help`).
-    pub help: &'static str,
     /// Changes the running network in place (else a new run is built).
     pub live: bool,
     /// Whether the setting means something for this configuration (else it is not written).
@@ -61,6 +56,23 @@ pub struct Setting {
     pub get: fn(&Config) -> Value,
     /// Stores an already checked value.
     pub set: fn(&mut Config, Value),
+}
+
+impl Setting {
+    /// The command-line flag.
+    pub fn flag(&self) -> &'static str {
+        words::words(self.key).flag
+    }
+
+    /// The label on the page.
+    pub fn label(&self) -> &'static str {
+        words::words(self.key).label
+    }
+
+    /// One line on what it does (the page's hint and `--help`).
+    pub fn help(&self) -> &'static str {
+        words::words(self.key).help
+    }
 }
 
 /// The setting with this key, or with this key as an older alias.
@@ -83,7 +95,7 @@ pub fn applies_to_model(setting: &Setting, config: &Config) -> bool {
 }
 
 pub fn by_flag(flag: &str) -> Option<&'static Setting> {
-    SETTINGS.iter().find(|s| s.flag == flag)
+    SETTINGS.iter().find(|s| s.flag() == flag)
 }
 
 impl Setting {

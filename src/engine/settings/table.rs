@@ -58,10 +58,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "model",
         aliases: &[],
-        flag: "--model",
-        label: "Model",
         kind: Kind::Choice(|| names(&ModelKind::ALL, ModelKind::name)),
-        help: "mlp: layers stacked in depth; rnn: one layer applied once per time step of a sequence; lstm: the same with gates and a cell state",
         live: false,
         written: recurrent_only,
         get: |c| Value::Name(c.model.name()),
@@ -70,10 +67,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "dataset",
         aliases: &[],
-        flag: "--dataset",
-        label: "Dataset",
         kind: Kind::Choice(|| names(&DatasetKind::ALL, DatasetKind::name)),
-        help: "digits: 8×8 handwritten digits, 10 classes; the others are two-class 2-D puzzles",
         live: false,
         written: always,
         get: |c| Value::Name(c.dataset.name()),
@@ -82,10 +76,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "seq_len",
         aliases: &[],
-        flag: "--seq-len",
-        label: "Sequence length T",
         kind: Kind::Whole { min: 8, max: 400 },
-        help: "time steps per sequence: how far back through time the gradient must reach",
         live: false,
         written: recurrent_only,
         get: |c| Value::Whole(c.seq_len as u64),
@@ -94,10 +85,11 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "noise",
         aliases: &[],
-        flag: "--noise",
-        label: "Noise",
-        kind: Kind::Number { min: 0.0, max: 1.0, above_min: false },
-        help: "jitter added to the points of the 2-D sets: harder to separate",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 1.0,
+            above_min: false,
+        },
         live: false,
         written: always,
         get: |c| Value::Number(c.noise),
@@ -106,10 +98,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "depth",
         aliases: &[],
-        flag: "--depth",
-        label: "Depth (hidden layers)",
         kind: Kind::Whole { min: 1, max: 100 },
-        help: "hidden Dense layers; each multiplies the gradient once more on its way back",
         live: false,
         written: mlp_only,
         get: |c| Value::Whole(c.depth as u64),
@@ -118,10 +107,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "width",
         aliases: &[],
-        flag: "--width",
-        label: "Width (units per layer)",
         kind: Kind::Whole { min: 2, max: 512 },
-        help: "units per hidden layer: the fan-in and fan-out that scale the initial weights",
         live: false,
         written: always,
         get: |c| Value::Whole(c.width as u64),
@@ -130,10 +116,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "activation",
         aliases: &[],
-        flag: "--activation",
-        label: "Activation",
         kind: Kind::Choice(|| names(&Activation::ALL, Activation::name)),
-        help: "its slope multiplies the gradient at every layer (sigmoid's is at most 0.25)",
         live: false,
         written: always,
         get: |c| Value::Name(c.activation.name()),
@@ -142,10 +125,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "init",
         aliases: &[],
-        flag: "--init",
-        label: "Weight initializer",
         kind: Kind::Choice(|| names(&Initializer::ALL, Initializer::name)),
-        help: "the starting weight variance: too small shrinks the signal layer by layer, too large amplifies it",
         live: false,
         written: always,
         get: |c| Value::Name(c.init.name()),
@@ -154,10 +134,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "recurrent_init",
         aliases: &[],
-        flag: "--recurrent-init",
-        label: "Recurrent initializer",
         kind: Kind::Choice(|| names(&RecurrentInit::all(), RecurrentInit::name)),
-        help: "the recurrent kernel's start: orthogonal keeps every singular value at the gain; identity carries the state over unchanged",
         live: false,
         written: recurrent_only,
         get: |c| Value::Name(c.recurrent_init.name()),
@@ -168,10 +145,11 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "recurrent_gain",
         aliases: &[],
-        flag: "--recurrent-gain",
-        label: "Recurrent gain",
-        kind: Kind::Number { min: 0.0, max: 10.0, above_min: false },
-        help: "multiplies the recurrent kernel: above 1 the gradient can grow step by step back in time, below 1 it fades",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 10.0,
+            above_min: false,
+        },
         live: false,
         written: recurrent_only,
         get: |c| Value::Number(c.recurrent_gain),
@@ -180,10 +158,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "batch_norm",
         aliases: &["bn"],
-        flag: "--batch-norm",
-        label: "Batch normalization",
         kind: Kind::Choice(|| names(&BatchNormPlacement::ALL, BatchNormPlacement::name)),
-        help: "re-centres and re-scales each layer's values on every batch, before or after the activation",
         live: false,
         written: mlp_only,
         get: |c| Value::Name(c.batch_norm.name()),
@@ -194,10 +169,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "optimizer",
         aliases: &[],
-        flag: "--optimizer",
-        label: "Optimizer",
         kind: Kind::Choice(|| names(&OptimizerKind::ALL, OptimizerKind::name)),
-        help: "SGD follows the gradient; momentum (0.9) and Adam smooth and rescale it",
         live: false,
         written: always,
         get: |c| Value::Name(c.optimizer.name()),
@@ -206,10 +178,11 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "lr",
         aliases: &[],
-        flag: "--lr",
-        label: "Learning rate",
-        kind: Kind::Number { min: 1e-6, max: 10.0, above_min: false },
-        help: "the step size; too large and the weights overshoot",
+        kind: Kind::Number {
+            min: 1e-6,
+            max: 10.0,
+            above_min: false,
+        },
         live: true,
         written: always,
         get: |c| Value::Number(c.lr),
@@ -218,10 +191,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "batch_size",
         aliases: &["batch"],
-        flag: "--batch-size",
-        label: "Batch size",
         kind: Kind::Whole { min: 1, max: 512 },
-        help: "samples per step; smaller batches give noisier gradients",
         live: false,
         written: always,
         get: |c| Value::Whole(c.batch_size as u64),
@@ -230,10 +200,10 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "epochs",
         aliases: &[],
-        flag: "--epochs",
-        label: "Epochs",
-        kind: Kind::Whole { min: 0, max: 10_000 },
-        help: "passes over the training set; epoch 0 is the network as initialized",
+        kind: Kind::Whole {
+            min: 0,
+            max: 10_000,
+        },
         live: true,
         written: always,
         get: |c| Value::Whole(c.epochs as u64),
@@ -242,10 +212,10 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "seed",
         aliases: &[],
-        flag: "--seed",
-        label: "Seed",
-        kind: Kind::Whole { min: 0, max: u64::MAX },
-        help: "fixes the data order and the initial weights: the same seed replays the same run",
+        kind: Kind::Whole {
+            min: 0,
+            max: u64::MAX,
+        },
         live: false,
         written: always,
         get: |c| Value::Whole(c.seed),
@@ -258,10 +228,10 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "init_seed",
         aliases: &[],
-        flag: "--init-seed",
-        label: "Seed of the initial weights",
-        kind: Kind::Whole { min: 0, max: u64::MAX },
-        help: "draws other initial weights with the same data order (default: the seed)",
+        kind: Kind::Whole {
+            min: 0,
+            max: u64::MAX,
+        },
         live: false,
         written: |c| c.init_seed != c.seed,
         get: |c| Value::Whole(c.init_seed),
@@ -270,10 +240,11 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "l2",
         aliases: &[],
-        flag: "--l2",
-        label: "L2 penalty λ",
-        kind: Kind::Number { min: 0.0, max: 1.0, above_min: false },
-        help: "adds λ·Σw² over the kernels to the loss, pulling weights toward zero",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 1.0,
+            above_min: false,
+        },
         live: false,
         written: |c| c.l2 != 0.0,
         get: |c| Value::Number(c.l2),
@@ -282,10 +253,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "clip",
         aliases: &[],
-        flag: "--clip",
-        label: "Gradient clipping",
         kind: Kind::Choice(|| Clipping::MODES.to_vec()),
-        help: "caps the gradient before each update: each element (clipvalue), each variable's norm (clipnorm), or all together (global_clipnorm)",
         live: true,
         written: always,
         get: |c| Value::Name(c.clipping.mode_name()),
@@ -297,15 +265,17 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         key: "clip_at",
         aliases: &[],
-        flag: "--clip-at",
-        label: "Clipping threshold",
-        kind: Kind::Number { min: 0.0, max: 1e6, above_min: true },
-        help: "the value or norm that clipping caps the gradient at",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 1e6,
+            above_min: true,
+        },
         live: true,
         written: |c| c.clipping != Clipping::Off,
         get: |c| Value::Number(c.clipping.threshold().unwrap_or(DEFAULT_CLIP_AT)),
         set: |c, v| {
-            c.clipping = Clipping::from_parts(c.clipping.mode_name(), number(v)).unwrap_or(c.clipping)
+            c.clipping =
+                Clipping::from_parts(c.clipping.mode_name(), number(v)).unwrap_or(c.clipping)
         },
     },
 ];
