@@ -62,7 +62,7 @@ fn every_row_round_trips_through_the_cli_the_link_and_the_config() {
             // The command line: every written setting as its flag.
             let mut args = vec!["train".to_string()];
             for r in SETTINGS.iter().filter(|r| (r.written)(&config)) {
-                args.push(r.flag.to_string());
+                args.push(r.flag().to_string());
                 args.push(r.text(&config));
             }
             match cli::parse(&args) {
