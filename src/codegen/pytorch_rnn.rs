@@ -111,14 +111,10 @@ fn module(config: &Config) -> String {
          \x20               z.retain_grad()\n\
          \x20           self.z.append(z)\n\
          \x20           h = self.f(z)\n\
-         \x20       return h\n\n\n\
-         def build_model():\n\
-         \x20   \"\"\"The SimpleRNN, then a Linear layer of CLASSES logits (the softmax is in the loss).\"\"\"\n\
-         \x20   output = nn.Linear(WIDTH, CLASSES)\n\
-         \x20   init_weights(output)\n\
-         \x20   return nn.Sequential(SimpleRNN(), output)\n",
+         \x20       return h\n\n\n",
         activation_module(config.activation)
     ));
+    out.push_str(&build_model("SimpleRNN"));
     out
 }
 
@@ -162,15 +158,22 @@ fn lstm_module(config: &Config) -> String {
          \x20           i, f, g, o = z.chunk(4, dim=1)\n\
          \x20           c = torch.sigmoid(f) * c + torch.sigmoid(i) * self.f(g)\n\
          \x20           h = torch.sigmoid(o) * self.f(c)\n\
-         \x20       return h\n\n\n\
-         def build_model():\n\
-         \x20   \"\"\"The LSTM, then a Linear layer of CLASSES logits (the softmax is in the loss).\"\"\"\n\
-         \x20   output = nn.Linear(WIDTH, CLASSES)\n\
-         \x20   init_weights(output)\n\
-         \x20   return nn.Sequential(LSTM(), output)\n",
+         \x20       return h\n\n\n",
         activation_module(config.activation)
     ));
+    out.push_str(&build_model("LSTM"));
     out
+}
+
+/// `build_model()`: the cell's module, then the output layer.
+fn build_model(cell: &str) -> String {
+    format!(
+        "def build_model():\n\
+         \x20   \"\"\"The {cell}, then a Linear layer of CLASSES logits (the softmax is in the loss).\"\"\"\n\
+         \x20   output = nn.Linear(WIDTH, CLASSES)\n\
+         \x20   init_weights(output)\n\
+         \x20   return nn.Sequential({cell}(), output)\n"
+    )
 }
 
 /// The app's figures for the recurrent model, averaged over an epoch's steps.
