@@ -1,6 +1,7 @@
 //! Unpacks the digits once, at build time: `data/digits.csv.gz` (the set as scikit-learn
-//! ships it; provenance in the README) becomes 65 bytes per image in `OUT_DIR` — 64 pixels
-//! 0..16, then the label — which the engine embeds. The page then neither inflates nor parses text when it
+//! ships it; provenance in the README) becomes bytes in `OUT_DIR` which the engine embeds:
+//! each image's 64 pixels 0..16 column by column, then the 1797 labels. Stored so, the worker's
+//! module gzips 2 kB smaller than with rows and each label after its image. The page then neither inflates nor parses text when it
 //! starts, and the raw bytes compress better in transit than the gzip inside the module.
 
 use std::io::Read;
@@ -14,7 +15,8 @@ fn main() {
     flate2::read::GzDecoder::new(std::fs::File::open(SOURCE).expect("data/digits.csv.gz"))
         .read_to_string(&mut text)
         .expect("data/digits.csv.gz is gzip text");
-    let mut bytes = Vec::with_capacity(1797 * 65);
+    let mut pixels = Vec::with_capacity(1797 * 64);
+    let mut labels = Vec::with_capacity(1797);
     for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let values: Vec<u8> = line
             .split(',')
@@ -29,8 +31,11 @@ fn main() {
             .collect();
         assert_eq!(values.len(), 65, "digits line {n}: 64 pixels and a label");
         assert!(values[64] <= 9, "digits line {n}: label {}", values[64]);
-        bytes.extend(values);
+        pixels.extend((0..64).map(|k| values[(k % 8) * 8 + k / 8]));
+        labels.push(values[64]);
     }
+    let mut bytes = pixels;
+    bytes.extend(labels);
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("digits.u8");
     std::fs::write(out, bytes).expect("write digits.u8");
 }

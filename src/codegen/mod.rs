@@ -168,10 +168,11 @@ fn docstring(config: &Config, framework: &str, language: &str, install: &str) ->
 
 /// The constants at the top of both scripts.
 fn constants(config: &Config) -> String {
-    let (inputs, classes) = match config.dataset {
-        DatasetKind::Digits => (64, 10),
-        DatasetKind::DelayedDigits => (8, 10),
-        _ => (2, 2),
+    let classes = config.dataset.classes();
+    let inputs = match config.dataset {
+        DatasetKind::Digits => 64,
+        sequence if sequence.is_sequence() => sequence.step_inputs(),
+        _ => 2,
     };
     let shape = if config.model.is_recurrent() {
         format!(
@@ -235,6 +236,7 @@ fn data_functions(config: &Config) -> String {
             t = config.seq_len,
             sd = crate::engine::data::DELAY_NOISE_SD,
         ),
+        DatasetKind::TemporalOrder => temporal_order_generator(config.seq_len),
         toy => toy_generator(toy),
     };
     format!(
@@ -247,6 +249,30 @@ fn data_functions(config: &Config) -> String {
          \x20   x, y = x.astype(\"float32\"), y.astype(\"int64\")\n\
          \x20   train, val = order[:n_train], order[n_train:]\n\
          \x20   return (x[train], y[train]), (x[val], y[val])\n"
+    )
+}
+
+/// The numpy version of the engine's temporal-order task (same rules, other random numbers).
+fn temporal_order_generator(seq_len: usize) -> String {
+    use crate::engine::data::{order_positions, ORDER_SEQUENCES};
+    let [(a_lo, a_hi), (b_lo, b_hi)] = order_positions(seq_len);
+    format!(
+        "def load_data():\n\
+         \x20   \"\"\"Hochreiter & Schmidhuber's temporal-order problem in {t} steps of one-hot symbols\n\
+         \x20   a b c d X Y B E: B, random a-d, X or Y at a step in [{a_lo}, {a_hi}] and another in\n\
+         \x20   [{b_lo}, {b_hi}] (0-based), E. The class is their order: XX 0, XY 1, YX 2, YY 3.\n\
+         \x20   The app's rules, other random numbers.\"\"\"\n\
+         \x20   rng = np.random.default_rng(7)\n\
+         \x20   n = {n}\n\
+         \x20   label = np.arange(n) % 4\n\
+         \x20   symbols = rng.integers(0, 4, (n, {t}))\n\
+         \x20   symbols[:, 0], symbols[:, -1] = 6, 7\n\
+         \x20   rows = np.arange(n)\n\
+         \x20   symbols[rows, rng.integers({a_lo}, {a_hi} + 1, n)] = 4 + label // 2\n\
+         \x20   symbols[rows, rng.integers({b_lo}, {b_hi} + 1, n)] = 4 + label % 2\n\
+         \x20   return split(np.eye(8)[symbols], label)\n",
+        t = seq_len,
+        n = ORDER_SEQUENCES,
     )
 }
 
@@ -279,8 +305,8 @@ fn toy_generator(kind: DatasetKind) -> String {
              \x20   centre = np.where(label == 0, 0.5, -0.5)[:, None]\n\
              \x20   points = rng.normal(centre, 0.25, (n, 2))\n"
         }
-        DatasetKind::Digits | DatasetKind::DelayedDigits => {
-            unreachable!("digits are loaded, not generated")
+        DatasetKind::Digits | DatasetKind::DelayedDigits | DatasetKind::TemporalOrder => {
+            unreachable!("not a 2-D set")
         }
     };
     format!(
@@ -323,10 +349,7 @@ pub(crate) fn comment(text: &str, indent: usize) -> String {
 /// Whether the engine drops a trailing batch of one sample here (batch norm on, and the
 /// training set leaves one over). Keras and PyTorch must do the same.
 fn drops_single_trailing_sample(config: &Config) -> bool {
-    let n_train = match config.dataset {
-        DatasetKind::Digits | DatasetKind::DelayedDigits => 1797 * 4 / 5,
-        _ => TOY_POINTS * 4 / 5,
-    };
+    let n_train = config.dataset.train_len();
     config.batch_norm != crate::engine::network::BatchNormPlacement::None
         && n_train % config.batch_size == 1
 }

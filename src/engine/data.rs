@@ -8,22 +8,24 @@ use serde::{Deserialize, Serialize};
 
 use super::matrix::Matrix;
 use super::real::Real;
+pub use super::sequences::{
+    delayed_digits, order_positions, temporal_order, DELAY_NOISE_SD, ORDER_SEQUENCES,
+    ORDER_SYMBOLS,
+};
 
 /// UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), the
-/// 1797-image set as shipped with scikit-learn: 64 pixels 0..16 then the label per image, 65
-/// bytes each, unpacked from `data/digits.csv.gz` by `build.rs`.
+/// 1797-image set as shipped with scikit-learn: each image's 64 pixels 0..16 column by column
+/// (they compress better so), then the 1797 labels; unpacked from `data/digits.csv.gz` by
+/// `build.rs`.
 static DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.u8"));
 
 /// The split is the same for every run (its own fixed seed), so validation figures compare.
-const SPLIT_SEED: u64 = 0x5EED_0FD1_6175;
+pub(super) const SPLIT_SEED: u64 = 0x5EED_0FD1_6175;
 /// Images in the embedded digits (a constant, so that code which only needs the count does
 /// not link the data: the page's diagnosis runs outside the worker).
 pub const DIGIT_IMAGES: usize = 1797;
 /// Pixels per row (and rows) of a digit image.
 pub const DIGIT_SIDE: usize = 8;
-/// The standard deviation of the noise that follows a delayed digit: as large as a typical
-/// pixel's spread (the digits' pixels in [0, 1] have a standard deviation of about 0.38).
-pub const DELAY_NOISE_SD: f64 = 0.4;
 /// Points generated for each 2-D toy set.
 pub const TOY_POINTS: usize = 1000;
 
@@ -37,16 +39,19 @@ pub enum DatasetKind {
     Gaussian,
     /// A sequence: an 8×8 digit one row per time step, then noise to the sequence's end.
     DelayedDigits,
+    /// A sequence of random symbols; the order of the two marked ones is the class.
+    TemporalOrder,
 }
 
 impl DatasetKind {
-    pub const ALL: [DatasetKind; 6] = [
+    pub const ALL: [DatasetKind; 7] = [
         DatasetKind::Digits,
         DatasetKind::Spiral,
         DatasetKind::Circles,
         DatasetKind::Xor,
         DatasetKind::Gaussian,
         DatasetKind::DelayedDigits,
+        DatasetKind::TemporalOrder,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +62,7 @@ impl DatasetKind {
             DatasetKind::Xor => "xor",
             DatasetKind::Gaussian => "gaussian",
             DatasetKind::DelayedDigits => "delayed_digits",
+            DatasetKind::TemporalOrder => "temporal_order",
         }
     }
 
@@ -66,38 +72,39 @@ impl DatasetKind {
 
     /// Whether the noise setting applies.
     pub fn is_toy(self) -> bool {
-        !matches!(self, DatasetKind::Digits | DatasetKind::DelayedDigits)
+        !matches!(self, DatasetKind::Digits) && !self.is_sequence()
     }
 
     /// Whether samples are sequences (for recurrent models only).
     pub fn is_sequence(self) -> bool {
-        self == DatasetKind::DelayedDigits
+        matches!(self, DatasetKind::DelayedDigits | DatasetKind::TemporalOrder)
     }
 
     /// Values per time step of a sequence task (0 for the others).
     pub fn step_inputs(self) -> usize {
-        if self.is_sequence() {
-            DIGIT_SIDE
-        } else {
-            0
+        match self {
+            DatasetKind::DelayedDigits => DIGIT_SIDE,
+            DatasetKind::TemporalOrder => ORDER_SYMBOLS,
+            _ => 0,
         }
     }
 
-    /// How many classes the labels name: the 10 digits, or the two sides of a 2-D puzzle.
+    /// How many classes the labels name: the 10 digits, the four orders of two marked
+    /// symbols, or the two sides of a 2-D puzzle.
     pub fn classes(self) -> usize {
-        if self.is_toy() {
-            2
-        } else {
-            10
+        match self {
+            DatasetKind::Digits | DatasetKind::DelayedDigits => 10,
+            DatasetKind::TemporalOrder => 4,
+            _ => 2,
         }
     }
 
     /// Training samples after the 80/20 split (what one epoch visits).
     pub fn train_len(self) -> usize {
-        let all = if self.is_toy() {
-            TOY_POINTS
-        } else {
-            DIGIT_IMAGES
+        let all = match self {
+            DatasetKind::Digits | DatasetKind::DelayedDigits => DIGIT_IMAGES,
+            DatasetKind::TemporalOrder => ORDER_SEQUENCES,
+            _ => TOY_POINTS,
         };
         all * 4 / 5
     }
@@ -149,43 +156,23 @@ impl Dataset {
         let (all, classes) = match kind {
             DatasetKind::Digits => (digits(), kind.classes()),
             DatasetKind::DelayedDigits => (delayed_digits(seq_len), kind.classes()),
+            DatasetKind::TemporalOrder => (temporal_order(seq_len), kind.classes()),
             _ => toy(kind, noise),
         };
         split(kind, all, classes)
     }
 }
 
-/// The embedded digits, pixels scaled from 0..16 to [0, 1].
+/// The embedded digits, pixels row by row scaled from 0..16 to [0, 1].
 pub fn digits() -> Samples {
-    let (images, _) = DIGITS.as_chunks::<65>();
+    let (pixels, labels) = DIGITS.split_at(DIGIT_IMAGES * 64);
+    let (images, _) = pixels.as_chunks::<64>();
     let x = images
         .iter()
-        .flat_map(|image| image[..64].iter().map(|&p| p as f32 / 16.0))
+        .flat_map(|columns| (0..64).map(|k| columns[(k % 8) * 8 + k / 8] as f32 / 16.0))
         .collect();
-    let y = images.iter().map(|image| image[64] as usize).collect();
+    let y = labels.iter().map(|&label| label as usize).collect();
     Samples { features: 64, x, y }
-}
-
-/// Each digit as a sequence of `seq_len` (≥ 8) steps of 8 values: its rows top to bottom,
-/// then N(0, 0.4²) noise, drawn once from a fixed seed (every run sees the same sequences).
-/// The label is all that matters and it sits at the start: the gradient that would teach the
-/// network to keep it must travel back `seq_len` − 8 steps and more.
-pub fn delayed_digits(seq_len: usize) -> Samples {
-    let images = digits();
-    let steps = seq_len.max(DIGIT_SIDE);
-    let features = steps * DIGIT_SIDE;
-    let noise = Normal::new(0.0, DELAY_NOISE_SD).expect("finite sd");
-    let mut rng = ChaCha8Rng::seed_from_u64(SPLIT_SEED ^ 0xDE1A);
-    let mut x = Vec::with_capacity(images.len() * features);
-    for image in images.x.chunks_exact(images.features) {
-        x.extend_from_slice(image);
-        x.extend((image.len()..features).map(|_| noise.sample(&mut rng) as f32));
-    }
-    Samples {
-        features,
-        x,
-        y: images.y,
-    }
 }
 
 /// A fixed, seeded 80/20 split.
@@ -259,8 +246,8 @@ fn toy(kind: DatasetKind, noise: f64) -> (Samples, usize) {
                 let n = Normal::new(c, 0.25).expect("finite sd");
                 (n.sample(&mut rng), n.sample(&mut rng))
             }
-            DatasetKind::Digits | DatasetKind::DelayedDigits => {
-                unreachable!("digits are not generated")
+            DatasetKind::Digits | DatasetKind::DelayedDigits | DatasetKind::TemporalOrder => {
+                unreachable!("not a 2-D set")
             }
         };
         let (jx, jy): (f64, f64) = (jitter.sample(&mut rng), jitter.sample(&mut rng));

@@ -25,6 +25,7 @@ pub mod outcome;
 pub mod param;
 pub mod real;
 pub mod recurrent;
+pub mod sequences;
 pub mod settings;
 pub mod theory;
 pub mod trainer;

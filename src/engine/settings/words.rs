@@ -30,7 +30,7 @@ static WORDS: &[Words] = &[
     Words {
         flag: "--dataset",
         label: "Dataset",
-        help: "digits: 8×8 handwritten digits, 10 classes; the others are two-class 2-D puzzles",
+        help: "digits: 8×8 handwritten digits, 10 classes; spiral to gaussian: two-class 2-D puzzles; delayed_digits, temporal_order: sequences for rnn and lstm",
     },
     Words {
         flag: "--seq-len",
