@@ -14,9 +14,9 @@ pub use super::sequences::{
 };
 
 /// UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), the
-/// 1797-image set as shipped with scikit-learn: each image's 64 pixels 0..16 column by column
-/// (they compress better so), then the 1797 labels; unpacked from `data/digits.csv.gz` by
-/// `build.rs`.
+/// 1797-image set as shipped with scikit-learn: each image's 64 pixels column by column, each
+/// as 1 + its value 0..16, then the 1797 labels; unpacked from `data/digits.csv.gz` by
+/// `build.rs` (which says why so).
 static DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.u8"));
 
 /// The split is the same for every run (its own fixed seed), so validation figures compare.
@@ -169,7 +169,7 @@ pub fn digits() -> Samples {
     let (images, _) = pixels.as_chunks::<64>();
     let x = images
         .iter()
-        .flat_map(|columns| (0..64).map(|k| columns[(k % 8) * 8 + k / 8] as f32 / 16.0))
+        .flat_map(|columns| (0..64).map(|k| (columns[(k % 8) * 8 + k / 8] - 1) as f32 / 16.0))
         .collect();
     let y = labels.iter().map(|&label| label as usize).collect();
     Samples { features: 64, x, y }
