@@ -1,9 +1,11 @@
 //! Training throughput: one epoch on the digits (1437 training samples), per-layer figures on
-//! and off; and the matrix product behind it.
+//! and off; one epoch of each recurrent cell on delayed digits at T = 100 (throughput in
+//! sample-steps); and the matrix product behind them.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use gradscope::engine::config::Config;
 use gradscope::engine::gemm::{tiled_sgemm, Sgemm};
+use gradscope::engine::model::ModelKind;
 use gradscope::engine::real::matrixmultiply_sgemm;
 use gradscope::engine::trainer::{RunState, Trainer};
 use std::hint::black_box;
@@ -41,6 +43,32 @@ fn epoch(c: &mut Criterion) {
     group.finish();
 }
 
+fn recurrent_epoch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("epoch_delayed_digits");
+    group.sample_size(10);
+    for model in [ModelKind::Rnn, ModelKind::Lstm] {
+        let mut config = Config::default();
+        config.switch_model(model);
+        config.seq_len = 100;
+        config.width = 64;
+        config.epochs = 1000;
+        let mut t = Trainer::new(config).expect("valid");
+        t.run_epoch();
+        group.throughput(Throughput::Elements(t.dataset().train.len() as u64 * 100));
+        let id = format!("{}_T100x64", model.name());
+        group.bench_function(BenchmarkId::from_parameter(id), |b| {
+            b.iter(|| {
+                if t.state() != RunState::Running {
+                    t.reset(false);
+                    t.run_epoch();
+                }
+                black_box(t.run_epoch())
+            })
+        });
+    }
+    group.finish();
+}
+
 fn gemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("gemm_f32");
     for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
@@ -73,5 +101,5 @@ fn gemm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, epoch, gemm);
+criterion_group!(benches, epoch, recurrent_epoch, gemm);
 criterion_main!(benches);

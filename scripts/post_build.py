@@ -5,7 +5,10 @@ Tidying (each fixes a console warning at load):
 - the wasm `<link rel="preload" as="fetch">` loses its `integrity` attribute, which Chromium
   ignores for fetch preloads and warns about (the module script keeps its integrity);
 - the worker's loader calls wasm-bindgen's init with an options object, not the deprecated
-  bare path.
+  bare path;
+- every other `integrity` is recomputed from the file in the staging folder: the bins share
+  wasm-bindgen's snippet folder, and when Trunk builds them in parallel a snippet's hash can
+  come from another bin's copy than the one left on disk (seen once: the page did not start).
 
 The page may load scripts, workers, WebAssembly, styles and images from its own origin only;
 the one inline script (Trunk's loader, which changes with every build) is allowed by its
@@ -30,6 +33,21 @@ def drop_fetch_integrity(tag):
 
 
 html = re.sub(r"<link\b[^>]*>", drop_fetch_integrity, html)
+
+
+def true_integrity(tag):
+    text = tag.group(0)
+    ref = re.search(r'\b(?:href|src)=("[^"]*"|[^\s>]+)', text)
+    if not ref or "integrity=" not in text:
+        return text
+    path = os.path.join(staging, ref.group(1).strip('"').removeprefix("./"))
+    if not os.path.isfile(path):
+        return text
+    digest = base64.b64encode(hashlib.sha384(open(path, "rb").read()).digest()).decode()
+    return re.sub(r'integrity=("[^"]*"|[^\s>]+)', f'integrity="sha384-{digest}"', text)
+
+
+html = re.sub(r"<(?:link|script)\b[^>]*>", true_integrity, html)
 for name in os.listdir(staging):
     if name.endswith("_loader.js"):
         loader_path = os.path.join(staging, name)

@@ -55,9 +55,10 @@ pub enum ToWorker {
     SetSpeed {
         speed: Speed,
     },
-    /// Measure training throughput on the digits at the given sizes.
+    /// Measure training throughput: one epoch of each named network (a `RunJob`'s text, so
+    /// that the worker needs no decoder for `Config`).
     Benchmark {
-        sizes: Vec<(usize, usize)>,
+        networks: Vec<(String, RunJob)>,
     },
 }
 
@@ -142,9 +143,11 @@ pub const SLOW_EPOCH_S: f64 = 3.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenchResult {
-    pub depth: usize,
-    pub width: usize,
+    pub network: String,
     pub samples_per_second: f64,
+    /// Samples × time steps per second (a sample of the MLP is one step): what a recurrent
+    /// epoch and an MLP epoch share.
+    pub sample_steps_per_second: f64,
     pub epoch_ms: f64,
 }
 

@@ -42,7 +42,10 @@ fn the_marked_symbols_sit_where_the_paper_puts_them() {
 fn each_sequence_is_b_distractors_two_marks_e_and_its_class_is_their_order() {
     for steps in [8, 9, 30, 100, 400] {
         let s = temporal_order(steps);
-        assert_eq!((s.len(), s.features), (ORDER_SEQUENCES, steps * ORDER_SYMBOLS));
+        assert_eq!(
+            (s.len(), s.features),
+            (ORDER_SEQUENCES, steps * ORDER_SYMBOLS)
+        );
         let [first, second] = order_positions(steps);
         let mut counts = [0usize; 4];
         let mut seen = [vec![false; steps], vec![false; steps]];
@@ -58,7 +61,10 @@ fn each_sequence_is_b_distractors_two_marks_e_and_its_class_is_their_order() {
             let class = 2 * (seq[marks[0]] - X) + (seq[marks[1]] - X);
             assert_eq!(s.y[i], class, "XX 0, XY 1, YX 2, YY 3");
             counts[class] += 1;
-            assert!(seq[1..steps - 1].iter().all(|&v| v < BEGIN), "no B or E inside");
+            assert!(
+                seq[1..steps - 1].iter().all(|&v| v < BEGIN),
+                "no B or E inside"
+            );
         }
         assert_eq!(counts, [ORDER_SEQUENCES / 4; 4], "balanced: chance is 25 %");
         // Every allowed place is used (2000 draws over at most 41 places).

@@ -3,8 +3,9 @@
 // to the first chart and to the first bars, the first bars of a 100 × 512 network), plus the
 // gzipped size of what the page transfers.
 // Usage: node e2e/tools/bench.mjs [--peer] [--runs N] [URL]   (default: serves dist/ itself)
-//   --peer    also trains the same MLP with TensorFlow.js 4.22 (WebAssembly backend) in the same
-//             Chromium session and prints gradscope's speed-up (installs e2e/peer/ on first use)
+//   --peer    also trains the same MLPs and SimpleRNN with TensorFlow.js 4.22 (WebAssembly
+//             backend) in the same Chromium session and prints gradscope's speed-up (installs
+//             e2e/peer/ on first use)
 //   --runs N  repeats everything N times and ends with the median and range of each figure
 import zlib from 'node:zlib';
 import fs from 'node:fs';
@@ -41,13 +42,12 @@ async function once() {
   await page.close();
   result.deep_first_bars_ms = await deepFirstBars();
   if (peer) {
-    const sizesRun = result.engine.map((r) => [r.depth, r.width]);
-    const tfjs = await peerEpochs(browser, sizesRun);
+    const tfjs = await peerEpochs(browser, result.engine.map((r) => r.network));
     result.peer = {
       ...tfjs,
       speedup: tfjs.results.map((p) => {
-        const ours = result.engine.find((r) => r.depth === p.depth && r.width === p.width);
-        return { depth: p.depth, width: p.width, gradscope_ms: ours.epoch_ms, tfjs_ms: p.epoch_ms, ratio: p.epoch_ms / ours.epoch_ms };
+        const ours = result.engine.find((r) => r.network === p.network);
+        return { network: p.network, gradscope_ms: ours.epoch_ms, tfjs_ms: p.epoch_ms, ratio: p.epoch_ms / ours.epoch_ms };
       }),
     };
   }
@@ -77,8 +77,9 @@ function figures(r) {
     deep_first_bars_ms: r.deep_first_bars_ms,
   };
   for (const e of r.engine) {
-    out[`epoch_ms ${e.depth}x${e.width}`] = e.epoch_ms;
-    out[`samples_per_s ${e.depth}x${e.width}`] = e.samples_per_second;
+    out[`epoch_ms ${e.network}`] = e.epoch_ms;
+    out[`samples_per_s ${e.network}`] = e.samples_per_second;
+    out[`sample_steps_per_s ${e.network}`] = e.sample_steps_per_second;
   }
   for (const g of r.gemm) out[`gflops ${g.kernel} ${g.m}x${g.k}x${g.n}`] = g.gflops;
   for (const f of r.frames_while_training) {
@@ -86,8 +87,8 @@ function figures(r) {
     out[`frame_ms_p95 ${f.network}`] = f.frame_ms_p95;
   }
   for (const s of r.peer?.speedup ?? []) {
-    out[`tfjs_epoch_ms ${s.depth}x${s.width}`] = s.tfjs_ms;
-    out[`speedup_vs_tfjs ${s.depth}x${s.width}`] = s.ratio;
+    out[`tfjs_epoch_ms ${s.network}`] = s.tfjs_ms;
+    out[`speedup_vs_tfjs ${s.network}`] = s.ratio;
   }
   return out;
 }

@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::matrix::Matrix;
 use super::real::Real;
 pub use super::sequences::{
-    delayed_digits, order_positions, temporal_order, DELAY_NOISE_SD, ORDER_SEQUENCES,
-    ORDER_SYMBOLS,
+    delayed_digits, order_positions, temporal_order, DELAY_NOISE_SD, ORDER_SEQUENCES, ORDER_SYMBOLS,
 };
 
 /// UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), the
@@ -77,7 +76,10 @@ impl DatasetKind {
 
     /// Whether samples are sequences (for recurrent models only).
     pub fn is_sequence(self) -> bool {
-        matches!(self, DatasetKind::DelayedDigits | DatasetKind::TemporalOrder)
+        matches!(
+            self,
+            DatasetKind::DelayedDigits | DatasetKind::TemporalOrder
+        )
     }
 
     /// Values per time step of a sequence task (0 for the others).

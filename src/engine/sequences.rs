@@ -62,8 +62,8 @@ pub fn temporal_order(seq_len: usize) -> Samples {
     let features = steps * ORDER_SYMBOLS;
     let mut rng = ChaCha8Rng::seed_from_u64(SPLIT_SEED ^ 0x0DE5);
     let distractor = Uniform::new(0, DISTRACTORS).expect("valid range");
-    let places = order_positions(steps)
-        .map(|(lo, hi)| Uniform::new_inclusive(lo, hi).expect("valid range"));
+    let places =
+        order_positions(steps).map(|(lo, hi)| Uniform::new_inclusive(lo, hi).expect("valid range"));
     let mut x = vec![0.0f32; ORDER_SEQUENCES * features];
     let mut y = Vec::with_capacity(ORDER_SEQUENCES);
     for (i, sequence) in x.chunks_exact_mut(features).enumerate() {

@@ -11,19 +11,53 @@ use super::client;
 use super::dom::{marked_at, now_ms};
 use super::state::AppState;
 use crate::engine::config::Config;
-use crate::protocol::{BenchResult, GemmResult, ToWorker};
+use crate::engine::model::ModelKind;
+use crate::protocol::{BenchResult, GemmResult, RunJob, ToWorker};
 
 /// Training runs this long before frames are sampled (start-up is not steady state).
 const WARM_UP_MS: u64 = 1000;
 /// How long frame times are sampled for each network.
 const SAMPLE_MS: f64 = 5000.0;
 
-/// The networks trained while frames are sampled: (label, runs side by side, depth, width).
-const FRAME_RUNS: [(&str, usize, usize, usize); 3] = [
-    ("10x64", 1, 10, 64),
-    ("4 runs of 10x64", 4, 10, 64),
-    ("100x512", 1, 100, 512),
-];
+/// An MLP of `depth` × `width` on the digits.
+fn mlp(depth: usize, width: usize) -> Config {
+    Config {
+        depth,
+        width,
+        ..Config::default()
+    }
+}
+
+/// A recurrent network of 64 units on delayed digits at T = 100 (the yardstick).
+fn recurrent(model: ModelKind) -> Config {
+    let mut c = Config::default();
+    c.switch_model(model);
+    c.seq_len = 100;
+    c.width = 64;
+    c
+}
+
+/// The networks trained while frames are sampled: (label, runs side by side, network).
+fn frame_runs() -> [(&'static str, usize, Config); 4] {
+    [
+        ("10x64", 1, mlp(10, 64)),
+        ("4 runs of 10x64", 4, mlp(10, 64)),
+        ("rnn T100 64", 1, recurrent(ModelKind::Rnn)),
+        ("100x512", 1, mlp(100, 512)),
+    ]
+}
+
+/// The networks whose epoch the worker times.
+fn engine_runs() -> Vec<(String, RunJob)> {
+    [
+        ("10x64", mlp(10, 64)),
+        ("50x256", mlp(50, 256)),
+        ("rnn T100 64", recurrent(ModelKind::Rnn)),
+        ("lstm T100 64", recurrent(ModelKind::Lstm)),
+    ]
+    .map(|(label, c)| (label.to_string(), RunJob::new(0, &c)))
+    .to_vec()
+}
 
 thread_local! {
     static FRAMES: RefCell<Vec<(String, Vec<f64>, usize)>> = const { RefCell::new(Vec::new()) };
@@ -43,21 +77,19 @@ fn records(state: AppState) -> usize {
 
 /// Starts network `i` of [`FRAME_RUNS`] playing, then samples frames after the warm-up.
 fn frame_run(state: AppState, i: usize) {
-    let Some(&(label, runs, depth, width)) = FRAME_RUNS.get(i) else {
+    let Some((label, runs, config)) = frame_runs().into_iter().nth(i) else {
         if state.update(|s| s.pause()) {
             client::send(ToWorker::Pause);
         }
         client::send(ToWorker::Benchmark {
-            sizes: vec![(10, 64), (50, 256)],
+            networks: engine_runs(),
         });
         wait_for_engine(state);
         return;
     };
     let config = Config {
-        depth,
-        width,
         epochs: 1000,
-        ..Config::default()
+        ..config
     };
     state.update(|s| s.load(vec![config; runs]));
     if !state.store.with_untracked(|s| s.playing()) {

@@ -5,31 +5,35 @@ use crate::engine::config::Config;
 use crate::engine::gemm::{tiled_sgemm, Sgemm};
 use crate::engine::real::matrixmultiply_sgemm;
 use crate::engine::trainer::Trainer;
-use crate::protocol::{BenchResult, FromWorker, GemmResult};
+use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob};
 
 use super::scope::{now_ms, post};
 
-/// One training epoch on the digits per size (after the epoch-0 pass), timed here.
-pub fn benchmark(sizes: &[(usize, usize)]) {
-    let results = sizes
-        .iter()
-        .filter_map(|&(depth, width)| {
+/// One training epoch per network (after the epoch-0 pass), timed here.
+pub fn benchmark(networks: Vec<(String, RunJob)>) {
+    let results = networks
+        .into_iter()
+        .filter_map(|(network, job)| {
+            let config = job.config().ok()?;
+            let steps = if config.model.is_recurrent() {
+                config.seq_len
+            } else {
+                1
+            };
             let mut t = Trainer::new(Config {
-                depth,
-                width,
                 epochs: 2,
-                ..Config::default()
+                ..config
             })
             .ok()?;
             t.run_epoch();
             let start = now_ms();
             t.run_epoch();
             let ms = now_ms() - start;
-            let n = t.dataset().train.len() as f64;
+            let samples_per_second = t.dataset().train.len() as f64 / (ms / 1000.0);
             Some(BenchResult {
-                depth,
-                width,
-                samples_per_second: n / (ms / 1000.0),
+                network,
+                samples_per_second,
+                sample_steps_per_second: samples_per_second * steps as f64,
                 epoch_ms: ms,
             })
         })

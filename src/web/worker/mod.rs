@@ -92,8 +92,8 @@ pub fn start() {
 }
 
 fn handle(cmd: ToWorker) {
-    if let ToWorker::Benchmark { sizes } = cmd {
-        bench::benchmark(&sizes);
+    if let ToWorker::Benchmark { networks } = cmd {
+        bench::benchmark(networks);
         return;
     }
     STATE.with_borrow_mut(|s| {
