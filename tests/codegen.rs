@@ -293,7 +293,9 @@ fn every_dataset() {
                 DatasetKind::Circles => "radius = np.where(label == 0, inner, outer)",
                 DatasetKind::Xor => "sign_y = np.where(label == 1, -sign_x, sign_x)",
                 DatasetKind::Gaussian => "points = rng.normal(centre, 0.25, (n, 2))",
-                DatasetKind::DelayedDigits => unreachable!("filtered out above"),
+                DatasetKind::DelayedDigits | DatasetKind::TemporalOrder => {
+                    unreachable!("filtered out above")
+                }
             };
             assert!(text.contains(marker), "{dataset:?}:\n{text}");
             if dataset == DatasetKind::Digits {

@@ -101,3 +101,26 @@ fn leaky_relu_l2_and_clipping_carry_over() {
     assert!(p.contains("nn.LeakyReLU(negative_slope=0.01)"));
     assert!(p.contains("clip_grad_norm_([parameter], max_norm=0.5)"));
 }
+
+#[test]
+fn the_temporal_order_task_is_generated_by_the_engines_rules() {
+    use gradscope::engine::data::DatasetKind;
+    let c = rnn(|c| {
+        c.dataset = DatasetKind::TemporalOrder;
+        c.seq_len = 100;
+    });
+    for text in [keras(&c), pytorch(&c)] {
+        for want in [
+            "INPUTS, CLASSES = 8, 4",
+            "symbols = rng.integers(0, 4, (n, 100))",
+            "symbols[:, 0], symbols[:, -1] = 6, 7",
+            // order_positions(100): the first mark in [10, 20], the second in [50, 60].
+            "symbols[rows, rng.integers(10, 20 + 1, n)] = 4 + label // 2",
+            "symbols[rows, rng.integers(50, 60 + 1, n)] = 4 + label % 2",
+            "return split(np.eye(8)[symbols], label)",
+        ] {
+            assert!(text.contains(want), "lacks {want:?}:\n{text}");
+        }
+        assert!(!text.contains("load_digits"));
+    }
+}

@@ -3,7 +3,9 @@
 
 (a) Execution: the script runs one epoch and logs, for epoch 0 and 1, the two layers'
     grad_norm and delta_rms, recurrent_grad_norm, one time_delta_rms per time step and
-    sigma_max, all finite; the PyTorch script parses.
+    sigma_max, all finite; the PyTorch script parses. The temporal-order script's data follow
+    the engine's rules (B first, E last, two marks where order_positions puts them, the class
+    their order, balanced).
 (b) Equivalence: Keras' SimpleRNN and LSTM (float64) given the engine's initial W, U, b and output
     layer, on the engine's first batch, must compute the engine's loss, ||dL/dW|| and ||dL/dU||,
     delta_rms per layer and per time step (the script's layer_figures, which reads dL/dz_t off
@@ -23,6 +25,7 @@ SMALL = ["--model", "rnn", "--seq-len", "12", "--width", "16"]
 LSTM = ["--model", "lstm", "--seq-len", "12", "--width", "16"]
 EXECUTION = [
     ["--activation", "tanh", "--optimizer", "adam", "--lr", "0.005", "--clipnorm", "1"],
+    ["--dataset", "temporal_order", "--optimizer", "adam", "--lr", "0.01"],
     ["--model", "lstm", "--optimizer", "adam", "--lr", "0.005"],
 ]
 EQUIVALENCE = [
@@ -53,6 +56,36 @@ EQUIVALENCE = [
      ["--model", "lstm", "--seq-len", "40", "--width", "24", "--activation", "sigmoid",
       "--init", "he_uniform", "--clipvalue", "0.001", "--lr", "0.1", "--batch-size", "8"]),
 ]
+
+
+def temporal_order_rules(path, steps):
+    """Why the script's temporal-order data break the engine's rules, or None."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gradscope_order_data", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (x_train, y_train), (x_val, y_val) = module.load_data()
+    x, y = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])
+    if x.shape != (2000, steps, 8) or not np.all(x.sum(axis=2) == 1):
+        return f"shape {x.shape}, or a step that is not one-hot"
+    symbols = x.argmax(axis=2)
+    # Engine (order_positions): the first mark in [T/10, T/5], the second in [T/2, 3T/5].
+    first_lo = max(steps // 10, 1)
+    first_hi = max(steps // 5, first_lo)
+    second_lo = max(steps // 2, first_hi + 1)
+    second_hi = max(steps * 3 // 5, second_lo)
+    for s, label in zip(symbols, y):
+        marks = np.flatnonzero((s == 4) | (s == 5))
+        if (s[0], s[-1]) != (6, 7) or len(marks) != 2:
+            return f"sequence {s}"
+        if not (first_lo <= marks[0] <= first_hi and second_lo <= marks[1] <= second_hi):
+            return f"marks at {marks}"
+        if label != 2 * (s[marks[0]] - 4) + (s[marks[1]] - 4):
+            return f"label {label} for {s[marks]}"
+    if list(np.bincount(y)) != [500] * 4:
+        return f"classes {np.bincount(y)}"
+    return None
 
 
 def execution(tmp, gradscope):
@@ -88,6 +121,12 @@ def execution(tmp, gradscope):
         if not ok:
             failures.append(f"{name}: exit {done.returncode}, printed {done.stdout!r}\n"
                             f"{done.stderr[-2000:]}")
+        if "temporal_order" in args:
+            broken = temporal_order_rules(path, int(args[args.index("--seq-len") + 1]))
+            print(f"  {'ok  ' if broken is None else 'FAIL'} the temporal-order data follow "
+                  f"the engine's rules{'' if broken is None else ': ' + broken}")
+            if broken is not None:
+                failures.append(f"{name}: temporal-order data: {broken}")
     return failures
 
 
