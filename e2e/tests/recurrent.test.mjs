@@ -72,3 +72,16 @@ test('a feed-forward page offers no recurrent trace', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the temporal-order task: learned at a short delay, chance (25 %) marked beside the digits\' 10 %', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?model=rnn&dataset=temporal_order&seq_len=10&width=32&optimizer=adam&lr=0.01&epochs=3&vs=dataset:delayed_digits`);
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.querySelector('.app').dataset.phase === 'finished', null, { timeout: 120000 });
+  // One dashed chance line per task on screen, in run order.
+  assert.equal(await page.getAttribute('#chart-accuracy', 'data-references'), '0.25,0.1');
+  // Run 1's marks sit 1 and 5 steps in: the SimpleRNN learns them within 3 epochs.
+  const accuracy = Number(await page.getAttribute('[data-run-summary="0"]', 'data-val-acc'));
+  assert.ok(accuracy > 0.9, `temporal order at T = 10: ${accuracy}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::lines::{self, Line, LineChart, YScale};
+use super::lines::{self, Line, LineChart, Reference, YScale};
 use super::{DrawResult, Drawn, Root, Style};
 use crate::chart_scale::shared_decade_range;
 use crate::engine::metrics::EpochRecord;
@@ -22,6 +22,8 @@ pub struct CurveRun<'a> {
     /// Index into the run palette (also picks the marker).
     pub colour: usize,
     pub records: &'a [EpochRecord],
+    /// The accuracy of guessing: 1 / the task's classes.
+    pub chance: f64,
 }
 
 /// Every run's curves in the store: the screen and the exports both draw this.
@@ -32,6 +34,7 @@ pub fn runs(store: &Store) -> Vec<CurveRun<'_>> {
         .map(|r| CurveRun {
             colour: r.colour,
             records: r.records(),
+            chance: 1.0 / r.config.dataset.classes() as f64,
         })
         .collect()
 }
@@ -114,6 +117,17 @@ where
         }
         Curve::Accuracy => ((0.0, 1.0), YScale::Percent, "Accuracy", "accuracy"),
     };
+    // Chance, dashed, once per value among the runs (10 % on digits, 25 % on temporal order).
+    let mut references: Vec<Reference> = Vec::new();
+    for r in runs.iter().filter(|_| which == Curve::Accuracy) {
+        if !references.iter().any(|c| c.value == r.chance) {
+            references.push(Reference {
+                value: r.chance,
+                colour: None,
+                label: format!("chance {:.0} %", 100.0 * r.chance),
+            });
+        }
+    }
     lines::plot(
         root,
         s,
@@ -124,7 +138,7 @@ where
             y,
             last_epoch,
             lines,
-            references: Vec::new(),
+            references,
         },
     )
 }

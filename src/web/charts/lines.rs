@@ -192,24 +192,39 @@ where
         }
     }
     // Each reference's label at the right end, under its line (where a gradient above a
-    // threshold, or a σ_max above 1, leaves room), on a plate; one row apart where several
-    // share a value.
-    let mut placed_labels: Vec<f64> = Vec::new();
+    // threshold, or a σ_max above 1, leaves room) — above it in the chart's lowest 30 %, where
+    // the axis is (chance on the accuracy chart) — on a plate. A label that would overlap one
+    // already placed goes to the line's other side, or failing that a row further out.
+    let mut placed: Vec<(i32, i32)> = Vec::new(); // pixel rows (top, bottom) of each plate
     for r in &spec.references {
         let Some(y) = place(r.value) else { continue };
         let colour = r.colour.map_or(s.fg, |c| s.run(c));
-        let row = placed_labels
-            .iter()
-            .filter(|v| (**v - y).abs() < 1e-9)
-            .count() as i32;
-        placed_labels.push(y);
         let style = s.text(1.0, colour).pos(Pos::new(HPos::Right, VPos::Top));
         let (tw, th) = chart
             .plotting_area()
             .estimate_text_size(&r.label, &style)
             .unwrap_or((0, 0));
         let (tw, th, pad) = (tw as i32, th as i32, s.px(3.0));
-        let (dx, dy) = (-s.px(6.0), s.px(6.0) + row * (th + 2 * pad));
+        let line_px = chart.backend_coord(&(x_hi, y)).1;
+        let free = |dy: i32| {
+            let (top, bottom) = (line_px + dy - pad, line_px + dy + th + pad);
+            placed.iter().all(|&(t, b)| bottom <= t || top >= b)
+        };
+        let below = y - y_lo > 0.3 * (y_hi - y_lo);
+        let offset = |side_below: bool, row: i32| {
+            let apart = s.px(6.0) + row * (th + 2 * pad);
+            if side_below {
+                apart
+            } else {
+                -apart - th
+            }
+        };
+        let dy = (0..spec.references.len() as i32)
+            .flat_map(|row| [offset(below, row), offset(!below, row)])
+            .find(|&dy| free(dy))
+            .unwrap_or(offset(below, 0));
+        placed.push((line_px + dy - pad, line_px + dy + th + pad));
+        let dx = -s.px(6.0);
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((x_hi, y))
