@@ -42,7 +42,9 @@ fn recurrent_row(key: &str) -> bool {
 fn with(key: &str, v: Value) -> Config {
     let s = SETTINGS.iter().find(|s| s.key == key).unwrap();
     let mut c = Config::default();
-    if recurrent_row(key) || v == Value::Name("delayed_digits") {
+    let sequence_task = matches!(v, Value::Name(n) if key == "dataset"
+        && gradscope::engine::data::DatasetKind::from_name(n).is_some_and(|d| d.is_sequence()));
+    if recurrent_row(key) || sequence_task {
         c.switch_model(ModelKind::Rnn);
     }
     if key == "clip_at" {

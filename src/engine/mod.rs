@@ -13,6 +13,7 @@ pub mod diagnose;
 mod epoch_sums;
 pub mod flow;
 pub mod gemm;
+pub mod histogram;
 pub mod history;
 pub mod init;
 pub mod loss;
