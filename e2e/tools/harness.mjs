@@ -57,6 +57,9 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
   const page = await browser.newPage({ viewport });
   const problems = watch(page, new URL(url).origin);
   await page.goto(url);
+  // The app mounted: tests read `.app`'s data at once, and on a busy machine the first read
+  // could come before the module started (seen once: null.classList).
+  await page.waitForSelector('.app', { state: 'attached', timeout: 30000 });
   if (!ask && /[?&]lesson=/.test(url)) await closeLesson(page);
   return { page, problems };
 }

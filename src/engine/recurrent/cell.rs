@@ -7,6 +7,7 @@ use rand::Rng;
 use super::lstm::Lstm;
 use super::recurrent_init::RecurrentInit;
 use super::simple_rnn::SimpleRnn;
+use super::weights::RecurrentWeights;
 use crate::engine::activation::Activation;
 use crate::engine::init::Initializer;
 use crate::engine::matrix::Matrix;
@@ -66,35 +67,34 @@ impl<F: Real> RecurrentCell<F> {
         }
     }
 
+    /// W, U and b.
+    pub fn weights(&self) -> &RecurrentWeights<F> {
+        match self {
+            RecurrentCell::Simple(c) => &c.weights,
+            RecurrentCell::Lstm(c) => &c.weights,
+        }
+    }
+
     /// W, U, b.
     pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
         match self {
-            RecurrentCell::Simple(c) => c.params_mut(),
-            RecurrentCell::Lstm(c) => c.params_mut(),
+            RecurrentCell::Simple(c) => c.weights.params_mut(),
+            RecurrentCell::Lstm(c) => c.weights.params_mut(),
         }
     }
 
     /// The input kernel W.
     pub fn kernel(&self) -> &Param<F> {
-        match self {
-            RecurrentCell::Simple(c) => &c.kernel,
-            RecurrentCell::Lstm(c) => &c.kernel,
-        }
+        &self.weights().kernel
     }
 
     /// The recurrent kernel U.
     pub fn recurrent(&self) -> &Param<F> {
-        match self {
-            RecurrentCell::Simple(c) => &c.recurrent,
-            RecurrentCell::Lstm(c) => &c.recurrent,
-        }
+        &self.weights().recurrent
     }
 
     pub fn bias(&self) -> &Param<F> {
-        match self {
-            RecurrentCell::Simple(c) => &c.bias,
-            RecurrentCell::Lstm(c) => &c.bias,
-        }
+        &self.weights().bias
     }
 
     pub fn units(&self) -> usize {

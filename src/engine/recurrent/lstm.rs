@@ -16,10 +16,10 @@ use rand::Rng;
 
 use super::recurrent_init::RecurrentInit;
 use super::step;
+use super::weights::RecurrentWeights;
 use crate::engine::activation::Activation;
 use crate::engine::init::Initializer;
 use crate::engine::matrix::{rms, Matrix};
-use crate::engine::param::{Param, ParamKind};
 use crate::engine::real::Real;
 
 /// The gates' activation (Keras' `recurrent_activation`, sigmoid by default).
@@ -31,11 +31,8 @@ pub struct Lstm<F> {
     pub units: usize,
     /// φ, of the candidate g and of the cell state on its way out (Keras' `activation`).
     pub activation: Activation,
-    /// W: inputs×4·units.
-    pub kernel: Param<F>,
-    /// U: units×4·units.
-    pub recurrent: Param<F>,
-    pub bias: Param<F>,
+    /// W (inputs×4·units), U (units×4·units), b.
+    pub weights: RecurrentWeights<F>,
     /// z_t for t = 1..T, each batch×4·units.
     z: Vec<F>,
     /// The gates' outputs [i | f | g | o] for t = 1..T, each batch×4·units.
@@ -57,17 +54,12 @@ impl<F: Real> Lstm<F> {
         inputs: usize,
         units: usize,
         activation: Activation,
-        (init, recurrent_init, gain): (Initializer, RecurrentInit, f64),
+        inits: (Initializer, RecurrentInit, f64),
         rng: &mut R,
     ) -> Self {
         let wide = 4 * units;
-        // Keras builds the input kernel, then the recurrent one, then the bias: zeros but
-        // the forget gate's block, which starts at 1 (`unit_forget_bias`).
-        let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, wide, rng));
-        let recurrent = Param::new(
-            ParamKind::RecurrentKernel,
-            recurrent_init.kernel((units, wide), gain, rng),
-        );
+        // The bias is zero but for the forget gate's block, which starts at 1
+        // (`unit_forget_bias`).
         let bias = (0..wide)
             .map(|k| if k / units == 1 { F::one() } else { F::zero() })
             .collect();
@@ -75,9 +67,7 @@ impl<F: Real> Lstm<F> {
             inputs,
             units,
             activation,
-            kernel,
-            recurrent,
-            bias: Param::new(ParamKind::Bias, bias),
+            weights: RecurrentWeights::new((inputs, units, wide), inits, bias, rng),
             z: Vec::new(),
             gates: Vec::new(),
             c: Vec::new(),
@@ -111,8 +101,7 @@ impl<F: Real> Lstm<F> {
         for t in 0..steps {
             let z = &mut self.z[t * wide..(t + 1) * wide];
             let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
-            let weights = (&self.kernel, &self.recurrent, &self.bias);
-            step::pre_activation((x, t, d), h_prev, weights, z);
+            step::pre_activation((x, t, d), h_prev, &self.weights, z);
             let z = &self.z[t * wide..(t + 1) * wide];
             let gates = &mut self.gates[t * wide..(t + 1) * wide];
             for (z_row, a_row) in z.chunks_exact(4 * u).zip(gates.chunks_exact_mut(4 * u)) {
@@ -165,9 +154,7 @@ impl<F: Real> Lstm<F> {
         let (n, u, d) = (self.batch, self.units, self.inputs);
         let (block, wide) = (n * u, n * 4 * u);
         let steps = self.steps;
-        for p in [&mut self.kernel, &mut self.recurrent, &mut self.bias] {
-            p.grad.iter_mut().for_each(|g| *g = F::zero());
-        }
+        self.weights.clear_grads();
         let mut delta_rms = vec![0.0; steps];
         // ∂L/∂h_t, ∂L/∂c_t (carried back through ⊙ f), ∂L/∂z_t.
         let mut dh = std::mem::take(&mut grad_last.data);
@@ -222,15 +209,10 @@ impl<F: Real> Lstm<F> {
             }
             delta_rms[t] = rms(&dz);
             let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
-            let weights = (&mut self.kernel, &mut self.recurrent, &mut self.bias);
-            step::back_step((x, t, d), h_prev, weights, &dz, &mut dh);
+            step::back_step((x, t, d), h_prev, &mut self.weights, &dz, &mut dh);
         }
         grad_last.data = dh;
         delta_rms
-    }
-
-    pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
-        [&mut self.kernel, &mut self.recurrent, &mut self.bias]
     }
 }
 

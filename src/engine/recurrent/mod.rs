@@ -9,7 +9,9 @@ pub mod recurrent_init;
 pub mod simple_rnn;
 pub mod spectral;
 pub mod step;
+pub mod weights;
 
 pub use cell::{CellKind, RecurrentCell};
 pub use network::{RnnArchitecture, RnnNetwork};
 pub use recurrent_init::RecurrentInit;
+pub use weights::RecurrentWeights;

@@ -9,10 +9,10 @@ use rand::Rng;
 
 use super::recurrent_init::RecurrentInit;
 use super::step;
+use super::weights::RecurrentWeights;
 use crate::engine::activation::Activation;
 use crate::engine::init::Initializer;
 use crate::engine::matrix::{rms, Matrix};
-use crate::engine::param::{Param, ParamKind};
 use crate::engine::real::Real;
 
 #[derive(Clone, Debug)]
@@ -20,11 +20,8 @@ pub struct SimpleRnn<F> {
     pub inputs: usize,
     pub units: usize,
     pub activation: Activation,
-    /// W: inputs×units.
-    pub kernel: Param<F>,
-    /// U: units×units.
-    pub recurrent: Param<F>,
-    pub bias: Param<F>,
+    /// W (inputs×units), U (units×units), b.
+    pub weights: RecurrentWeights<F>,
     /// z_t for t = 1..T, each batch×units, one after the other.
     z: Vec<F>,
     /// h_t for t = 0..T (h_0 = 0), each batch×units.
@@ -38,22 +35,15 @@ impl<F: Real> SimpleRnn<F> {
         inputs: usize,
         units: usize,
         activation: Activation,
-        (init, recurrent_init, gain): (Initializer, RecurrentInit, f64),
+        inits: (Initializer, RecurrentInit, f64),
         rng: &mut R,
     ) -> Self {
-        // Keras builds the input kernel first, then the recurrent one.
-        let kernel = Param::new(ParamKind::Kernel, init.kernel(inputs, units, rng));
-        let recurrent = Param::new(
-            ParamKind::RecurrentKernel,
-            recurrent_init.kernel((units, units), gain, rng),
-        );
+        let shape = (inputs, units, units);
         SimpleRnn {
             inputs,
             units,
             activation,
-            kernel,
-            recurrent,
-            bias: Param::filled(ParamKind::Bias, units, F::zero()),
+            weights: RecurrentWeights::new(shape, inits, vec![F::zero(); units], rng),
             z: Vec::new(),
             h: Vec::new(),
             batch: 0,
@@ -81,8 +71,7 @@ impl<F: Real> SimpleRnn<F> {
             let (past, future) = self.h.split_at_mut((t + 1) * block);
             let h_prev = (t > 0).then(|| &past[t * block..]);
             let z = &mut self.z[t * block..(t + 1) * block];
-            let weights = (&self.kernel, &self.recurrent, &self.bias);
-            step::pre_activation((x, t, d), h_prev, weights, z);
+            step::pre_activation((x, t, d), h_prev, &self.weights, z);
             self.activation.forward(z, &mut future[..block]);
         }
         last.resize(n, u);
@@ -105,9 +94,7 @@ impl<F: Real> SimpleRnn<F> {
         let (n, u, d) = (self.batch, self.units, self.inputs);
         let block = n * u;
         let steps = self.steps;
-        for p in [&mut self.kernel, &mut self.recurrent, &mut self.bias] {
-            p.grad.iter_mut().for_each(|g| *g = F::zero());
-        }
+        self.weights.clear_grads();
         let mut delta_rms = vec![0.0; steps];
         // `g` holds ∂L/∂h_t; turned into δ_t in place, then ∂L/∂h_{t−1} = δ_t·Uᵀ goes to `next`.
         let mut g = std::mem::take(&mut grad_last.data);
@@ -118,15 +105,10 @@ impl<F: Real> SimpleRnn<F> {
             self.activation.backward(z, h, &mut g);
             delta_rms[t] = rms(&g);
             let h_prev = (t > 0).then(|| &self.h[t * block..(t + 1) * block]);
-            let weights = (&mut self.kernel, &mut self.recurrent, &mut self.bias);
-            step::back_step((x, t, d), h_prev, weights, &g, &mut next);
+            step::back_step((x, t, d), h_prev, &mut self.weights, &g, &mut next);
             std::mem::swap(&mut g, &mut next);
         }
         grad_last.data = g;
         delta_rms
-    }
-
-    pub fn params_mut(&mut self) -> [&mut Param<F>; 3] {
-        [&mut self.kernel, &mut self.recurrent, &mut self.bias]
     }
 }

@@ -3,8 +3,8 @@
 //! ∂L/∂h_{t−1} = δ_t·Uᵀ. `cols` is z's width: units for a SimpleRNN, 4·units for an LSTM.
 //! Never inlined: one copy serves both cells.
 
+use super::weights::RecurrentWeights;
 use crate::engine::matrix::Matrix;
-use crate::engine::param::Param;
 use crate::engine::real::Real;
 
 /// A strided view (slice, row stride, column stride) as `Real::gemm` takes it.
@@ -20,9 +20,10 @@ fn step_of<F>(x: &Matrix<F>, t: usize, inputs: usize) -> View<'_, F> {
 pub fn pre_activation<F: Real>(
     (x, t, inputs): (&Matrix<F>, usize, usize),
     h_prev: Option<&[F]>,
-    (w, u, b): (&Param<F>, &Param<F>, &Param<F>),
+    weights: &RecurrentWeights<F>,
     z: &mut [F],
 ) {
+    let (w, u, b) = (&weights.kernel, &weights.recurrent, &weights.bias);
     let (n, cols) = (x.rows, b.value.len());
     let units = u.value.len() / cols.max(1);
     let out = cols as isize;
@@ -63,10 +64,15 @@ pub fn pre_activation<F: Real>(
 pub fn back_step<F: Real>(
     (x, t, inputs): (&Matrix<F>, usize, usize),
     h_prev: Option<&[F]>,
-    (w, u, b): (&mut Param<F>, &mut Param<F>, &mut Param<F>),
+    weights: &mut RecurrentWeights<F>,
     delta: &[F],
     dh_prev: &mut [F],
 ) {
+    let RecurrentWeights {
+        kernel: w,
+        recurrent: u,
+        bias: b,
+    } = weights;
     let (n, cols) = (x.rows, b.value.len());
     let units = u.value.len() / cols.max(1);
     let out = cols as isize;
