@@ -2,7 +2,10 @@
 //! and off; one epoch of each recurrent cell on delayed digits at T = 100 (throughput in
 //! sample-steps); and the matrix product behind them.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use gradscope::engine::config::Config;
 use gradscope::engine::gemm::{tiled_sgemm, Sgemm};
 use gradscope::engine::model::ModelKind;
@@ -29,18 +32,23 @@ fn epoch(c: &mut Criterion) {
                 "{depth}x{width}/figures_{}",
                 if figures { "on" } else { "off" }
             );
-            group.bench_function(BenchmarkId::from_parameter(id), |b| {
-                b.iter(|| {
-                    if t.state() != RunState::Running {
-                        t.reset(false);
-                        t.run_epoch();
-                    }
-                    black_box(t.run_epoch())
-                })
-            });
+            time_epochs(&mut group, id, &mut t);
         }
     }
     group.finish();
+}
+
+/// Times one training epoch after another (a run that finished starts over, epoch 0 untimed).
+fn time_epochs(group: &mut BenchmarkGroup<'_, WallTime>, id: String, t: &mut Trainer) {
+    group.bench_function(BenchmarkId::from_parameter(id), |b| {
+        b.iter(|| {
+            if t.state() != RunState::Running {
+                t.reset(false);
+                t.run_epoch();
+            }
+            black_box(t.run_epoch())
+        })
+    });
 }
 
 fn recurrent_epoch(c: &mut Criterion) {
@@ -55,16 +63,7 @@ fn recurrent_epoch(c: &mut Criterion) {
         let mut t = Trainer::new(config).expect("valid");
         t.run_epoch();
         group.throughput(Throughput::Elements(t.dataset().train.len() as u64 * 100));
-        let id = format!("{}_T100x64", model.name());
-        group.bench_function(BenchmarkId::from_parameter(id), |b| {
-            b.iter(|| {
-                if t.state() != RunState::Running {
-                    t.reset(false);
-                    t.run_epoch();
-                }
-                black_box(t.run_epoch())
-            })
-        });
+        time_epochs(&mut group, format!("{}_T100x64", model.name()), &mut t);
     }
     group.finish();
 }
