@@ -104,11 +104,9 @@ impl<F: Real> RecurrentCell<F> {
         }
     }
 
-    /// Columns of W, U and b: units, or 4·units for the LSTM's gates side by side.
+    /// Columns of W, U and b: units, or 4·units for the LSTM's gates side by side (b's
+    /// length, which each cell sets).
     pub fn columns(&self) -> usize {
-        match self {
-            RecurrentCell::Simple(c) => c.units,
-            RecurrentCell::Lstm(c) => 4 * c.units,
-        }
+        self.weights().bias.value.len()
     }
 }
