@@ -41,6 +41,7 @@ pub fn usage() -> String {
          \x20   --clipnorm X            the same as --clip clipnorm --clip-at X\n\
          \x20   --global-clipnorm X     the same as --clip global_clipnorm --clip-at X\n\
          \x20   --json                  one JSON object per epoch per line (null = non-finite)\n\
+         \x20   --histograms            with --json: each layer's distributions per epoch (\"hist\")\n\
          \x20   --code LANG             print this run as a Python script and exit; LANG: keras, pytorch\n\
          \x20   --dump-weights FILE     write this run's initial weights, first training batch, and the\n\
          \x20                           loss and per-layer figures on it before any update (JSON), and exit\n\
@@ -57,6 +58,8 @@ pub enum Command {
     Train {
         config: Config,
         json: bool,
+        /// `--histograms`: each layer's record carries its distributions (`hist`).
+        histograms: bool,
     },
     /// Print the run as a Keras or PyTorch script.
     Code {
@@ -103,6 +106,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         }
     }
     let mut json = false;
+    let mut histograms = false;
     let mut code: Option<Language> = None;
     let mut dump: Option<String> = None;
     // (setting, value, the flag as typed): applied in the table's order once all are read.
@@ -117,6 +121,10 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             json = true;
             continue;
         }
+        if arg == "--histograms" {
+            histograms = true;
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) => (f, Some(v.to_string())),
             None => (arg, None),
@@ -125,7 +133,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         if setting.is_none() && !CLIP_SHORTCUTS.contains(&flag) && !OTHER_FLAGS.contains(&flag) {
             let known: Vec<&str> = SETTINGS.iter().map(|s| s.flag()).collect();
             return Err(ArgError(format!(
-                "unknown argument '{flag}'; allowed: {}, {}, {}, --json, --help",
+                "unknown argument '{flag}'; allowed: {}, {}, {}, --json, --histograms, --help",
                 known.join(", "),
                 CLIP_SHORTCUTS.join(", "),
                 OTHER_FLAGS.join(", ")
@@ -200,7 +208,11 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         )),
         (Some(language), None) => Ok(Command::Code { config, language }),
         (None, Some(path)) => Ok(Command::DumpWeights { config, path }),
-        (None, None) => Ok(Command::Train { config, json }),
+        (None, None) => Ok(Command::Train {
+            config,
+            json,
+            histograms,
+        }),
     }
 }
 
@@ -212,8 +224,17 @@ pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
         return "{}".into();
     };
     let diagnosis = diagnose(config, records);
-    // The record's own fields in their order, then the two more: spliced as text.
-    let line = serde_json::to_string(record).unwrap_or_default();
+    // The record's own fields in their order, then the two more: spliced as text. Each
+    // layer's histograms are written in full (edges and every bin's count).
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(layers) = value.get_mut("layers").and_then(|l| l.as_array_mut()) {
+        for (json, layer) in layers.iter_mut().zip(&record.layers) {
+            if let (Some(slot), Some(hist)) = (json.get_mut("hist"), &layer.hist) {
+                *slot = hist.json();
+            }
+        }
+    }
+    let line = value.to_string();
     let advice = serde_json::to_string(&diagnosis.advice).unwrap_or_default();
     let body = line.strip_suffix('}').unwrap_or("{");
     format!(

@@ -143,6 +143,7 @@ fn layer(layer: usize, grad_norm: f64, delta_rms: f64) -> LayerStats {
         act_std: 1.0,
         saturated: 0.0,
         dead: Some(0.0),
+        hist: None,
     }
 }
 

@@ -22,6 +22,7 @@ fn layer(layer: usize, g: f64) -> LayerStats {
         act_std: 0.2,
         saturated: 0.0,
         dead: Some(0.25),
+        hist: None,
     }
 }
 

@@ -44,16 +44,17 @@ fn known_values_land_in_known_bins_and_the_rest_is_counted_apart() {
     ];
     let h = Histogram::of(&values, Bins::SignedLog);
     assert_eq!((h.zeros, h.nans, h.infs), (2, 1, 2));
+    let counts = h.full_counts();
     assert_eq!(h.total(), values.len() as u64);
     let bin = |x: f64| {
         let i = (0..e.len() - 1)
             .find(|&i| e[i] <= x && x < e[i + 1])
             .unwrap();
-        h.counts[i]
+        counts[i]
     };
-    assert_eq!(h.counts[48], 1, "2e-13: the bin between ±1e-12");
+    assert_eq!(counts[48], 1, "2e-13: the bin between ±1e-12");
     assert_eq!(
-        h.counts[96], 1,
+        counts[96], 1,
         "5e13: beyond the last edge, in the last bin"
     );
     assert_eq!(bin(0.5), 1, "[10^-0.5, 1)");
@@ -64,14 +65,17 @@ fn known_values_land_in_known_bins_and_the_rest_is_counted_apart() {
     );
     assert_eq!(bin(-3.0), 1, "[-10^0.5, -1)");
     assert_eq!(bin(-0.5), 1);
-    assert_eq!(h.counts.iter().sum::<u64>(), 6);
+    assert_eq!(counts.iter().sum::<u64>(), 6);
+    // Kept: from -3.0's bin [−10^0.5, −1) (bin 23) to the last.
+    assert_eq!((h.first, h.counts.len()), (23, 97 - 23));
 
     let s = Histogram::of(&[0.0, 0.05, 0.5, 1.0, 0.999], SIGMOID);
-    assert_eq!(s.edges.len(), 21);
+    let (edges, counts) = (s.edges(), s.full_counts());
+    assert_eq!(edges.len(), 21);
     assert_eq!(s.zeros, 1, "exact zeros apart, also on a range");
-    assert_eq!(s.counts[1], 1, "0.05 opens bin 1");
-    assert_eq!(s.counts[10], 1);
-    assert_eq!(s.counts[19], 2, "the last bin is closed: 1.0 is in it");
+    assert_eq!(counts[1], 1, "0.05 opens bin 1");
+    assert_eq!(counts[10], 1);
+    assert_eq!(counts[19], 2, "the last bin is closed: 1.0 is in it");
 }
 
 #[test]
@@ -132,7 +136,7 @@ fn counts_equal_a_brute_force_count_over_random_samples() {
                     .unwrap_or(last);
                 want[i] += 1;
             }
-            assert_eq!(h.counts, want, "seed {seed}, {bins:?}");
+            assert_eq!(h.full_counts(), want, "seed {seed}, {bins:?}");
             assert_eq!(h.total(), values.len() as u64);
             let sorted = {
                 let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -143,6 +147,14 @@ fn counts_equal_a_brute_force_count_over_random_samples() {
             assert_eq!(h.percentiles[8], Some(*sorted.last().unwrap()));
             let p = h.percentiles.iter().map(|p| p.unwrap()).collect::<Vec<_>>();
             assert!(p.windows(2).all(|w| w[0] <= w[1]), "monotone: {p:?}");
+            // Every percentile equals the interpolation between the sorted values.
+            for (q, got) in PERCENTILES.iter().zip(&p) {
+                let rank = q / 100.0 * (sorted.len() - 1) as f64;
+                let lo = rank.floor() as usize;
+                let hi = (lo + 1).min(sorted.len() - 1);
+                let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64);
+                assert!(*got == want || (got - want).abs() <= 1e-12 * want.abs(), "{q}");
+            }
         }
     }
 }

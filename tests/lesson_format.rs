@@ -273,6 +273,7 @@ fn record(epoch: usize, acc: f64, grads: &[f64], status: Status) -> EpochRecord 
                 act_std: 1.0,
                 saturated: 0.0,
                 dead: None,
+                hist: None,
             })
             .collect(),
         ..Default::default()

@@ -146,7 +146,7 @@ fn the_command_line_refuses_a_setting_for_the_other_model_naming_its_flag() {
          --recurrent-init orthogonal --recurrent-gain 0.9 --json",
     )
     .unwrap();
-    let Command::Train { config, json } = ok else {
+    let Command::Train { config, json, .. } = ok else {
         panic!("a training command")
     };
     assert!(json);

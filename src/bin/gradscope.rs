@@ -32,12 +32,16 @@ fn dump_weights(config: &gradscope::engine::config::Config, path: &str) -> ExitC
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (config, json) = match cli::parse(&args) {
+    let (config, json, histograms) = match cli::parse(&args) {
         Ok(Command::Help) => {
             print!("{}\n{}", cli::usage(), gradscope::lesson_cli::USAGE);
             return ExitCode::SUCCESS;
         }
-        Ok(Command::Train { config, json }) => (config, json),
+        Ok(Command::Train {
+            config,
+            json,
+            histograms,
+        }) => (config, json, histograms),
         Ok(Command::Code { config, language }) => {
             print!("{}", gradscope::codegen::generate(language, &config));
             return ExitCode::SUCCESS;
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    trainer.set_histograms(histograms);
     let mut out = std::io::stdout().lock();
     while let Some(record) = trainer.run_epoch() {
         let text = if json {

@@ -1,6 +1,7 @@
 //! What a run adds up over the steps of the epoch in progress, and the per-layer means it
 //! reports from them.
 
+use super::histogram::Histogram;
 use super::metrics::PartialLayers;
 
 /// Sums over the current epoch's steps; per-layer vectors hold one entry per Dense layer.
@@ -22,6 +23,10 @@ pub(super) struct EpochSums {
     pub recurrent_grad_norm: f64,
     /// Recurrent models: each step's global gradient norm before clipping.
     pub step_grad_norms: Vec<f64>,
+    /// With histograms on: each Dense layer's δ and kernel gradient (before clipping) of the
+    /// epoch's last step, or of the step that diverged; empty before then.
+    pub delta_hist: Vec<Histogram>,
+    pub gradient_hist: Vec<Histogram>,
 }
 
 impl EpochSums {

@@ -1,8 +1,13 @@
 //! A distribution of one layer's values (activations, pre-activations, δ, weights or
 //! gradients) in fixed bins, with zeros, NaN and ±∞ counted apart, and TensorBoard's nine
 //! percentiles of the signed values.
+//!
+//! A record keeps only the span of bins that hold something (a layer's values rarely cover
+//! more than a few of the 24 decades): [`Histogram::json`] writes the full, documented form.
 
 use serde::{Deserialize, Serialize};
+
+use super::real::Real;
 
 /// TensorBoard's distribution bands: the percentiles of ±0, 0.5, 1, 1.5 standard deviations of
 /// a normal distribution, and the extremes.
@@ -15,7 +20,8 @@ pub const BINS_PER_DECADE: i32 = 2;
 pub const RANGE_BINS: usize = 20;
 
 /// How a quantity is binned.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Bins {
     /// `n` equal bins on [lo, hi]: a bounded activation's range.
     Range { lo: f64, hi: f64, n: usize },
@@ -25,6 +31,9 @@ pub enum Bins {
     SignedLog,
 }
 
+/// Bins on one side of the signed-log scale.
+const SIDE: usize = (2 * LOG_DECADES * BINS_PER_DECADE) as usize;
+
 impl Bins {
     /// The bin edges, ascending (one more than the bins).
     pub fn edges(self) -> Vec<f64> {
@@ -33,11 +42,31 @@ impl Bins {
                 .map(|j| lo + (hi - lo) * j as f64 / n as f64)
                 .collect(),
             Bins::SignedLog => {
-                let steps = 2 * LOG_DECADES * BINS_PER_DECADE;
                 let at =
-                    |j: i32| 10f64.powf(j as f64 / BINS_PER_DECADE as f64 - LOG_DECADES as f64);
-                let negative = (0..=steps).rev().map(|j| -at(j));
-                negative.chain((0..=steps).map(at)).collect()
+                    |j: usize| 10f64.powf(j as f64 / BINS_PER_DECADE as f64 - LOG_DECADES as f64);
+                let negative = (0..=SIDE).rev().map(|j| -at(j));
+                negative.chain((0..=SIDE).map(at)).collect()
+            }
+        }
+    }
+
+    /// A bin near x's: the exact one, or one of its neighbours (`bin_of` corrects it).
+    fn guess(self, x: f64) -> isize {
+        match self {
+            Bins::Range { lo, hi, n } => ((x - lo) / (hi - lo) * n as f64) as isize,
+            Bins::SignedLog => {
+                // log2|x| lies in [e, e + 1) for the binary exponent e, so the decade-bin
+                // log10|x|·2 lies within one bin of e·2·log10(2).
+                let e = ((x.to_bits() >> 52) & 0x7ff) as f64 - 1023.0;
+                let j = ((e * std::f64::consts::LOG10_2 + LOG_DECADES as f64)
+                    * BINS_PER_DECADE as f64)
+                    .floor() as isize;
+                let j = j.clamp(-1, SIDE as isize);
+                if x > 0.0 {
+                    SIDE as isize + 1 + j
+                } else {
+                    SIDE as isize - 1 - j
+                }
             }
         }
     }
@@ -46,7 +75,9 @@ impl Bins {
 /// Counts per bin; zeros, NaN and ±∞ are in no bin.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
-    pub edges: Vec<f64>,
+    pub bins: Bins,
+    /// The bin of `counts[0]`: the bins before it, and after the last count, hold nothing.
+    pub first: usize,
     pub counts: Vec<u64>,
     pub zeros: u64,
     pub nans: u64,
@@ -70,51 +101,106 @@ impl Histogram {
             } else if x == 0.0 {
                 zeros += 1;
             } else {
-                counts[bin_of(&edges, x)] += 1;
+                counts[bin_of(&edges, bins.guess(x), x)] += 1;
             }
         }
+        let first = counts.iter().position(|&c| c > 0).unwrap_or(0);
+        let end = counts.iter().rposition(|&c| c > 0).map_or(first, |i| i + 1);
         let mut kept: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
         Histogram {
-            percentiles: percentiles(&mut kept),
-            edges,
-            counts,
+            bins,
+            first,
+            counts: counts[first..end].to_vec(),
             zeros,
             nans,
             infs,
+            percentiles: percentiles(&mut kept),
         }
+    }
+
+    /// Of a network's own values, each widened exactly to f64.
+    pub fn of_real<F: Real>(values: &[F], bins: Bins) -> Histogram {
+        let wide: Vec<f64> = values.iter().map(|x| x.as_f64()).collect();
+        Histogram::of(&wide, bins)
+    }
+
+    /// The bin edges, ascending.
+    pub fn edges(&self) -> Vec<f64> {
+        self.bins.edges()
+    }
+
+    /// The count of every bin, one fewer than the edges.
+    pub fn full_counts(&self) -> Vec<u64> {
+        let mut all = vec![0; self.bins.edges().len() - 1];
+        all[self.first..self.first + self.counts.len()].copy_from_slice(&self.counts);
+        all
     }
 
     /// Values counted: in bins and apart.
     pub fn total(&self) -> u64 {
         self.counts.iter().sum::<u64>() + self.zeros + self.nans + self.infs
     }
+
+    /// The share of all values counted in bins [from, to) (full-scale bin numbers).
+    pub fn share_of_bins(&self, from: usize, to: usize) -> f64 {
+        let (lo, hi) = (from.max(self.first), to.min(self.first + self.counts.len()));
+        let n: u64 = (lo..hi).map(|i| self.counts[i - self.first]).sum();
+        n as f64 / self.total().max(1) as f64
+    }
+
+    /// The documented form: `{edges, counts, zeros, nans, infs, percentiles}`, every bin's
+    /// count, non-finite percentiles as `null`.
+    pub fn json(&self) -> serde_json::Value {
+        let finite = |p: &Option<f64>| p.filter(|x| x.is_finite());
+        serde_json::json!({
+            "edges": self.edges(),
+            "counts": self.full_counts(),
+            "zeros": self.zeros,
+            "nans": self.nans,
+            "infs": self.infs,
+            "percentiles": self.percentiles.iter().map(finite).collect::<Vec<_>>(),
+        })
+    }
 }
 
 /// The bin of a finite x, as numpy's `histogram` places it: [a, b) except the last, [a, b];
-/// beyond the edges, the outermost bin.
-fn bin_of(edges: &[f64], x: f64) -> usize {
+/// beyond the edges, the outermost bin. `guess` is at most a bin or two off.
+fn bin_of(edges: &[f64], guess: isize, x: f64) -> usize {
     let last = edges.len() - 2;
-    edges
-        .partition_point(|&e| e <= x)
-        .saturating_sub(1)
-        .min(last)
+    let mut i = guess.clamp(0, last as isize) as usize;
+    while i > 0 && x < edges[i] {
+        i -= 1;
+    }
+    while i < last && x >= edges[i + 1] {
+        i += 1;
+    }
+    i
 }
 
-/// [`PERCENTILES`] of `values` (no NaN), reordering them: each is found by selection, not a
-/// full sort.
+/// [`PERCENTILES`] of `values` (no NaN), reordering them. Each order statistic is found by
+/// selection within the part of the slice left by the previous one (ranks ascend), so the nine
+/// cost a few passes, not a sort.
 fn percentiles(values: &mut [f64]) -> Vec<Option<f64>> {
     let n = values.len();
     if n == 0 {
         return vec![None; PERCENTILES.len()];
     }
+    let mut start = 0;
     PERCENTILES
         .iter()
         .map(|p| {
             let rank = p / 100.0 * (n - 1) as f64;
             let lo = rank.floor() as usize;
-            let below = nth(values, lo);
+            let below = nth(values, start, lo);
+            start = lo;
             let v = if lo + 1 < n && rank > lo as f64 {
-                let above = nth(values, lo + 1);
+                // After selecting rank lo, everything above it is ≥ it: the next order
+                // statistic is the least of those.
+                let above = values[lo + 1..]
+                    .iter()
+                    .copied()
+                    .min_by(f64::total_cmp)
+                    .unwrap_or(below);
                 below + (above - below) * (rank - lo as f64)
             } else {
                 below
@@ -124,7 +210,8 @@ fn percentiles(values: &mut [f64]) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// The k-th smallest value.
-fn nth(values: &mut [f64], k: usize) -> f64 {
-    *values.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
+/// The k-th smallest value, given that `values[..start]` are all ≤ every value after them.
+fn nth(values: &mut [f64], start: usize, k: usize) -> f64 {
+    let part = &mut values[start..];
+    *part.select_nth_unstable_by(k - start, f64::total_cmp).1
 }

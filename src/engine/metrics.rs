@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
+use super::layer_histograms::LayerHistograms;
 use super::real::Real;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,9 @@ pub struct LayerStats {
     /// input is ≤ 0 for every validation sample. A dead ReLU outputs 0 and passes no gradient;
     /// a dead leaky ReLU passes only its 0.01 slope.
     pub dead: Option<f64>,
+    /// With histograms on (an MLP's layers): the layer's five distributions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hist: Option<Box<LayerHistograms>>,
 }
 
 /// The per-layer figures by their JSON names, in the order of [`LayerStats`]'s fields (after

@@ -15,6 +15,7 @@ pub mod flow;
 pub mod gemm;
 pub mod histogram;
 pub mod history;
+pub mod layer_histograms;
 pub mod init;
 pub mod loss;
 pub mod matrix;

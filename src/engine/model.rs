@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
 use super::batch_norm::Mode;
+use super::histogram::Histogram;
 use super::matrix::Matrix;
 use super::network::{Network, StepResult};
 use super::param::Param;
@@ -137,6 +138,22 @@ impl<F: Real> Model<F> {
                 let (i, o) = n.activation_io(layer);
                 (i, o, n.layer_units(layer))
             }
+        }
+    }
+
+    /// Asks the next step to keep each Dense layer's δ as a histogram (an MLP's only: a
+    /// recurrent cell's δ is per time step).
+    pub fn capture_deltas(&mut self, on: bool) {
+        if let Model::Mlp(n) = self {
+            n.capture_deltas = on;
+        }
+    }
+
+    /// The δ histograms the last step kept (empty when none were asked for).
+    pub fn take_captured_deltas(&mut self) -> Vec<Histogram> {
+        match self {
+            Model::Mlp(n) => std::mem::take(&mut n.captured_deltas),
+            Model::Rnn(_) => Vec::new(),
         }
     }
 

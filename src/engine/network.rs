@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::activation::Activation;
 use super::batch_norm::{BatchNorm, Mode};
 use super::dense::Dense;
+use super::histogram::{Bins, Histogram};
 use super::init::Initializer;
 use super::loss::softmax_cross_entropy;
 use super::matrix::{rms, Matrix};
@@ -83,6 +84,10 @@ pub struct Network<F> {
     /// Scratch for the backward pass.
     grad_a: Matrix<F>,
     grad_b: Matrix<F>,
+    /// Set before a step whose δ should be kept: the backward pass then fills
+    /// `captured_deltas`, one histogram per Dense layer (hidden layers, then the output).
+    pub capture_deltas: bool,
+    pub captured_deltas: Vec<Histogram>,
 }
 
 /// What one training step's backward pass measured.
@@ -123,6 +128,8 @@ impl<F: Real> Network<F> {
             logits: Matrix::zeros(0, 0),
             grad_a: Matrix::zeros(0, 0),
             grad_b: Matrix::zeros(0, 0),
+            capture_deltas: false,
+            captured_deltas: Vec::new(),
         }
     }
 
@@ -211,6 +218,11 @@ impl<F: Real> Network<F> {
         let (mut loss, correct) = softmax_cross_entropy(&mut self.logits, labels);
         let mut delta_rms = vec![0.0; self.dense_count()];
         delta_rms[self.hidden.len()] = rms(&self.logits.data);
+        self.captured_deltas.clear();
+        if self.capture_deltas {
+            let output = Histogram::of_real(&self.logits.data, Bins::SignedLog);
+            self.captured_deltas = vec![output; self.dense_count()];
+        }
         self.backward(&mut delta_rms);
         if l2 > 0.0 {
             loss += super::param::add_l2(self.params_mut(), l2);
@@ -254,6 +266,9 @@ impl<F: Real> Network<F> {
                 _ => f.backward(&layer.z.data, &layer.act.data, &mut grad.data),
             }
             delta_rms[l] = rms(&grad.data);
+            if self.capture_deltas {
+                self.captured_deltas[l] = Histogram::of_real(&grad.data, Bins::SignedLog);
+            }
             let input = done.last().map_or(&self.input, |p| p.output(placement));
             layer
                 .dense

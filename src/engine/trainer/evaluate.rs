@@ -1,5 +1,6 @@
 //! The validation pass at the end of an epoch.
 
+use super::histograms::ValidationValues;
 use super::Trainer;
 use crate::engine::batch_norm::Mode;
 use crate::engine::data::Samples;
@@ -12,9 +13,14 @@ const EVAL_CHUNK: usize = 128;
 impl Trainer {
     /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
     /// activation statistics per layer, in evaluation mode.
-    pub(super) fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>) {
+    /// With histograms on (an MLP), also every layer's activation inputs.
+    pub(super) fn evaluate(
+        &mut self,
+    ) -> (f64, f64, Vec<ActivationStats>, Vec<ValidationValues>) {
         let layers = self.net.layer_count();
         let mut stats = vec![ActivationStats::default(); layers];
+        let keep = self.measure_layers && self.histograms && self.net.mlp().is_some();
+        let mut values = vec![ValidationValues::default(); layers * keep as usize];
         let val: &Samples = &self.data.val;
         let idx: Vec<usize> = (0..val.len()).collect();
         let (mut loss, mut correct) = (0.0, 0usize);
@@ -28,6 +34,10 @@ impl Trainer {
             for (layer, s) in stats.iter_mut().enumerate().take(measured) {
                 let (input, output, units) = self.net.activation_io(layer);
                 s.add(self.net.activation_of(layer), input, output, units);
+            }
+            for (layer, v) in values.iter_mut().enumerate() {
+                v.preactivation
+                    .extend_from_slice(self.net.activation_io(layer).0);
             }
         }
         let n = val.len().max(1) as f64;
@@ -44,6 +54,6 @@ impl Trainer {
         } else {
             0.0
         };
-        (loss / n + penalty, correct as f64 / n, stats)
+        (loss / n + penalty, correct as f64 / n, stats, values)
     }
 }

@@ -5,6 +5,7 @@
 //! update, so the first record shows the network exactly as initialized.
 
 mod evaluate;
+mod histograms;
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -53,6 +54,8 @@ pub struct Trainer {
     batch_y: Vec<usize>,
     /// Whether to compute the per-layer figures (off only to measure their cost).
     measure_layers: bool,
+    /// Whether each layer's record carries its distributions (an MLP's only).
+    histograms: bool,
 }
 
 impl Trainer {
@@ -83,6 +86,7 @@ impl Trainer {
             batch_x: Matrix::zeros(0, 0),
             batch_y: Vec::new(),
             measure_layers: true,
+            histograms: false,
         };
         t.start_epoch_sums();
         Ok(t)
@@ -170,6 +174,11 @@ impl Trainer {
         self.measure_layers = on;
     }
 
+    /// Turns the per-layer distributions on or off, from the next epoch's record on.
+    pub fn set_histograms(&mut self, on: bool) {
+        self.histograms = on;
+    }
+
     /// Changes how many epochs the run lasts; a finished run can be extended.
     pub fn set_epochs(&mut self, epochs: usize) {
         self.config.epochs = epochs.min(super::config::max_epochs());
@@ -215,6 +224,7 @@ impl Trainer {
         } else {
             Mode::Train
         };
+        self.prepare_capture(last_of_epoch);
         let step = self
             .net
             .compute_gradients(&self.batch_x, &self.batch_y, mode, self.config.l2);
@@ -247,6 +257,8 @@ impl Trainer {
                 self.sums.step_grad_norms.push(global.sqrt());
             }
         }
+        let diverging = !step.loss.is_finite() || !gradients_finite;
+        self.capture_step(last_of_epoch, diverging);
         // Clipping acts in the measuring pass too: epoch 0 then shows the gradient that the
         // first update would be given (its steps are never applied).
         self.config.clipping.apply(&mut self.net.params_mut());
@@ -257,7 +269,7 @@ impl Trainer {
         }
         // A non-finite gradient would put NaN or ±Inf into the weights even while the loss
         // still looks finite: that is a divergence too.
-        if !step.loss.is_finite() || !gradients_finite {
+        if diverging {
             self.state = RunState::Diverged;
             return Some(self.finish_epoch(Status::Diverged));
         }
@@ -317,7 +329,7 @@ impl Trainer {
 
     /// Closes the epoch: averages, validation pass, record; then prepares the next epoch.
     fn finish_epoch(&mut self, status: Status) -> EpochRecord {
-        let (val_loss, val_accuracy, act) = self.evaluate();
+        let (val_loss, val_accuracy, act, values) = self.evaluate();
         let s = &self.sums;
         let (grad_norm, clipped) = (s.mean(&s.grad_norm), s.mean(&s.clipped_grad_norm));
         let delta_rms = s.mean(&s.delta_rms);
@@ -340,6 +352,7 @@ impl Trainer {
                     act_std,
                     saturated,
                     dead,
+                    hist: values.get(l).map(|v| self.layer_histograms(l, v)),
                 }
             })
             .collect();

@@ -1,0 +1,59 @@
+//! The per-layer distributions of an epoch (`Trainer::set_histograms`): δ and the kernel
+//! gradient captured on the epoch's last step, the activations gathered during the validation
+//! pass, the weights read at the epoch's end.
+
+use super::Trainer;
+use crate::engine::histogram::{Bins, Histogram};
+use crate::engine::layer_histograms::{activation_bins, LayerHistograms};
+
+/// One layer's activation inputs over the validation pass, gathered chunk by chunk.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ValidationValues {
+    pub preactivation: Vec<f32>,
+}
+
+impl Trainer {
+    /// Before a step: whether the backward pass should keep δ (the epoch's last step).
+    pub(super) fn prepare_capture(&mut self, last_of_epoch: bool) {
+        let on = self.histograms && self.net.mlp().is_some();
+        self.net.capture_deltas(on && last_of_epoch);
+    }
+
+    /// After a step's gradients are measured and before they are clipped: keep δ and ∂L/∂W
+    /// when this is the epoch's last step or the one that diverged.
+    pub(super) fn capture_step(&mut self, last_of_epoch: bool, diverging: bool) {
+        let deltas = self.net.take_captured_deltas();
+        if !self.histograms || self.net.mlp().is_none() || !(last_of_epoch || diverging) {
+            return;
+        }
+        self.sums.delta_hist = deltas;
+        self.sums.gradient_hist = (0..self.net.layer_count())
+            .map(|l| Histogram::of_real(&self.net.kernel(l).grad, Bins::SignedLog))
+            .collect();
+    }
+
+    /// The layer's five distributions at the epoch's end, from the validation values.
+    pub(super) fn layer_histograms(
+        &self,
+        layer: usize,
+        values: &ValidationValues,
+    ) -> Box<LayerHistograms> {
+        let f = self.net.activation_of(layer);
+        let z = &values.preactivation;
+        let activation = match f {
+            Some(f) => {
+                let mut y = vec![0f32; z.len()];
+                f.forward(z, &mut y);
+                Histogram::of_real(&y, activation_bins(Some(f)))
+            }
+            None => Histogram::of_real(z, activation_bins(None)),
+        };
+        Box::new(LayerHistograms {
+            activation,
+            preactivation: Histogram::of_real(z, Bins::SignedLog),
+            delta: self.sums.delta_hist.get(layer).cloned(),
+            weight: Histogram::of_real(&self.net.kernel(layer).value, Bins::SignedLog),
+            gradient: self.sums.gradient_hist.get(layer).cloned(),
+        })
+    }
+}
