@@ -53,10 +53,7 @@ fn known_values_land_in_known_bins_and_the_rest_is_counted_apart() {
         counts[i]
     };
     assert_eq!(counts[48], 1, "2e-13: the bin between ±1e-12");
-    assert_eq!(
-        counts[96], 1,
-        "5e13: beyond the last edge, in the last bin"
-    );
+    assert_eq!(counts[96], 1, "5e13: beyond the last edge, in the last bin");
     assert_eq!(bin(0.5), 1, "[10^-0.5, 1)");
     assert_eq!(
         bin(1.0),
@@ -153,7 +150,10 @@ fn counts_equal_a_brute_force_count_over_random_samples() {
                 let lo = rank.floor() as usize;
                 let hi = (lo + 1).min(sorted.len() - 1);
                 let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64);
-                assert!(*got == want || (got - want).abs() <= 1e-12 * want.abs(), "{q}");
+                assert!(
+                    *got == want || (got - want).abs() <= 1e-12 * want.abs(),
+                    "{q}"
+                );
             }
         }
     }

@@ -14,9 +14,7 @@ impl Trainer {
     /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
     /// activation statistics per layer, in evaluation mode.
     /// With histograms on (an MLP), also every layer's activation inputs.
-    pub(super) fn evaluate(
-        &mut self,
-    ) -> (f64, f64, Vec<ActivationStats>, Vec<ValidationValues>) {
+    pub(super) fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>, Vec<ValidationValues>) {
         let layers = self.net.layer_count();
         let mut stats = vec![ActivationStats::default(); layers];
         let keep = self.measure_layers && self.histograms && self.net.mlp().is_some();
