@@ -1,7 +1,8 @@
 //! Every figure of the per-layer record against values computed independently, by hand in
 //! numpy (`tools/layer_figures.py` → `tests/data/layer_figures.json`), on one- and two-layer
 //! networks: ReLU with dead units, tanh and sigmoid with saturated ones, several steps per
-//! epoch (means over steps) and an SGD step (weight norm, update ratio).
+//! epoch (means over steps) and an SGD step (weight norm, update ratio); and each layer's five
+//! histograms (counts exactly, percentiles to 1e-4 relative).
 
 use gradscope::engine::activation::Activation;
 use gradscope::engine::config::Config;
@@ -49,6 +50,7 @@ fn engine_records(case: &Value, batch: usize, epochs: usize) -> Vec<EpochRecord>
         val: samples(&case["val_x"], &case["val_y"]),
     };
     let mut t = Trainer::with_data(config, data).unwrap();
+    t.set_histograms(true);
     let net = t.network_mut().expect("an MLP");
     let kernels = case["kernels"].as_array().unwrap();
     for (l, k) in kernels.iter().enumerate() {
@@ -74,7 +76,34 @@ fn close(got: f64, want: f64, what: &str) {
     assert!(ok, "{what}: engine {got:e}, reference {want:e}");
 }
 
-fn compare(case: &Value, key: &str, records: &[EpochRecord]) {
+/// One histogram against numpy's: the same edges (to rounding), the same counts exactly, the
+/// percentiles to 1e-4 relative.
+fn compare_histogram(got: &Value, want: &Value, edges: &Value, what: &str) {
+    let want_edges = edges[want["edges"].as_str().unwrap()].as_array().unwrap();
+    let got_edges = got["edges"].as_array().unwrap();
+    assert_eq!(got_edges.len(), want_edges.len(), "{what} edges");
+    for (g, w) in got_edges.iter().zip(want_edges) {
+        let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
+        assert!((g - w).abs() <= 1e-12 * w.abs(), "{what} edge {g} vs {w}");
+    }
+    for k in ["counts", "zeros", "nans", "infs"] {
+        assert_eq!(got[k], want[k], "{what} {k}");
+    }
+    let (g, w) = (
+        got["percentiles"].as_array().unwrap(),
+        want["percentiles"].as_array().unwrap(),
+    );
+    assert_eq!(g.len(), 9);
+    for (i, (g, w)) in g.iter().zip(w).enumerate() {
+        close(
+            g.as_f64().unwrap(),
+            w.as_f64().unwrap(),
+            &format!("{what} percentile {i}"),
+        );
+    }
+}
+
+fn compare(case: &Value, key: &str, records: &[EpochRecord], edges: &Value) {
     let want = case[key].as_array().unwrap();
     assert_eq!(records.len(), want.len());
     for (r, w) in records.iter().zip(want) {
@@ -124,6 +153,10 @@ fn compare(case: &Value, key: &str, records: &[EpochRecord]) {
                 "{here} saturated"
             );
             assert_eq!(l.dead, wl["dead"].as_f64(), "{here} dead");
+            let hist = l.hist.as_ref().expect("histograms on").json();
+            for q in gradscope::engine::layer_histograms::QUANTITIES {
+                compare_histogram(&hist[q], &wl["hist"][q], edges, &format!("{here} {q}"));
+            }
         }
     }
 }
@@ -131,11 +164,12 @@ fn compare(case: &Value, key: &str, records: &[EpochRecord]) {
 #[test]
 fn every_per_layer_figure_matches_its_definition() {
     let text = include_str!("data/layer_figures.json");
-    let cases: Vec<Value> = serde_json::from_str(text).unwrap();
+    let file: Value = serde_json::from_str(text).unwrap();
+    let (edges, cases) = (&file["edges"], file["cases"].as_array().unwrap());
     assert_eq!(cases.len(), 3);
     let mut seen_dead = false;
     let mut seen_saturated = false;
-    for case in &cases {
+    for case in cases {
         let batch = case["batch"].as_u64().unwrap() as usize;
         let train = case["train"].as_u64().unwrap() as usize;
         let epochs = case["epochs"].as_u64().unwrap() as usize;
@@ -143,8 +177,8 @@ fn every_per_layer_figure_matches_its_definition() {
             train / batch >= 2,
             "several steps in epoch 0: means over steps are tested"
         );
-        compare(case, "batched", &engine_records(case, batch, 0));
-        compare(case, "full", &engine_records(case, train, epochs));
+        compare(case, "batched", &engine_records(case, batch, 0), edges);
+        compare(case, "full", &engine_records(case, train, epochs), edges);
         for r in case["batched"].as_array().unwrap() {
             for l in r["layers"].as_array().unwrap() {
                 seen_dead |= l["dead"].as_f64().is_some_and(|d| d > 0.0 && d < 1.0);

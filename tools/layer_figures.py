@@ -12,6 +12,10 @@ samples in order) and records, per Dense layer:
   saturated    fraction of sigmoid/tanh outputs with f'(z) < 5 % of its peak (0 otherwise)
   dead         ReLU-family hidden layers: fraction of units with z <= 0 on every validation
                sample; None (null) elsewhere
+  hist         the layer's distributions (`gradscope train --histograms`): f(z) and z on the
+               validation set, δ and ∂L/∂W of the epoch's last step, W at its end; each as
+               numpy.histogram counts over the documented edges (values beyond the edges in
+               the outermost bins; zeros, NaN and ±inf apart) and numpy.percentile's nine
 Two passes per case: epoch 0 alone with the case's batch size (several steps: the means over
 steps are tested), and epochs 0–1 with one batch holding every sample, so the engine's shuffled
 order in epoch 1 does not change the result (beyond float rounding).
@@ -23,6 +27,27 @@ import json
 import numpy as np
 
 PEAK = {"sigmoid": 0.25, "tanh": 1.0}
+PERCENTILES = [0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100]
+# Signed decades: ±10^(j/2 − 12) for j = 0..48, ascending; a bounded activation's range in 20.
+SIGNED_LOG = np.concatenate([-(10.0 ** (np.arange(48, -1, -1) / 2 - 12)),
+                             10.0 ** (np.arange(0, 49) / 2 - 12)])
+RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def range_edges(lo, hi):
+    return lo + (hi - lo) * np.arange(21) / 20
+
+
+def histogram(values, edges, name):
+    """`edges` written by name (the file's "edges" holds each list once)."""
+    v = np.asarray(values, dtype=float).ravel()
+    nan, inf, zero = np.isnan(v), np.isinf(v), v == 0
+    rest = v[~(nan | inf | zero)]
+    counts, _ = np.histogram(np.clip(rest, edges[0], edges[-1]), bins=edges)
+    kept = v[~nan]
+    pct = np.percentile(kept, PERCENTILES).tolist() if kept.size else [None] * 9
+    return {"edges": name, "counts": counts.tolist(), "zeros": int(zero.sum()),
+            "nans": int(nan.sum()), "infs": int(inf.sum()), "percentiles": pct}
 
 
 def f(name, z):
@@ -90,8 +115,13 @@ def evaluate(ws, bs, act, x, y):
         a = f(act, z)
         sat = float(np.mean(df(act, z) < 0.05 * PEAK[act])) if act in PEAK else 0.0
         dead = float(np.mean(np.all(z <= 0, axis=0))) if act == "relu" else None
-        stats.append((float(a.mean()), float(a.std()), sat, dead))
-    stats.append((float(logits.mean()), float(logits.std()), 0.0, None))
+        edges, name = (range_edges(*RANGE[act]), act) if act in RANGE else (SIGNED_LOG, "signed_log")
+        hists = {"activation": histogram(a, edges, name),
+                 "preactivation": histogram(z, SIGNED_LOG, "signed_log")}
+        stats.append((float(a.mean()), float(a.std()), sat, dead, hists))
+    hists = {"activation": histogram(logits, SIGNED_LOG, "signed_log"),
+             "preactivation": histogram(logits, SIGNED_LOG, "signed_log")}
+    stats.append((float(logits.mean()), float(logits.std()), 0.0, None, hists))
     return loss, acc, stats
 
 
@@ -126,6 +156,7 @@ def train(case, ws, x, y, vx, vy, batch, epochs):
             loss_sum += loss * len(yb)
             correct += c
             steps += 1
+            last_gw, last_deltas = gw, deltas
             gsum += [np.linalg.norm(g) for g in gw]
             dsum += [rms(d) for d in deltas]
             if epoch > 0:
@@ -151,6 +182,10 @@ def train(case, ws, x, y, vx, vy, batch, epochs):
                 "act_std": stats[l][1],
                 "saturated": stats[l][2],
                 "dead": stats[l][3],
+                "hist": dict(stats[l][4],
+                             delta=histogram(last_deltas[l], SIGNED_LOG, "signed_log"),
+                             weight=histogram(ws[l], SIGNED_LOG, "signed_log"),
+                             gradient=histogram(last_gw[l], SIGNED_LOG, "signed_log")),
             } for l in range(n_layers)],
         })
     return records
@@ -169,4 +204,6 @@ CASES = [
 ]
 
 if __name__ == "__main__":
-    print(json.dumps([run(c) for c in CASES], indent=1))
+    edges = {"signed_log": SIGNED_LOG.tolist(),
+             **{name: range_edges(*r).tolist() for name, r in RANGE.items()}}
+    print(json.dumps({"edges": edges, "cases": [run(c) for c in CASES]}))
