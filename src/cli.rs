@@ -225,16 +225,21 @@ pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
     };
     let diagnosis = diagnose(config, records);
     // The record's own fields in their order, then the two more: spliced as text. Each
-    // layer's histograms are written in full (edges and every bin's count).
-    let mut value = serde_json::to_value(record).unwrap_or_default();
-    if let Some(layers) = value.get_mut("layers").and_then(|l| l.as_array_mut()) {
-        for (json, layer) in layers.iter_mut().zip(&record.layers) {
-            if let (Some(slot), Some(hist)) = (json.get_mut("hist"), &layer.hist) {
-                *slot = hist.json();
+    // layer's histograms are written in full (edges and every bin's count); that goes through
+    // a `serde_json::Value`, whose keys come out sorted.
+    let line = if record.layers.iter().any(|l| l.hist.is_some()) {
+        let mut value = serde_json::to_value(record).unwrap_or_default();
+        if let Some(layers) = value.get_mut("layers").and_then(|l| l.as_array_mut()) {
+            for (json, layer) in layers.iter_mut().zip(&record.layers) {
+                if let (Some(slot), Some(hist)) = (json.get_mut("hist"), &layer.hist) {
+                    *slot = hist.json();
+                }
             }
         }
-    }
-    let line = value.to_string();
+        value.to_string()
+    } else {
+        serde_json::to_string(record).unwrap_or_default()
+    };
     let advice = serde_json::to_string(&diagnosis.advice).unwrap_or_default();
     let body = line.strip_suffix('}').unwrap_or("{");
     format!(

@@ -149,6 +149,9 @@ pub struct BenchResult {
     /// epoch and an MLP epoch share.
     pub sample_steps_per_second: f64,
     pub epoch_ms: f64,
+    /// The next epoch's time with every layer's histograms measured (an MLP's; the same as
+    /// `epoch_ms` would be for a recurrent network, which has none).
+    pub epoch_ms_histograms: f64,
 }
 
 /// Throughput of one matrix-product kernel on one shape (m×k times k×n).

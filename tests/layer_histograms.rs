@@ -283,3 +283,32 @@ fn without_histograms_the_records_carry_none() {
     let r = t.run_epoch().unwrap();
     assert!(r.layers.iter().all(|l| l.hist.is_none()));
 }
+
+#[test]
+fn the_compact_form_reads_back_exactly_and_a_bad_one_is_refused() {
+    use gradscope::engine::layer_histograms::flat::{decode, encode};
+    let config = Config {
+        depth: 3,
+        width: 16,
+        activation: Activation::Tanh,
+        ..Config::default()
+    };
+    for r in epochs(config, 1) {
+        for l in &r.layers {
+            let h = l.hist.as_deref().unwrap();
+            let v = encode(h);
+            assert_eq!(decode(&v).as_ref(), Some(h));
+            // Through serde, as the worker's records travel (values, not text: serde_json's
+            // text reading may round the last digit).
+            let json = serde_json::to_value(l).unwrap();
+            let back: gradscope::engine::metrics::LayerStats = serde_json::from_value(json).unwrap();
+            assert_eq!(back.hist.as_deref(), Some(h));
+            // Cut short, or with a count past the last bin: no histograms, no panic.
+            assert_eq!(decode(&v[..v.len() - 1]), None);
+            let mut bad = v.clone();
+            bad[1] = 1e9;
+            assert_eq!(decode(&bad), None);
+            assert_eq!(decode(&[1.0, 0.0, 1.0, 1e12]), None);
+        }
+    }
+}

@@ -5,8 +5,6 @@
 //! A record keeps only the span of bins that hold something (a layer's values rarely cover
 //! more than a few of the 24 decades): [`Histogram::json`] writes the full, documented form.
 
-use serde::{Deserialize, Serialize};
-
 use super::real::Real;
 
 /// TensorBoard's distribution bands: the percentiles of ±0, 0.5, 1, 1.5 standard deviations of
@@ -20,8 +18,7 @@ pub const BINS_PER_DECADE: i32 = 2;
 pub const RANGE_BINS: usize = 20;
 
 /// How a quantity is binned.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Bins {
     /// `n` equal bins on [lo, hi]: a bounded activation's range.
     Range { lo: f64, hi: f64, n: usize },
@@ -73,7 +70,7 @@ impl Bins {
 }
 
 /// Counts per bin; zeros, NaN and ±∞ are in no bin.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {
     pub bins: Bins,
     /// The bin of `counts[0]`: the bins before it, and after the last count, hold nothing.

@@ -45,7 +45,13 @@ pub struct LayerStats {
     /// a dead leaky ReLU passes only its 0.01 slope.
     pub dead: Option<f64>,
     /// With histograms on (an MLP's layers): the layer's five distributions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// In JSON, the compact form of [`super::layer_histograms::flat`] (the command line
+    /// and the export write the documented one, `LayerHistograms::json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::layer_histograms::flat"
+    )]
     pub hist: Option<Box<LayerHistograms>>,
 }
 

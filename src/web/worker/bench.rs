@@ -9,7 +9,8 @@ use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob};
 
 use super::scope::{now_ms, post};
 
-/// One training epoch per network (after the epoch-0 pass), timed here.
+/// One training epoch per network (after the epoch-0 pass), timed here; then one more with
+/// the per-layer histograms measured.
 pub fn benchmark(networks: Vec<(String, RunJob)>) {
     let results = networks
         .into_iter()
@@ -21,7 +22,7 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
                 1
             };
             let mut t = Trainer::new(Config {
-                epochs: 2,
+                epochs: 3,
                 ..config
             })
             .ok()?;
@@ -29,12 +30,17 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
             let start = now_ms();
             t.run_epoch();
             let ms = now_ms() - start;
+            t.set_histograms(true);
+            let start = now_ms();
+            t.run_epoch();
+            let epoch_ms_histograms = now_ms() - start;
             let samples_per_second = t.dataset().train.len() as f64 / (ms / 1000.0);
             Some(BenchResult {
                 network,
                 samples_per_second,
                 sample_steps_per_second: samples_per_second * steps as f64,
                 epoch_ms: ms,
+                epoch_ms_histograms,
             })
         })
         .collect();

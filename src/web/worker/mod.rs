@@ -163,9 +163,13 @@ fn sync_runs(s: &mut State, jobs: Vec<RunJob>) {
         }
         let data = dataset(&mut s.datasets, &config);
         match Trainer::with_data(config, data) {
-            Ok(trainer) => s.runs.push(Run {
+            Ok(mut trainer) => s.runs.push(Run {
+                trainer: {
+                    // The Distributions view's histograms, every epoch.
+                    trainer.set_histograms(true);
+                    trainer
+                },
                 id,
-                trainer,
                 // Epoch 0 (the network as initialized) is measured straight away.
                 goal: if s.playing {
                     Goal::Play
