@@ -231,7 +231,7 @@ pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
         let mut value = serde_json::to_value(record).unwrap_or_default();
         if let Some(layers) = value.get_mut("layers").and_then(|l| l.as_array_mut()) {
             for (json, layer) in layers.iter_mut().zip(&record.layers) {
-                if let (Some(slot), Some(hist)) = (json.get_mut("hist"), &layer.hist) {
+                if let (Some(slot), Some(hist)) = (json.get_mut("hist"), layer.histograms()) {
                     *slot = hist.json();
                 }
             }

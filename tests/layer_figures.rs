@@ -153,7 +153,7 @@ fn compare(case: &Value, key: &str, records: &[EpochRecord], edges: &Value) {
                 "{here} saturated"
             );
             assert_eq!(l.dead, wl["dead"].as_f64(), "{here} dead");
-            let hist = l.hist.as_ref().expect("histograms on").json();
+            let hist = l.histograms().expect("histograms on").json();
             for q in gradscope::engine::layer_histograms::QUANTITIES {
                 compare_histogram(&hist[q], &wl["hist"][q], edges, &format!("{here} {q}"));
             }

@@ -70,7 +70,8 @@ fn relu_with_he_zeroes_about_half_of_every_hidden_layers_outputs() {
         let r = &epochs(config, 0)[0];
         let mut mean = 0.0;
         for l in &r.layers[..6] {
-            let h = &l.hist.as_ref().unwrap().activation;
+            let hist = l.histograms().unwrap();
+            let h = &hist.activation;
             let zeros = share(h, h.zeros);
             mean += zeros / 6.0;
             assert!(
@@ -80,7 +81,7 @@ fn relu_with_he_zeroes_about_half_of_every_hidden_layers_outputs() {
             );
             // f(z) = 0 exactly where z ≤ 0: the zeros are the pre-activations' zeros and
             // negative bins, value for value.
-            let z = &l.hist.as_ref().unwrap().preactivation;
+            let z = &hist.preactivation;
             let negative: u64 = z.full_counts()[..48].iter().sum();
             assert_eq!(h.zeros, z.zeros + negative);
             assert_eq!(
@@ -167,7 +168,8 @@ fn every_kernel_follows_its_initializer_at_the_bin_edges() {
             let r = &epochs(config, 0)[0];
             let fans = [(64, 48), (48, 48), (48, 48), (48, 48), (48, 10)];
             for (l, (fan_in, fan_out)) in r.layers.iter().zip(fans) {
-                let h = &l.hist.as_ref().unwrap().weight;
+                let hist = l.histograms().unwrap();
+                let h = &hist.weight;
                 let d = init.distribution(fan_in, fan_out);
                 let n = h.total() as f64;
                 assert_eq!(h.total(), (fan_in * fan_out) as u64);
@@ -204,7 +206,7 @@ fn the_histograms_count_what_the_layer_figures_count() {
     };
     for r in epochs(config, 2) {
         for l in &r.layers {
-            let hist = l.hist.as_ref().unwrap();
+            let hist = l.histograms().unwrap();
             let (a, w) = (&hist.activation, &hist.weight);
             // Every validation sample and unit, once: 360 digits.
             let units = if l.layer == 6 { 10 } else { 32 };
@@ -254,19 +256,19 @@ fn a_diverged_run_shows_its_non_finite_values_apart() {
     let broken: u64 = last
         .layers
         .iter()
-        .filter_map(|l| l.hist.as_ref())
+        .filter_map(|l| l.histograms())
         .map(|h| h.weight.nans + h.weight.infs + h.activation.nans + h.activation.infs)
         .sum();
     let gradients: u64 = last
         .layers
         .iter()
-        .filter_map(|l| l.hist.as_ref()?.gradient.as_ref())
+        .filter_map(|l| l.histograms()?.gradient)
         .map(|g| g.nans + g.infs)
         .sum();
     assert!(broken + gradients > 0, "NaN or ±∞ somewhere, counted apart");
     // Histograms stay in their bins whatever the values.
     for l in &last.layers {
-        let h = l.hist.as_ref().unwrap();
+        let h = l.histograms().unwrap();
         assert_eq!(h.weight.edges().len(), Bins::SignedLog.edges().len());
     }
 }
@@ -295,14 +297,16 @@ fn the_compact_form_reads_back_exactly_and_a_bad_one_is_refused() {
     };
     for r in epochs(config, 1) {
         for l in &r.layers {
-            let h = l.hist.as_deref().unwrap();
-            let v = encode(h);
-            assert_eq!(decode(&v).as_ref(), Some(h));
+            let h = l.histograms().unwrap();
+            let v = encode(&h);
+            assert_eq!(v, *l.hist.as_ref().unwrap());
+            assert_eq!(decode(&v), Some(h.clone()));
             // Through serde, as the worker's records travel (values, not text: serde_json's
             // text reading may round the last digit).
             let json = serde_json::to_value(l).unwrap();
-            let back: gradscope::engine::metrics::LayerStats = serde_json::from_value(json).unwrap();
-            assert_eq!(back.hist.as_deref(), Some(h));
+            let back: gradscope::engine::metrics::LayerStats =
+                serde_json::from_value(json).unwrap();
+            assert_eq!(back.histograms(), Some(h));
             // Cut short, or with a count past the last bin: no histograms, no panic.
             assert_eq!(decode(&v[..v.len() - 1]), None);
             let mut bad = v.clone();

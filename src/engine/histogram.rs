@@ -39,11 +39,26 @@ impl Bins {
                 .map(|j| lo + (hi - lo) * j as f64 / n as f64)
                 .collect(),
             Bins::SignedLog => {
-                let at =
-                    |j: usize| 10f64.powf(j as f64 / BINS_PER_DECADE as f64 - LOG_DECADES as f64);
+                // 10^(j/2 − 12): a power of ten, times √10 for odd j.
+                let at = |j: usize| {
+                    let decade = 10f64.powi(j as i32 / BINS_PER_DECADE - LOG_DECADES);
+                    if j % 2 == 1 {
+                        decade * 10f64.sqrt()
+                    } else {
+                        decade
+                    }
+                };
                 let negative = (0..=SIDE).rev().map(|j| -at(j));
                 negative.chain((0..=SIDE).map(at)).collect()
             }
+        }
+    }
+
+    /// How many bins.
+    pub fn count(self) -> usize {
+        match self {
+            Bins::Range { n, .. } => n,
+            Bins::SignedLog => 2 * SIDE + 1,
         }
     }
 
@@ -128,7 +143,7 @@ impl Histogram {
 
     /// The count of every bin, one fewer than the edges.
     pub fn full_counts(&self) -> Vec<u64> {
-        let mut all = vec![0; self.bins.edges().len() - 1];
+        let mut all = vec![0; self.bins.count()];
         all[self.first..self.first + self.counts.len()].copy_from_slice(&self.counts);
         all
     }

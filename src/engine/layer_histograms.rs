@@ -66,15 +66,14 @@ pub fn activation_bins(f: Option<Activation>) -> Bins {
     }
 }
 
-/// The histograms as they travel from the worker to the page: one flat list of numbers, so
-/// that both ends reuse the code that moves any `Vec<f64>` (a derived form of these structs
-/// cost the page and the worker about 15 KB gzipped between them). Per quantity, in
+/// The histograms as a record keeps them and as they travel from the worker to the page: one
+/// flat list of numbers, so that both ends reuse the code that moves any `Vec<f64>` (a
+/// derived form of these structs cost the page and the worker about 15 KB gzipped between
+/// them), and a long run's records stay small. Per quantity, in
 /// [`QUANTITIES`] order: `-1` when not measured, else the bins (`0` for signed decades,
 /// `1, lo, hi, n` for a range), the first kept bin, the number of counts, the counts, zeros,
 /// NaN, ±∞, and the nine percentiles (NaN where undefined).
 pub mod flat {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
     use super::LayerHistograms;
     use crate::engine::histogram::{Bins, Histogram, PERCENTILES};
 
@@ -128,10 +127,12 @@ pub mod flat {
                 _ => return None,
             };
             let (first, len) = (next()? as usize, next()? as usize);
-            if first + len > bins.edges().len() - 1 {
+            if first + len > bins.count() {
                 return None;
             }
-            let counts = (0..len).map(|_| next().map(|c| c as u64)).collect::<Option<_>>()?;
+            let counts = (0..len)
+                .map(|_| next().map(|c| c as u64))
+                .collect::<Option<_>>()?;
             let (zeros, nans, infs) = (next()? as u64, next()? as u64, next()? as u64);
             let percentiles = (0..PERCENTILES.len())
                 .map(|_| next().map(|p| (!p.is_nan()).then_some(p)))
@@ -154,19 +155,5 @@ pub mod flat {
             gradient: read()?,
         };
         Some(h)
-    }
-
-    pub fn serialize<S: Serializer>(
-        h: &Option<Box<LayerHistograms>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        h.as_deref().map(encode).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Box<LayerHistograms>>, D::Error> {
-        let v = Option::<Vec<f64>>::deserialize(d)?;
-        Ok(v.and_then(|v| decode(&v)).map(Box::new))
     }
 }

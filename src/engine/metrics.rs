@@ -44,15 +44,18 @@ pub struct LayerStats {
     /// input is ≤ 0 for every validation sample. A dead ReLU outputs 0 and passes no gradient;
     /// a dead leaky ReLU passes only its 0.01 slope.
     pub dead: Option<f64>,
-    /// With histograms on (an MLP's layers): the layer's five distributions.
-    /// In JSON, the compact form of [`super::layer_histograms::flat`] (the command line
-    /// and the export write the documented one, `LayerHistograms::json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::layer_histograms::flat"
-    )]
-    pub hist: Option<Box<LayerHistograms>>,
+    /// With histograms on (an MLP's layers): the layer's five distributions, compact
+    /// ([`super::layer_histograms::flat`]; read them with [`LayerStats::histograms`]). The
+    /// command line and the export write the documented form, `LayerHistograms::json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hist: Option<Vec<f64>>,
+}
+
+impl LayerStats {
+    /// The layer's distributions, when they were measured.
+    pub fn histograms(&self) -> Option<LayerHistograms> {
+        super::layer_histograms::flat::decode(self.hist.as_deref()?)
+    }
 }
 
 /// The per-layer figures by their JSON names, in the order of [`LayerStats`]'s fields (after

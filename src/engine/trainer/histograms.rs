@@ -4,7 +4,7 @@
 
 use super::Trainer;
 use crate::engine::histogram::{Bins, Histogram};
-use crate::engine::layer_histograms::{activation_bins, LayerHistograms};
+use crate::engine::layer_histograms::{activation_bins, flat, LayerHistograms};
 
 /// One layer's activation inputs over the validation pass, gathered chunk by chunk.
 #[derive(Clone, Debug, Default)]
@@ -32,12 +32,9 @@ impl Trainer {
             .collect();
     }
 
-    /// The layer's five distributions at the epoch's end, from the validation values.
-    pub(super) fn layer_histograms(
-        &self,
-        layer: usize,
-        values: &ValidationValues,
-    ) -> Box<LayerHistograms> {
+    /// The layer's five distributions at the epoch's end, from the validation values, in the
+    /// record's compact form.
+    pub(super) fn layer_histograms(&self, layer: usize, values: &ValidationValues) -> Vec<f64> {
         let f = self.net.activation_of(layer);
         let z = &values.preactivation;
         let activation = match f {
@@ -48,7 +45,7 @@ impl Trainer {
             }
             None => Histogram::of_real(z, activation_bins(None)),
         };
-        Box::new(LayerHistograms {
+        flat::encode(&LayerHistograms {
             activation,
             preactivation: Histogram::of_real(z, Bins::SignedLog),
             delta: self.sums.delta_hist.get(layer).cloned(),
