@@ -216,6 +216,29 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     }
 }
 
+/// `text` (a record's JSON) with each layer's `"hist":[…]`, the flat form a record keeps, in
+/// the documented form (edges and every bin's count). Written as text: a `serde_json::Value`
+/// of the whole record would sort its keys and cost the page ~4 KB of code. The flat lists
+/// are numbers only, so the first `]` closes each, and no other field is called `hist`.
+fn expand_histograms(text: &str, layers: &[crate::engine::metrics::LayerStats]) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    let mut rest = text;
+    for layer in layers.iter().filter(|l| l.hist.is_some()) {
+        let (Some(at), Some(h)) = (rest.find("\"hist\":["), layer.histograms()) else {
+            break;
+        };
+        let open = at + "\"hist\":".len();
+        let Some(len) = rest[open..].find(']') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&h.json().to_string());
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The latest of `records` as one JSON object on one line, with the run's diagnosis at that
 /// epoch (`verdict`, its id; `advice`, the suggestions as `{setting, value, …}`); serde_json
 /// writes non-finite floats as `null`.
@@ -224,22 +247,11 @@ pub fn json_line(config: &Config, records: &[EpochRecord]) -> String {
         return "{}".into();
     };
     let diagnosis = diagnose(config, records);
-    // The record's own fields in their order, then the two more: spliced as text. Each
-    // layer's histograms are written in full (edges and every bin's count); that goes through
-    // a `serde_json::Value`, whose keys come out sorted.
-    let line = if record.layers.iter().any(|l| l.hist.is_some()) {
-        let mut value = serde_json::to_value(record).unwrap_or_default();
-        if let Some(layers) = value.get_mut("layers").and_then(|l| l.as_array_mut()) {
-            for (json, layer) in layers.iter_mut().zip(&record.layers) {
-                if let (Some(slot), Some(hist)) = (json.get_mut("hist"), layer.histograms()) {
-                    *slot = hist.json();
-                }
-            }
-        }
-        value.to_string()
-    } else {
-        serde_json::to_string(record).unwrap_or_default()
-    };
+    // The record's own fields in their order, then the two more: spliced as text.
+    let line = expand_histograms(
+        &serde_json::to_string(record).unwrap_or_default(),
+        &record.layers,
+    );
     let advice = serde_json::to_string(&diagnosis.advice).unwrap_or_default();
     let body = line.strip_suffix('}').unwrap_or("{");
     format!(

@@ -4,6 +4,7 @@ pub mod chart_scale;
 pub mod cli;
 pub mod clip_demo;
 pub mod codegen;
+pub mod distribution_view;
 pub mod engine;
 pub mod epoch_clock;
 pub mod export;

@@ -316,3 +316,74 @@ fn the_compact_form_reads_back_exactly_and_a_bad_one_is_refused() {
         }
     }
 }
+
+#[test]
+fn the_command_line_writes_every_histogram_in_its_documented_form() {
+    use gradscope::cli::{json_line, parse, Command};
+    let args: Vec<String> = "train --depth 3 --width 16 --epochs 1 --json --histograms"
+        .split(' ')
+        .map(String::from)
+        .collect();
+    let Ok(Command::Train {
+        config,
+        json: true,
+        histograms: true,
+    }) = parse(&args)
+    else {
+        panic!("--histograms is read");
+    };
+    let records = epochs(config.clone(), 1);
+    let line: serde_json::Value = serde_json::from_str(&json_line(&config, &records)).unwrap();
+    assert!(
+        line["verdict"].is_string(),
+        "the rest of the line is intact"
+    );
+    for (layer, units) in line["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([16, 16, 16, 10])
+    {
+        let hist = &layer["hist"];
+        for (q, values) in [
+            ("activation", 360 * units),
+            ("preactivation", 360 * units),
+            ("delta", 29 * units),
+            ("weight", layer_fan_in(layer) * units),
+            ("gradient", layer_fan_in(layer) * units),
+        ] {
+            let h = &hist[q];
+            let edges: Vec<f64> = h["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_f64().unwrap())
+                .collect();
+            let counts = h["counts"].as_array().unwrap();
+            assert!(
+                edges.windows(2).all(|w| w[0] < w[1]),
+                "{q}: ascending edges"
+            );
+            assert_eq!(counts.len(), edges.len() - 1, "{q}");
+            let n: u64 = counts.iter().map(|c| c.as_u64().unwrap()).sum::<u64>()
+                + ["zeros", "nans", "infs"]
+                    .iter()
+                    .map(|k| h[k].as_u64().unwrap())
+                    .sum::<u64>();
+            assert_eq!(n, values as u64, "{q}: every value once");
+            assert_eq!(h["percentiles"].as_array().unwrap().len(), 9);
+        }
+    }
+    // Without the flag, no layer carries "hist".
+    let plain = Trainer::new(config.clone()).unwrap().run_epoch().unwrap();
+    assert!(!json_line(&config, &[plain]).contains("\"hist\""));
+}
+
+/// A layer's fan-in in the 3 × 16 digits network.
+fn layer_fan_in(layer: &serde_json::Value) -> usize {
+    if layer["layer"] == 1 {
+        64
+    } else {
+        16
+    }
+}
