@@ -158,3 +158,33 @@ fn counts_equal_a_brute_force_count_over_random_samples() {
         }
     }
 }
+
+#[test]
+fn percentiles_hold_on_sorted_reversed_constant_and_tied_values() {
+    let n = 1001;
+    let ramp: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let cases = [
+        ramp.clone(),
+        ramp.iter().rev().copied().collect(),
+        vec![0.25; n],
+        // Half exact zeros, as a ReLU layer gives.
+        (0..n)
+            .map(|i| if i % 2 == 0 { 0.0 } else { i as f64 })
+            .collect::<Vec<_>>(),
+    ];
+    for values in cases {
+        let h = Histogram::of(&values, Bins::SignedLog);
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for (q, got) in PERCENTILES.iter().zip(&h.percentiles) {
+            let rank = q / 100.0 * (n - 1) as f64;
+            let lo = rank.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64);
+            assert!(
+                (got.unwrap() - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{q}"
+            );
+        }
+    }
+}
