@@ -109,9 +109,9 @@ pub mod flat {
         let mut next = || it.next();
         let mut read = || -> Option<Option<Histogram>> {
             let bins = match next()? {
-                k if k == -1.0 => return Some(None),
-                k if k == 0.0 => Bins::SignedLog,
-                k if k == 1.0 => {
+                -1.0 => return Some(None),
+                0.0 => Bins::SignedLog,
+                1.0 => {
                     let (lo, hi, n) = (next()?, next()?, next()?);
                     // A range must have bins to count into (bounded, so a bad list cannot
                     // ask for a huge allocation).

@@ -4,6 +4,7 @@
 //! its default, with a notice.
 
 use crate::engine::config::Config;
+use crate::engine::layer_histograms::QUANTITIES;
 use crate::engine::settings::{self, apply_diff_text, diff_text, excerpt, SETTINGS};
 use crate::lesson::builtin;
 use crate::protocol::Speed;
@@ -90,6 +91,9 @@ pub struct UrlState {
     pub lesson: Option<&'static str>,
     /// The lesson's step (`step=K`, 1-based).
     pub step: usize,
+    /// The Distributions view of this quantity (`dist=activation`, …: an index into
+    /// `layer_histograms::QUANTITIES`); None: the map card shows its default.
+    pub dist: Option<usize>,
 }
 
 impl Default for UrlState {
@@ -103,6 +107,7 @@ impl Default for UrlState {
             bench: false,
             lesson: None,
             step: 1,
+            dist: None,
         }
     }
 }
@@ -158,6 +163,15 @@ const VIEW_KEYS: &[ViewKey] = &[
             s.bench
         },
         write: |s| s.bench.then_some("1"),
+    },
+    ViewKey {
+        key: "dist",
+        allowed: "activation, preactivation, delta, weight or gradient",
+        read: |s, v| {
+            s.dist = QUANTITIES.iter().position(|q| *q == v);
+            s.dist.is_some()
+        },
+        write: |s| s.dist.and_then(|i| QUANTITIES.get(i).copied()),
     },
 ];
 

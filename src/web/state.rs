@@ -26,6 +26,8 @@ pub enum HeatQuantity {
     StepNorm,
     /// A recurrent run's σ_max(U) by epoch.
     SigmaMax,
+    /// Each layer's histogram of one quantity (`AppState::dist_quantity`).
+    Distributions,
 }
 
 impl HeatQuantity {
@@ -34,7 +36,8 @@ impl HeatQuantity {
         match self {
             HeatQuantity::Gradient => HeatQuantity::WeightNorm,
             HeatQuantity::WeightNorm => HeatQuantity::UpdateRatio,
-            HeatQuantity::UpdateRatio if recurrent => HeatQuantity::StepNorm,
+            HeatQuantity::UpdateRatio => HeatQuantity::Distributions,
+            HeatQuantity::Distributions if recurrent => HeatQuantity::StepNorm,
             HeatQuantity::StepNorm if recurrent => HeatQuantity::SigmaMax,
             _ => HeatQuantity::Gradient,
         }
@@ -67,6 +70,10 @@ pub struct AppState {
     /// The speed chosen (in the link or the menu); None: the view's default.
     pub speed_choice: RwSignal<Option<Speed>>,
     pub heat: RwSignal<HeatQuantity>,
+    /// The Distributions view: which quantity (an index into `QUANTITIES`), and all layers
+    /// at the shown epoch (None) or one layer (0-based) over the epochs.
+    pub dist_quantity: RwSignal<usize>,
+    pub dist_layer: RwSignal<Option<usize>>,
     /// The epoch the bar charts show; None follows the latest.
     pub view_epoch: RwSignal<Option<usize>>,
     /// Notices about the link that could not be fully read.
@@ -111,7 +118,13 @@ impl AppState {
             metric: RwSignal::new(url.metric),
             theme: RwSignal::new(url.theme),
             speed_choice: RwSignal::new(url.speed),
-            heat: RwSignal::new(HeatQuantity::default()),
+            heat: RwSignal::new(if url.dist.is_some() {
+                HeatQuantity::Distributions
+            } else {
+                HeatQuantity::default()
+            }),
+            dist_quantity: RwSignal::new(url.dist.unwrap_or(0)),
+            dist_layer: RwSignal::new(None),
             view_epoch: RwSignal::new(None),
             notices: RwSignal::new(notices),
             error: RwSignal::new(None),
@@ -148,6 +161,8 @@ impl AppState {
             speed: self.speed_choice.get(),
             present: self.presenting.get(),
             bench: self.bench,
+            dist: (self.heat.get() == HeatQuantity::Distributions)
+                .then(|| self.dist_quantity.get()),
         }
     }
 

@@ -55,15 +55,24 @@ pub(super) fn column(spec: &HeatSpec, r: &EpochRecord) -> Vec<f64> {
 fn short_title_of(q: HeatQuantity, metric: GradMetric) -> &'static str {
     match (q, metric) {
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::GradNorm,
         ) => "‖∂L/∂W‖ by layer and epoch",
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::DeltaRms,
         ) => "δ rms by layer and epoch",
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::ClippedGradNorm,
         ) => "clipped ‖∂L/∂W‖ by epoch",
         (HeatQuantity::WeightNorm, _) => "‖W‖ by layer and epoch",
@@ -78,7 +87,10 @@ fn spec_of(
 ) -> (&'static str, &'static str, fn(&LayerStats) -> f64) {
     match (q, metric) {
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::GradNorm,
         ) => (
             "Gradient ‖∂L/∂W‖ by layer and epoch",
@@ -86,7 +98,10 @@ fn spec_of(
             |l| l.grad_norm,
         ),
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::ClippedGradNorm,
         ) => (
             "Gradient after clipping by layer and epoch",
@@ -94,7 +109,10 @@ fn spec_of(
             |l| l.clipped_grad_norm,
         ),
         (
-            HeatQuantity::Gradient | HeatQuantity::StepNorm | HeatQuantity::SigmaMax,
+            HeatQuantity::Gradient
+            | HeatQuantity::StepNorm
+            | HeatQuantity::SigmaMax
+            | HeatQuantity::Distributions,
             GradMetric::DeltaRms,
         ) => ("Back-propagated δ by layer and epoch", "δ rms", |l| {
             l.delta_rms

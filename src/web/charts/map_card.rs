@@ -1,9 +1,9 @@
-//! The map card's chart: the layer × epoch maps, or, with a recurrent run on screen, one of
-//! its traces over training (step norms, σ_max).
+//! The map card's chart: the layer × epoch maps, the layers' distributions, or, with a
+//! recurrent run on screen, one of its traces over training (step norms, σ_max).
 
 use plotters::prelude::DrawingBackend;
 
-use super::{heatmap, trace, Drawn, Root, Style};
+use super::{distributions, heatmap, trace, Drawn, Root, Style};
 use crate::store::Store;
 use crate::url_state::GradMetric;
 use crate::web::state::HeatQuantity;
@@ -13,8 +13,20 @@ fn shown_trace(store: &Store, quantity: HeatQuantity) -> Option<trace::Trace> {
     quantity.trace().filter(|_| store.has_recurrent())
 }
 
+/// The Distributions view's choice: a quantity (an index into `QUANTITIES`), and all layers
+/// (None) or one layer over the epochs.
+pub type DistChoice = (usize, Option<usize>);
+
 /// What the card says while it has nothing to draw.
-pub fn empty_message(store: &Store, quantity: HeatQuantity) -> Option<&'static str> {
+pub fn empty_message(
+    store: &Store,
+    quantity: HeatQuantity,
+    dist: DistChoice,
+    view: Option<usize>,
+) -> Option<&'static str> {
+    if quantity == HeatQuantity::Distributions {
+        return distributions::rows(store, dist.0, dist.1, view).err();
+    }
     match shown_trace(store, quantity) {
         Some(which) => trace::is_empty(which, &trace::runs(store))
             .then_some("The trace fills in as the first epoch trains."),
@@ -34,11 +46,16 @@ pub fn plot<DB: DrawingBackend>(
     quantity: HeatQuantity,
     metric: GradMetric,
     highlight: Option<usize>,
+    dist: DistChoice,
 ) -> Result<Drawn, String>
 where
     DB::ErrorType: 'static,
 {
-    if empty_message(store, quantity).is_some() {
+    if quantity == HeatQuantity::Distributions {
+        let (title, rows) = distributions::rows(store, dist.0, dist.1, highlight)?;
+        return distributions::plot(root, s, &title, &rows);
+    }
+    if empty_message(store, quantity, dist, highlight).is_some() {
         return Err("no records yet".into());
     }
     match shown_trace(store, quantity) {

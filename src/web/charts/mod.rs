@@ -5,6 +5,7 @@
 pub mod axis;
 pub mod bar_data;
 pub mod curves;
+pub mod distributions;
 pub mod grad_bars;
 pub mod heat_legend;
 pub mod heat_panel;

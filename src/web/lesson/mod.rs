@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::client;
-use super::state::AppState;
+use super::state::{AppState, HeatQuantity};
 use crate::lesson::{builtin, Lesson};
 use crate::protocol::ToWorker;
 
@@ -111,6 +111,10 @@ impl AppState {
         self.view_epoch.set(None);
         self.push_link.set_value(true);
         self.metric.set(link.metric);
+        if let Some(q) = link.dist {
+            self.heat.set(HeatQuantity::Distributions);
+            self.dist_quantity.set(q);
+        }
         self.update(|s| {
             s.load_lesson(link.runs, p.id);
             s.hold(asking.then_some(step.pause));

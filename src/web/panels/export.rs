@@ -97,7 +97,18 @@ where
             let runs = data.runs(|i| &data.targets[i].values);
             grad_bars::plot(root, s, &data.bars(&runs))
         }
-        Chart::Heatmap => map_card::plot(root, s, store, state.heat.get_untracked(), metric, view),
+        Chart::Heatmap => map_card::plot(
+            root,
+            s,
+            store,
+            state.heat.get_untracked(),
+            metric,
+            view,
+            (
+                state.dist_quantity.get_untracked(),
+                state.dist_layer.get_untracked(),
+            ),
+        ),
         Chart::Loss | Chart::Accuracy => {
             let which = if chart == Chart::Loss {
                 curves::Curve::Loss

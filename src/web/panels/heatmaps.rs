@@ -1,6 +1,6 @@
 //! Layer × epoch maps for every run, side by side on one colour range: the gradient, or the
 //! notes' other signs over time — weights that grow without bound (exploding), lower layers
-//! whose weights barely move (vanishing).
+//! whose weights barely move (vanishing); or, inside each layer, the distributions.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -17,6 +17,7 @@ pub fn Heatmaps() -> impl IntoView {
     Effect::new(move |_| {
         let metric = state.metric.get();
         let quantity = state.heat.get();
+        let dist = (state.dist_quantity.get(), state.dist_layer.get());
         let theme = state.theme.get();
         state.resize.track();
         state.redraw.track();
@@ -26,12 +27,12 @@ pub fn Heatmaps() -> impl IntoView {
         after_frames(1, move || {
             state.store.with_untracked(|store| {
                 let highlight = state.view_epoch.get_untracked();
-                if let Some(message) = map_card::empty_message(store, quantity) {
+                if let Some(message) = map_card::empty_message(store, quantity, dist, highlight) {
                     charts::placeholder(&canvas, theme, message);
                     return;
                 }
                 let drawn = charts::draw_on(&canvas, theme, |root, s| {
-                    map_card::plot(root, s, store, quantity, metric, highlight)
+                    map_card::plot(root, s, store, quantity, metric, highlight, dist)
                 });
                 if let Err(e) = drawn {
                     web_sys::console::warn_1(&format!("heatmap: {e}").into());
@@ -40,6 +41,7 @@ pub fn Heatmaps() -> impl IntoView {
         });
     });
     let pick = move |q: HeatQuantity| move |_| state.heat.set(q);
+    let showing_dist = move || state.heat.get() == HeatQuantity::Distributions;
     view! {
         <div class="card chart-card card-map">
             <div class="chart-head">
@@ -52,6 +54,9 @@ pub fn Heatmaps() -> impl IntoView {
                     <button id="heat-updates" class:active=move || state.heat.get() == HeatQuantity::UpdateRatio
                         title="‖ΔW‖/‖W‖ of the epoch's last step: lower layers that barely move are a sign of vanishing"
                         on:click=pick(HeatQuantity::UpdateRatio)>"update ratio"</button>
+                    <button id="heat-dist" class:active=showing_dist
+                        title="Inside each layer: the histogram of its activations, inputs, δ, weights or gradients"
+                        on:click=pick(HeatQuantity::Distributions)>"distributions"</button>
                     <Show when=move || state.store.with(Store::has_recurrent)>
                         <button id="heat-step-norm" class:active=move || state.heat.get() == HeatQuantity::StepNorm
                             title="The global gradient norm at every training step, before clipping, with the clipping threshold dashed: the spikes that clipping cuts"
@@ -61,6 +66,23 @@ pub fn Heatmaps() -> impl IntoView {
                             on:click=pick(HeatQuantity::SigmaMax)>"σ_max"</button>
                     </Show>
                 </div>
+            </div>
+            // Static controls (a reactive list of buttons and layer options cost the page ~4 KB).
+            <div class="chart-head" class:hidden=move || !showing_dist()>
+                <select id="dist-quantity" aria-label="Distribution of"
+                    prop:value=move || state.dist_quantity.get().to_string()
+                    on:change=move |ev| state.dist_quantity.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <option value="0">"activations f(z), on the validation set"</option>
+                    <option value="1">"pre-activations z, on the validation set"</option>
+                    <option value="2">"back-propagated δ = ∂L/∂z, last step"</option>
+                    <option value="3">"weights W, end of epoch"</option>
+                    <option value="4">"gradients ∂L/∂W, last step"</option>
+                </select>
+                <label title="Leave empty for every layer at the shown epoch">"one layer over epochs: "
+                    <input id="dist-layer" type="number" min="1" placeholder="all" class="dist-layer"
+                        on:change=move |ev| state.dist_layer.set(
+                            event_target_value(&ev).parse::<usize>().ok().and_then(|l| l.checked_sub(1))) />
+                </label>
             </div>
             <canvas id="chart-heatmap" node_ref=heat_ref class="chart medium" role="img"
                 aria-label="Map of layers by epochs, one panel per run, colour on a log scale. The per-layer table lists the same figures epoch by epoch."></canvas>

@@ -1,0 +1,272 @@
+//! The Distributions view: each layer's histogram of one quantity at the shown epoch, stacked
+//! with the output layer on top (or one layer's histogram at several epochs), on one shared
+//! axis so that narrowing and sliding from layer to layer show; runs overlaid in their
+//! colours. Exact zeros, NaN and ±∞ get columns of their own, and a row notes its zeros.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{bar_data, err, Drawn, Root, Style};
+use crate::distribution_view::{columns, edge_label, shares, Column};
+use crate::engine::histogram::{Bins, Histogram};
+use crate::engine::layer_histograms::{LayerHistograms, QUANTITIES};
+use crate::store::Store;
+
+/// The quantities' names on screen, in [`QUANTITIES`] order.
+pub const NAMES: [&str; 5] = [
+    "activations f(z)",
+    "pre-activations z",
+    "back-propagated δ",
+    "weights W",
+    "gradients ∂L/∂W",
+];
+
+/// Rows at most in the over-epochs view.
+const MAX_EPOCH_ROWS: usize = 8;
+
+/// One row: a label and each run's histogram (with its colour slot).
+pub struct Row {
+    pub label: String,
+    pub hists: Vec<(usize, Histogram)>,
+}
+
+/// The rows to draw and the title, or why there is nothing to draw.
+pub fn rows(
+    store: &Store,
+    quantity: usize,
+    layer: Option<usize>,
+    view: Option<usize>,
+) -> Result<(String, Vec<Row>), &'static str> {
+    let q = QUANTITIES[quantity.min(QUANTITIES.len() - 1)];
+    let name = NAMES[quantity.min(NAMES.len() - 1)];
+    let get = |h: Option<LayerHistograms>| h.and_then(|h| h.get(q).cloned());
+    let runs = store.runs();
+    let rows: Vec<Row> = match layer {
+        None => {
+            let epoch = bar_data::shown_epoch(store, view).ok_or("no records yet")?;
+            let depth = runs
+                .iter()
+                .filter_map(|r| r.records().last().map(|x| x.layers.len()))
+                .max()
+                .unwrap_or(0);
+            let rows = (0..depth)
+                .rev()
+                .map(|l| Row {
+                    label: if l + 1 == depth {
+                        "out".into()
+                    } else {
+                        format!("L{}", l + 1)
+                    },
+                    hists: runs
+                        .iter()
+                        .filter_map(|r| {
+                            let rec = r.records_upto(epoch).last()?;
+                            Some((r.colour, get(rec.layers.get(l)?.histograms())?))
+                        })
+                        .collect(),
+                })
+                .collect();
+            return finish(format!("{name} of every layer · epoch {epoch}"), rows);
+        }
+        Some(l) => {
+            let first = runs
+                .iter()
+                .find(|r| !r.records().is_empty())
+                .ok_or("no records yet")?;
+            let records = first.records();
+            let n = records.len();
+            let picks: Vec<usize> = if n <= MAX_EPOCH_ROWS {
+                (0..n).collect()
+            } else {
+                (0..MAX_EPOCH_ROWS)
+                    .map(|k| k * (n - 1) / (MAX_EPOCH_ROWS - 1))
+                    .collect()
+            };
+            picks
+                .into_iter()
+                .map(|i| {
+                    let epoch = records[i].epoch;
+                    Row {
+                        label: format!("ep {epoch}"),
+                        hists: runs
+                            .iter()
+                            .filter_map(|r| {
+                                let rec = r.records().iter().find(|x| x.epoch == epoch)?;
+                                let at = l.min(rec.layers.len().checked_sub(1)?);
+                                Some((r.colour, get(rec.layers[at].histograms())?))
+                            })
+                            .collect(),
+                    }
+                })
+                .collect()
+        }
+    };
+    let label = match layer {
+        Some(l) => format!("layer {}", l + 1),
+        None => String::new(),
+    };
+    finish(format!("{name} of {label} by epoch"), rows)
+}
+
+fn finish(title: String, rows: Vec<Row>) -> Result<(String, Vec<Row>), &'static str> {
+    if rows.iter().all(|r| r.hists.is_empty()) {
+        return Err("Distributions are measured for the multilayer network, from epoch 0 on.");
+    }
+    Ok((title, rows))
+}
+
+/// Draws the rows on one shared axis.
+pub fn plot<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Style,
+    title: &str,
+    rows: &[Row],
+) -> Result<Drawn, String>
+where
+    DB::ErrorType: 'static,
+{
+    let all: Vec<&Histogram> = rows
+        .iter()
+        .flat_map(|r| r.hists.iter().map(|(_, h)| h))
+        .collect();
+    let bins = all.first().map_or(Bins::SignedLog, |h| h.bins);
+    let cols = columns(bins, &all);
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let font = s.font_px();
+    let (left, right) = ((font * 3.2) as i32, (font * 4.6) as i32);
+    let (top, bottom) = ((font * 2.2) as i32, (font * 2.4) as i32);
+    root.draw(&Text::new(
+        title.to_string(),
+        (w / 2, top / 2),
+        s.centered(1.15, s.fg),
+    ))
+    .map_err(err)?;
+    let plot_w = (w - left - right).max(1);
+    let col_w = plot_w as f64 / cols.len().max(1) as f64;
+    let x_of = |c: usize| left + (c as f64 * col_w).round() as i32;
+    let row_h = ((h - top - bottom) as f64 / rows.len().max(1) as f64).max(1.0);
+    let mut zero_shares = Vec::new();
+    for (k, row) in rows.iter().enumerate() {
+        let base = top + ((k + 1) as f64 * row_h).round() as i32;
+        let label_style = s.text(1.0, s.fg).pos(Pos::new(HPos::Right, VPos::Center));
+        root.draw(&Text::new(
+            row.label.clone(),
+            (left - s.px(6.0), base - (row_h / 3.0) as i32),
+            label_style,
+        ))
+        .map_err(err)?;
+        root.draw(&PathElement::new(
+            vec![(left, base), (left + plot_w, base)],
+            s.grid,
+        ))
+        .map_err(err)?;
+        let per_run: Vec<Vec<f64>> = row.hists.iter().map(|(_, h)| shares(h, &cols)).collect();
+        let peak = per_run
+            .iter()
+            .flatten()
+            .copied()
+            .fold(0.0, f64::max)
+            .max(1e-12);
+        let overlaid = row.hists.len() > 1;
+        for ((colour, _), share) in row.hists.iter().zip(&per_run) {
+            let c = s.run(*colour);
+            let mut outline = Vec::with_capacity(2 * cols.len() + 2);
+            outline.push((left, base));
+            for (i, (&v, col)) in share.iter().zip(&cols).enumerate() {
+                let top_y = base - (v / peak * row_h * 0.92).round() as i32;
+                let (x0, x1) = (x_of(i), x_of(i + 1));
+                let fill = match col {
+                    Column::Nan => s.alarm,
+                    Column::Inf => s.inf,
+                    _ => c,
+                };
+                if v > 0.0 {
+                    let alpha = if overlaid { 0.25 } else { 0.75 };
+                    root.draw(&Rectangle::new(
+                        [(x0, top_y), (x1, base)],
+                        fill.mix(alpha).filled(),
+                    ))
+                    .map_err(err)?;
+                }
+                outline.push((x0, top_y));
+                outline.push((x1, top_y));
+            }
+            outline.push((left + plot_w, base));
+            if overlaid {
+                root.draw(&PathElement::new(outline, c.stroke_width(s.px(1.5) as u32)))
+                    .map_err(err)?;
+            }
+        }
+        // The row's note: its share of exact zeros (the first run's), and NaN or ±∞.
+        if let Some((_, first)) = row.hists.first() {
+            let n = first.total().max(1) as f64;
+            let zeros = first.zeros as f64 / n;
+            zero_shares.push(format!("{zeros:.4}"));
+            let broken = (first.nans + first.infs) as f64 / n;
+            let note = if broken > 0.0 {
+                format!("{:.0} % NaN/∞", 100.0 * broken)
+            } else if zeros >= 0.01 {
+                format!("{:.0} % = 0", 100.0 * zeros)
+            } else {
+                String::new()
+            };
+            root.draw(&Text::new(
+                note,
+                (left + plot_w + s.px(6.0), base - (row_h / 3.0) as i32),
+                s.text(0.9, s.muted).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+    }
+    // The shared axis: labels at round edges (never crowded), the columns apart by name.
+    let axis_y = h - bottom + s.px(4.0);
+    let mut last_x: Option<i32> = None;
+    let mut labels = 0;
+    for (i, col) in cols.iter().enumerate() {
+        let Some(text) = edge_label(bins, *col) else {
+            continue;
+        };
+        let x = match col {
+            Column::Bin(_) => x_of(i),
+            _ => (x_of(i) + x_of(i + 1)) / 2,
+        };
+        if last_x.is_some_and(|l| x - l < s.col_gap(text.chars().count()) as i32) {
+            continue;
+        }
+        last_x = Some(x);
+        labels += 1;
+        root.draw(&PathElement::new(
+            vec![(x, axis_y - s.px(4.0)), (x, axis_y)],
+            s.muted,
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            text,
+            (x, axis_y),
+            s.text(1.0, s.fg).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(err)?;
+    }
+    let scale = match bins {
+        Bins::SignedLog => "value, sign kept, |value| in decades (2 bins each)",
+        Bins::Range { .. } => "value, on the activation's own range",
+    };
+    root.draw(&Text::new(
+        scale,
+        (left + plot_w / 2, h - s.px(2.0)),
+        s.text(0.9, s.muted)
+            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+    ))
+    .map_err(err)?;
+    Ok(Drawn {
+        x_labels: labels,
+        y_labels: rows.len(),
+        plot: (plot_w as u32, (h - top - bottom) as u32),
+        attrs: vec![
+            ("data-rows", rows.len().to_string()),
+            ("data-columns", cols.len().to_string()),
+            ("data-zero-shares", zero_shares.join(",")),
+        ],
+    })
+}
