@@ -40,4 +40,33 @@ fn main() {
     bytes.extend(labels);
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("digits.u8");
     std::fs::write(out, bytes).expect("write digits.u8");
+    lesson_titles();
+}
+
+/// Every lesson file's `# ` title, for the page's menu: the page fetches a lesson's text only
+/// when it opens (`lesson::builtin`).
+fn lesson_titles() {
+    println!("cargo:rerun-if-changed=lessons");
+    let mut entries: Vec<(String, String)> = std::fs::read_dir("lessons")
+        .expect("lessons/")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let id = path.file_name()?.to_str()?.strip_suffix(".md")?.to_string();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let first = text.lines().next().unwrap_or("");
+            let title = first.strip_prefix("# ").unwrap_or(first).trim().to_string();
+            Some((id, title))
+        })
+        .collect();
+    entries.sort();
+    let body: String = entries
+        .iter()
+        .map(|(id, title)| format!("    ({id:?}, {title:?}),\n"))
+        .collect();
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lesson_titles.rs");
+    std::fs::write(
+        out,
+        format!("const TITLES: &[(&str, &str)] = &[\n{body}];\n"),
+    )
+    .expect("write lesson_titles.rs");
 }

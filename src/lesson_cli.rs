@@ -75,7 +75,7 @@ pub fn load(file: &str) -> Result<Lesson, String> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => match builtin::find(file) {
-            Some(b) => b.text.to_string(),
+            Some(b) => b.text().unwrap_or_default(),
             None => return Err(format!("{file}: {e}")),
         },
     };

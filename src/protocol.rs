@@ -55,8 +55,9 @@ pub enum ToWorker {
     SetSpeed {
         speed: Speed,
     },
-    /// Measure training throughput: one epoch of each named network (a `RunJob`'s text, so
+    /// Measure training throughput (the benchmark build): one epoch of each named network (a `RunJob`'s text, so
     /// that the worker needs no decoder for `Config`).
+    #[cfg(feature = "bench")]
     Benchmark {
         networks: Vec<(String, RunJob)>,
     },
@@ -185,6 +186,7 @@ pub enum FromWorker {
     Error {
         message: String,
     },
+    #[cfg(feature = "bench")]
     Benchmark {
         results: Vec<BenchResult>,
         gemm: Vec<GemmResult>,

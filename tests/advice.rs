@@ -193,7 +193,7 @@ fn every_suggestion_improves_what_it_promises_on_seeds_0_to_4() {
         .collect();
     // Each single-experiment lesson's runs (the tour's steps repeat their experiments).
     for b in BUILT_IN.iter().filter(|b| b.id != "tour") {
-        let step = &b.lesson().unwrap().steps[0];
+        let step = &b.lesson().unwrap().unwrap().steps[0];
         for (i, c) in step.link().runs.into_iter().enumerate() {
             cases.push((format!("lesson {} run {}", b.id, i + 1), c));
         }

@@ -130,7 +130,10 @@ fn without_lines(mut l: Lesson) -> Lesson {
 fn parse_write_parse_is_the_identity_on_every_built_in_lesson() {
     let mut lessons = vec![parse(EXAMPLE).unwrap()];
     for b in builtin::BUILT_IN {
-        let l = b.lesson().unwrap_or_else(|e| panic!("{}: {e}", b.id));
+        let l = b
+            .lesson()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{}: {e}", b.id));
         assert_eq!(b.title(), l.title, "{}", b.id);
         lessons.push(l);
     }
@@ -138,7 +141,7 @@ fn parse_write_parse_is_the_identity_on_every_built_in_lesson() {
         let again = parse(&write(&l)).unwrap_or_else(|e| panic!("{}: {e}\n{}", l.title, write(&l)));
         assert_eq!(without_lines(again), without_lines(l.clone()));
     }
-    let tour = builtin::find("tour").unwrap().lesson().unwrap();
+    let tour = builtin::find("tour").unwrap().lesson().unwrap().unwrap();
     assert!((8..=12).contains(&tour.steps.len()));
     assert!(
         tour.steps.iter().all(|s| s.ask.is_some()),
@@ -333,5 +336,14 @@ fn checks_evaluate_known_records() {
     ] {
         let c = Check::parse(text, &[3, 3]).unwrap();
         assert_eq!(Check::parse(&c.to_string(), &[3, 3]).unwrap(), c, "{text}");
+    }
+}
+
+#[test]
+fn every_lesson_has_its_file_title_in_the_page_index() {
+    // The page's menu reads titles from build.rs' index, not from the file.
+    for b in builtin::BUILT_IN {
+        let first = b.file.lines().next().unwrap();
+        assert_eq!(format!("# {}", b.title()), first.trim_end(), "{}", b.id);
     }
 }

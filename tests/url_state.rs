@@ -118,7 +118,7 @@ fn view_parameters_are_read_written_and_checked_from_one_table() {
 #[test]
 fn a_lesson_opens_on_the_measure_its_text_speaks_of_unless_the_link_says_otherwise() {
     for b in gradscope::lesson::builtin::BUILT_IN {
-        let step = &b.lesson().unwrap().steps[0];
+        let step = &b.lesson().unwrap().unwrap().steps[0];
         let (s, n) = decode(&format!("?lesson={}", b.id));
         assert!(n.is_empty(), "{}: {n:?}", b.id);
         assert_eq!(s.metric, step.link().metric, "{}", b.id);

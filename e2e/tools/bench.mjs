@@ -2,7 +2,9 @@
 // measured (engine samples/s in WASM, matrix-product GFLOP/s, frame times while training, time
 // to the first chart and to the first bars, the first bars of a 100 × 512 network), plus the
 // gzipped size of what the page transfers.
-// Usage: node e2e/tools/bench.mjs [--peer] [--runs N] [URL]   (default: serves dist/ itself)
+// Usage: node e2e/tools/bench.mjs [--peer] [--runs N] [URL]   (default: serves dist-bench/ itself,
+// the app built with its benchmark: `trunk build --release --offline --features bench
+// --dist dist-bench`, which this runs first; the sizes are dist/'s, the app everyone loads)
 //   --peer    also trains the same MLPs and SimpleRNN with TensorFlow.js 4.22 (WebAssembly
 //             backend) in the same Chromium session and prints gradscope's speed-up (installs
 //             e2e/peer/ on first use)
@@ -18,7 +20,13 @@ const peer = args.includes('--peer');
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
 const url = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
-const server = url ? null : await serve();
+const BENCH_DIST = path.join(DIST, '..', 'dist-bench');
+if (!url) {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('trunk', ['build', '--release', '--offline', '--features', 'bench', '--dist', BENCH_DIST],
+    { cwd: path.join(DIST, '..'), stdio: 'inherit' });
+}
+const server = url ? null : await serve(BENCH_DIST);
 const base = url ?? server.url;
 const browser = await launch();
 
@@ -64,7 +72,7 @@ function sizes() {
   }
   // What the page loads at start: everything but what it fetches only when asked (the
   // clipping explainer, the script writer behind the code panel).
-  const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code');
+  const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons');
   const loaded = Object.entries(files).filter(([f]) => !lazy(f));
   return { transfer_gzip_bytes: loaded.reduce((a, [, s]) => a + s.gzip, 0), files };
 }

@@ -1,18 +1,46 @@
-//! The lessons that come with the app: the files in `lessons/`, compiled in. They are the one
-//! source of the lesson menu, the player and the lesson tests.
+//! The lessons that come with the app: the files in `lessons/`. They are the one source of the
+//! lesson menu, the player and the lesson tests. The command line and the tests compile them
+//! in; the page knows only their titles (from `build.rs`) and fetches a lesson's file,
+//! `lessons/ID.md` beside the page, when it first opens (their 7.6 KB gzipped stay out of
+//! what the page loads at start).
 
 use super::{parse, Lesson, LessonError};
 
 pub struct BuiltIn {
     /// The file's name without `.md`: `?lesson=ID` opens it.
     pub id: &'static str,
-    pub text: &'static str,
+    /// The file, compiled in (not in the page).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub file: &'static str,
 }
 
+include!(concat!(env!("OUT_DIR"), "/lesson_titles.rs"));
+
+#[cfg(not(target_arch = "wasm32"))]
 macro_rules! lessons {
     ($($id:literal),* $(,)?) => {
-        &[$(BuiltIn { id: $id, text: include_str!(concat!("../../lessons/", $id, ".md")) }),*]
+        &[$(BuiltIn { id: $id, file: include_str!(concat!("../../lessons/", $id, ".md")) }),*]
     };
+}
+
+#[cfg(target_arch = "wasm32")]
+macro_rules! lessons {
+    ($($id:literal),* $(,)?) => {
+        &[$(BuiltIn { id: $id }),*]
+    };
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// The lesson files the page has fetched, by id.
+    static FETCHED: std::cell::RefCell<Vec<(&'static str, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps a fetched lesson file (the page's; see the module's note).
+#[cfg(target_arch = "wasm32")]
+pub fn store_text(id: &'static str, text: String) {
+    FETCHED.with_borrow_mut(|f| f.push((id, text)));
 }
 
 /// In the menu's order: the guided tour, then one lesson per experiment.
@@ -32,15 +60,29 @@ pub const BUILT_IN: &[BuiltIn] = lessons!(
 );
 
 impl BuiltIn {
-    /// The `# ` title, read from the first line (the menu needs no full parse).
+    /// The `# ` title of the file's first line.
     pub fn title(&self) -> &'static str {
-        let first = self.text.lines().next().unwrap_or("");
-        first.strip_prefix("# ").unwrap_or(first).trim()
+        TITLES
+            .iter()
+            .find(|(id, _)| *id == self.id)
+            .map_or(self.id, |(_, title)| title)
     }
 
-    /// The lesson (every built-in one parses: tested).
-    pub fn lesson(&self) -> Result<Lesson, LessonError> {
-        parse(self.text)
+    /// The file's text; in the page, None until it was fetched.
+    pub fn text(&self) -> Option<String> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return Some(self.file.to_string());
+        #[cfg(target_arch = "wasm32")]
+        FETCHED.with_borrow(|f| {
+            f.iter()
+                .find(|(id, _)| *id == self.id)
+                .map(|(_, t)| t.clone())
+        })
+    }
+
+    /// The lesson (every built-in one parses: tested); None while its text is not there.
+    pub fn lesson(&self) -> Option<Result<Lesson, LessonError>> {
+        self.text().map(|t| parse(&t))
     }
 }
 

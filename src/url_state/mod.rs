@@ -178,7 +178,7 @@ const VIEW_KEYS: &[ViewKey] = &[
 /// A built-in lesson step's own runs and view (None when the lesson or step does not exist);
 /// `step` is 1-based, as in a link.
 pub fn lesson_base(id: &str, step: usize) -> Option<UrlState> {
-    let lesson = builtin::find(id)?.lesson().ok()?;
+    let lesson = builtin::find(id)?.lesson()?.ok()?;
     Some(lesson.steps.get(step.checked_sub(1)?)?.link())
 }
 
@@ -262,6 +262,10 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                     state.step = step;
                     lesson = Some(base);
                 }
+                None if b.text().is_none() => notices.push(format!(
+                    "lesson '{}' could not be loaded (lessons/{}.md beside the page); using the default",
+                    b.id, b.id
+                )),
                 None => notices.push(format!(
                     "lesson '{}' has no step {step}; using the default",
                     b.id

@@ -19,9 +19,28 @@ use crate::protocol::{Phase, ToWorker};
 use crate::url_state::{decode, encode};
 use wasm_bindgen::JsCast;
 
+/// What `?bench=1` shows until the benchmark reports (or in a build without it).
+#[cfg(feature = "bench")]
+const BENCH_NOTE: &str = "benchmark running…";
+#[cfg(not(feature = "bench"))]
+const BENCH_NOTE: &str = "This build has no benchmark: build it with `trunk build --release --features bench --dist dist-bench` (e2e/tools/bench.mjs does).";
+
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    // A link to a built-in lesson: its file first (the link's runs come from it).
+    let query = query_string();
+    let lesson = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .filter(|(k, _)| k == "lesson")
+        .last()
+        .and_then(|(_, id)| crate::lesson::builtin::find(&id))
+        .filter(|b| b.text().is_none());
+    leptos::task::spawn_local(async move {
+        if let Some(b) = lesson {
+            // A failure shows as the link's notice (the lesson could not be loaded).
+            let _ = super::lesson::open::fetch_builtin(b.id).await;
+        }
+        leptos::mount::mount_to_body(App);
+    });
 }
 
 #[component]
@@ -91,6 +110,7 @@ fn App() -> impl IntoView {
             );
         }
     });
+    #[cfg(feature = "bench")]
     if bench {
         super::bench::run(state);
     }
@@ -255,7 +275,7 @@ fn App() -> impl IntoView {
             <ClipExplainer/>
             <div class="blank-screen" id="blank-screen" class:hidden=move || !state.blank.get()
                 aria-hidden="true" on:click=move |_| state.blank.set(false)></div>
-            {bench.then(|| view! { <pre id="bench-results" class="bench">"benchmark running…"</pre> })}
+            {bench.then(|| view! { <pre id="bench-results" class="bench">{BENCH_NOTE}</pre> })}
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! trains, so the page never waits on a matrix product.
 
 pub mod app;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod charts;
 pub mod client;

@@ -8,7 +8,9 @@ use super::charts::trace::Trace;
 use super::client;
 use super::dom::now_ms;
 use crate::engine::config::Config;
-use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob, Speed, ToWorker};
+#[cfg(feature = "bench")]
+use crate::protocol::{BenchResult, GemmResult};
+use crate::protocol::{FromWorker, RunJob, Speed, ToWorker};
 use crate::store::{Store, Transport};
 use crate::url_state::{GradMetric, Theme, UrlState};
 
@@ -108,6 +110,7 @@ pub struct AppState {
     /// The page was opened as the benchmark (`bench=1`).
     pub bench: bool,
     /// The worker's engine benchmark, once it has reported.
+    #[cfg(feature = "bench")]
     pub bench_engine: RwSignal<Option<(Vec<BenchResult>, Vec<GemmResult>)>>,
 }
 
@@ -141,6 +144,7 @@ impl AppState {
             player: RwSignal::new(None),
             lesson_error: RwSignal::new(None),
             bench: url.bench,
+            #[cfg(feature = "bench")]
             bench_engine: RwSignal::new(None),
         }
     }
@@ -346,6 +350,7 @@ impl AppState {
     pub fn receive(&self, msg: FromWorker) {
         match msg {
             FromWorker::Ready => {}
+            #[cfg(feature = "bench")]
             FromWorker::Benchmark { results, gemm } => self.bench_engine.set(Some((results, gemm))),
             FromWorker::Record { run, record } => {
                 if record.epoch == 0 {

@@ -83,12 +83,22 @@ impl AppState {
         self.go_to_step(step.min(n.saturating_sub(1)));
     }
 
-    /// Opens a built-in lesson by id.
+    /// Opens a built-in lesson by id, fetching its file first if the page has not yet.
     pub fn open_builtin(&self, id: &str, step: usize) {
-        match builtin::find(id).map(|b| (b, b.lesson())) {
-            Some((b, Ok(lesson))) => self.open_lesson(lesson, b.text, Some(b.id), step),
-            Some((_, Err(e))) => self.lesson_error.set(Some(e.to_string())),
-            None => {}
+        let Some(b) = builtin::find(id) else { return };
+        let Some(text) = b.text() else {
+            let state = *self;
+            leptos::task::spawn_local(async move {
+                match super::lesson::open::fetch_builtin(b.id).await {
+                    Ok(()) => state.open_builtin(b.id, step),
+                    Err(e) => state.lesson_error.set(Some(e)),
+                }
+            });
+            return;
+        };
+        match crate::lesson::parse(&text) {
+            Ok(lesson) => self.open_lesson(lesson, &text, Some(b.id), step),
+            Err(e) => self.lesson_error.set(Some(e.to_string())),
         }
     }
 

@@ -74,6 +74,15 @@ fn message(e: JsValue) -> String {
         .unwrap_or_else(|| "it could not be read".into())
 }
 
+/// Fetches a built-in lesson's file (`lessons/ID.md` beside the page) and keeps it.
+pub async fn fetch_builtin(id: &'static str) -> Result<(), String> {
+    let text = fetch_text(&format!("lessons/{id}.md"))
+        .await
+        .map_err(|e| format!("lesson '{id}': not loaded — {}", message(e)))?;
+    crate::lesson::builtin::store_text(id, text.as_string().unwrap_or_default());
+    Ok(())
+}
+
 impl AppState {
     /// Parses lesson text from `source` and opens it; a malformed one keeps what the page
     /// shows and says why.

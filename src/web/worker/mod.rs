@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 
+#[cfg(feature = "bench")]
 mod bench;
 mod scope;
 
@@ -92,6 +93,7 @@ pub fn start() {
 }
 
 fn handle(cmd: ToWorker) {
+    #[cfg(feature = "bench")]
     if let ToWorker::Benchmark { networks } = cmd {
         bench::benchmark(networks);
         return;
@@ -116,6 +118,7 @@ fn handle(cmd: ToWorker) {
                 s.speed = speed;
                 None
             }
+            #[cfg(feature = "bench")]
             ToWorker::Benchmark { .. } => None,
         };
         if let Some(goal) = goal {
