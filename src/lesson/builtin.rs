@@ -57,6 +57,7 @@ pub const BUILT_IN: &[BuiltIn] = lessons!(
     "notes_clipvalue",
     "clip_modes",
     "through_time",
+    "inside_layers",
 );
 
 impl BuiltIn {

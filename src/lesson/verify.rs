@@ -37,7 +37,11 @@ pub fn seeded(runs: &[Config], seed: u64) -> Vec<Config> {
 /// Every epoch of one run (it stops early where it diverges).
 pub fn train(config: &Config) -> Vec<EpochRecord> {
     match Trainer::new(config.clone()) {
-        Ok(mut t) => std::iter::from_fn(|| t.run_epoch()).collect(),
+        Ok(mut t) => {
+            // As in the page, whose worker measures them: `zero_share` reads them.
+            t.set_histograms(true);
+            std::iter::from_fn(|| t.run_epoch()).collect()
+        }
         Err(_) => Vec::new(),
     }
 }

@@ -34,7 +34,8 @@ pub fn start() {
         .last()
         .and_then(|(_, id)| crate::lesson::builtin::find(&id))
         .filter(|b| b.text().is_none());
-    leptos::task::spawn_local(async move {
+    // (Leptos' own executor starts with the mount: wasm-bindgen's runs the wait.)
+    wasm_bindgen_futures::spawn_local(async move {
         if let Some(b) = lesson {
             // A failure shows as the link's notice (the lesson could not be loaded).
             let _ = super::lesson::open::fetch_builtin(b.id).await;

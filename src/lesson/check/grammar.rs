@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use super::{Check, Epoch, Figure, Layer, Op, Rhs, Term, LAYER_FIGURES, RUN_FIGURES, STEP_FIGURE};
+use super::{
+    Check, Epoch, Figure, Layer, Op, Rhs, Term, HISTOGRAM_FIGURES, LAYER_FIGURES, RUN_FIGURES,
+    STEP_FIGURE,
+};
 use crate::engine::verdict::Verdict;
 
 const OPS: [(&str, Op); 4] = [
@@ -88,11 +91,16 @@ fn parse_figure(w: &str, layers: usize) -> Result<Figure, String> {
             layer: Some(step),
         });
     }
-    let Some(name) = LAYER_FIGURES.iter().find(|n| **n == name) else {
+    let Some(name) = LAYER_FIGURES
+        .iter()
+        .chain(&HISTOGRAM_FIGURES)
+        .find(|n| **n == name)
+    else {
         return Err(format!(
-            "unknown figure '{w}'; allowed: {}, {}, {STEP_FIGURE}",
+            "unknown figure '{w}'; allowed: {}, {}, {}, {STEP_FIGURE}",
             RUN_FIGURES.join(", "),
-            LAYER_FIGURES.join(", ")
+            LAYER_FIGURES.join(", "),
+            HISTOGRAM_FIGURES.join(", ")
         ));
     };
     let layer = match layer {

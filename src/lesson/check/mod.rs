@@ -36,6 +36,9 @@ pub const RUN_FIGURES: [&str; 8] = [
 pub const STEP_FIGURE: &str = "step_delta_rms";
 /// The per-layer figures a check can name, with a layer.
 pub use crate::engine::metrics::LAYER_FIGURES;
+/// Per-layer figures read off the layer's distributions (an MLP's): the share of its
+/// activations on the validation set that are exactly 0.
+pub const HISTOGRAM_FIGURES: [&str; 1] = ["zero_share"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layer {
@@ -290,6 +293,10 @@ fn figure_value(f: &Figure, record: &EpochRecord) -> Option<f64> {
         "act_std" => Some(l.act_std),
         "saturated" => Some(l.saturated),
         "dead" => l.dead,
+        "zero_share" => l.histograms().map(|h| {
+            let a = h.activation;
+            a.zeros as f64 / a.total().max(1) as f64
+        }),
         _ => None,
     }
 }
