@@ -221,3 +221,54 @@ pub fn records_json(runs: &[RunRecords]) -> String {
     out.push_str("\n]}\n");
     out
 }
+
+/// Every run's layer distributions, long: one row per run, epoch, layer, quantity and what was
+/// counted — a bin (`bin`, with its edges `lo`, `hi`; only bins that hold something), the
+/// values apart (`zeros`, `nans`, `infs`), or a percentile (`percentile`, `lo` = `hi` = its
+/// rank in %) — with `value` the count or the percentile. Empty when no run measured any.
+pub fn histograms_csv(runs: &[RunRecords]) -> String {
+    use crate::engine::layer_histograms::QUANTITIES;
+    let mut out = String::from("run,label,epoch,layer,quantity,what,lo,hi,value\n");
+    for run in runs {
+        let label = csv_text(&run.label);
+        for r in run.records {
+            for l in &r.layers {
+                let Some(h) = l.histograms() else { continue };
+                let row = |q: &str, what: &str, lo: String, hi: String, v: String| {
+                    format!(
+                        "{},{label},{},{},{q},{what},{lo},{hi},{v}\n",
+                        run.number, r.epoch, l.layer
+                    )
+                };
+                for q in QUANTITIES {
+                    let Some(x) = h.get(q) else { continue };
+                    let edges = x.edges();
+                    for (k, c) in x.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+                        let i = x.first + k;
+                        out.push_str(&row(
+                            q,
+                            "bin",
+                            csv_num(edges[i]),
+                            csv_num(edges[i + 1]),
+                            c.to_string(),
+                        ));
+                    }
+                    for (what, n) in [("zeros", x.zeros), ("nans", x.nans), ("infs", x.infs)] {
+                        out.push_str(&row(q, what, String::new(), String::new(), n.to_string()));
+                    }
+                    let ranks = crate::engine::histogram::PERCENTILES;
+                    for (p, v) in ranks.iter().zip(&x.percentiles) {
+                        out.push_str(&row(
+                            q,
+                            "percentile",
+                            p.to_string(),
+                            p.to_string(),
+                            csv_opt(*v),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

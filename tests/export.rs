@@ -214,3 +214,56 @@ fn an_empty_run_still_appears() {
     assert_eq!(doc["runs"][0]["records"].as_array().unwrap().len(), 0);
     assert_eq!(records_csv(&runs_of(&store)).lines().count(), 1);
 }
+
+#[test]
+fn the_distributions_csv_has_every_bin_count_and_percentile_of_every_layer() {
+    use gradscope::engine::trainer::Trainer;
+    use gradscope::export::{histograms_csv, RunRecords};
+    let config = Config {
+        depth: 2,
+        width: 8,
+        epochs: 1,
+        ..Config::default()
+    };
+    let mut t = Trainer::new(config.clone()).unwrap();
+    t.set_histograms(true);
+    while t.run_epoch().is_some() {}
+    let runs = [RunRecords {
+        number: 1,
+        label: "Run 1".into(),
+        config: &config,
+        records: t.records(),
+    }];
+    let csv = histograms_csv(&runs);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("run,label,epoch,layer,quantity,what,lo,hi,value")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 9));
+    // Per epoch, layer and quantity: the bins' counts and those apart add up to the values
+    // measured (the activations: 360 validation digits × 8 units).
+    let count = |epoch: &str, layer: &str, q: &str| -> u64 {
+        rows.iter()
+            .filter(|r| r[2] == epoch && r[3] == layer && r[4] == q && r[5] != "percentile")
+            .map(|r| r[8].parse::<u64>().unwrap())
+            .sum()
+    };
+    assert_eq!(count("0", "1", "activation"), 360 * 8);
+    assert_eq!(count("1", "2", "weight"), 8 * 8);
+    assert_eq!(count("1", "3", "gradient"), 8 * 10);
+    let percentiles = rows
+        .iter()
+        .filter(|r| r[2] == "1" && r[3] == "1" && r[4] == "delta" && r[5] == "percentile");
+    assert_eq!(percentiles.count(), 9);
+    // No histograms measured: only the header.
+    let plain = Trainer::new(config.clone()).unwrap().run_epoch().unwrap();
+    let none = [RunRecords {
+        number: 1,
+        label: "Run 1".into(),
+        config: &config,
+        records: std::slice::from_ref(&plain),
+    }];
+    assert_eq!(histograms_csv(&none).lines().count(), 1);
+}

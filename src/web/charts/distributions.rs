@@ -161,20 +161,24 @@ where
             s.grid,
         ))
         .map_err(err)?;
-        let per_run: Vec<Vec<f64>> = row.hists.iter().map(|(_, h)| shares(h, &cols)).collect();
-        let peak = per_run
-            .iter()
-            .flatten()
-            .copied()
-            .fold(0.0, f64::max)
-            .max(1e-12);
         let overlaid = row.hists.len() > 1;
-        for ((colour, _), share) in row.hists.iter().zip(&per_run) {
+        for (colour, hist) in &row.hists {
             let c = s.run(*colour);
+            let share = shares(hist, &cols);
+            // Each histogram on its own scale, set by its tallest bin (TensorBoard's way): the
+            // shape of every run and layer reads alike. The columns apart (zeros, NaN, ±∞)
+            // are drawn on that scale too, cut at the row's height; the note gives their share.
+            let peak = share
+                .iter()
+                .zip(&cols)
+                .filter(|(_, c)| matches!(c, Column::Bin(_)))
+                .map(|(v, _)| *v)
+                .fold(0.0, f64::max);
+            let peak = if peak > 0.0 { peak } else { 1.0 };
             let mut outline = Vec::with_capacity(2 * cols.len() + 2);
             outline.push((left, base));
             for (i, (&v, col)) in share.iter().zip(&cols).enumerate() {
-                let top_y = base - (v / peak * row_h * 0.92).round() as i32;
+                let top_y = base - ((v / peak).min(1.0) * row_h * 0.92).round() as i32;
                 let (x0, x1) = (x_of(i), x_of(i + 1));
                 let fill = match col {
                     Column::Nan => s.alarm,
@@ -267,6 +271,15 @@ where
             ("data-rows", rows.len().to_string()),
             ("data-columns", cols.len().to_string()),
             ("data-zero-shares", zero_shares.join(",")),
+            ("data-title", title.to_string()),
+            (
+                "data-runs",
+                rows.iter()
+                    .map(|r| r.hists.len())
+                    .max()
+                    .unwrap_or(0)
+                    .to_string(),
+            ),
         ],
     })
 }

@@ -9,7 +9,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlCanvasElement;
 
-use crate::export::{file_name, records_csv, records_json, runs_of};
+use crate::export::{file_name, histograms_csv, records_csv, records_json, runs_of};
 use crate::web::charts::{self, bar_data, curves, grad_bars, map_card, Drawn, Root, Style};
 use crate::web::dom::copy_to_clipboard;
 use crate::web::state::AppState;
@@ -345,21 +345,22 @@ pub fn ExportMenu() -> impl IntoView {
             Err(e) => format!("Export failed: {e}"),
         })
     };
-    let records = move |ext: &'static str| {
+    // "csv", "json", or "hist" (the distributions, as CSV).
+    let records = move |kind: &'static str| {
         let text = state.store.with_untracked(|store| {
             let runs = runs_of(store);
-            if ext == "csv" {
-                records_csv(&runs)
-            } else {
-                records_json(&runs)
+            match kind {
+                "csv" => records_csv(&runs),
+                "hist" => histograms_csv(&runs),
+                _ => records_json(&runs),
             }
         });
-        let mime = if ext == "csv" {
-            "text/csv"
-        } else {
-            "application/json"
+        let (what, ext, mime) = match kind {
+            "json" => ("records", "json", "application/json"),
+            "hist" => ("distributions", "csv", "text/csv"),
+            _ => ("records", "csv", "text/csv"),
         };
-        let name = name_for(state, "records", ext);
+        let name = name_for(state, what, ext);
         report(download_text(&text, mime, &name).map(|()| name));
     };
     let chart_buttons = Chart::ALL
@@ -388,6 +389,7 @@ pub fn ExportMenu() -> impl IntoView {
                 {chart_buttons}
                 <button id="export-csv" on:click=move |_| records("csv")>"All records — CSV"</button>
                 <button id="export-json" on:click=move |_| records("json")>"All records — JSON"</button>
+                <button id="export-hist" on:click=move |_| records("hist")>"Distributions — CSV"</button>
                 <button id="copy-link" on:click=move |_| copy_link(status)>"Copy link"</button>
                 <p id="export-status" class="export-status" role="status" aria-live="polite">{move || status.get()}</p>
             </div>
