@@ -175,31 +175,47 @@ where
                 .map(|(v, _)| *v)
                 .fold(0.0, f64::max);
             let peak = if peak > 0.0 { peak } else { 1.0 };
-            let mut outline = Vec::with_capacity(2 * cols.len() + 2);
-            outline.push((left, base));
+            // Outlines (compare mode): one stepped path per stretch of filled columns, so an
+            // empty stretch leaves the baseline to the grid.
+            let mut outlines: Vec<Vec<(i32, i32)>> = Vec::new();
+            let mut open = false;
             for (i, (&v, col)) in share.iter().zip(&cols).enumerate() {
                 let top_y = base - ((v / peak).min(1.0) * row_h * 0.92).round() as i32;
                 let (x0, x1) = (x_of(i), x_of(i + 1));
+                if v <= 0.0 {
+                    if let (true, Some(o)) = (open, outlines.last_mut()) {
+                        o.push((x0, base));
+                    }
+                    open = false;
+                    continue;
+                }
                 let fill = match col {
                     Column::Nan => s.alarm,
                     Column::Inf => s.inf,
                     _ => c,
                 };
-                if v > 0.0 {
-                    let alpha = if overlaid { 0.25 } else { 0.75 };
-                    root.draw(&Rectangle::new(
-                        [(x0, top_y), (x1, base)],
-                        fill.mix(alpha).filled(),
-                    ))
-                    .map_err(err)?;
+                let alpha = if overlaid { 0.25 } else { 0.75 };
+                root.draw(&Rectangle::new(
+                    [(x0, top_y), (x1, base)],
+                    fill.mix(alpha).filled(),
+                ))
+                .map_err(err)?;
+                if !open {
+                    outlines.push(vec![(x0, base)]);
+                    open = true;
                 }
-                outline.push((x0, top_y));
-                outline.push((x1, top_y));
+                if let Some(o) = outlines.last_mut() {
+                    o.extend([(x0, top_y), (x1, top_y)]);
+                }
             }
-            outline.push((left + plot_w, base));
+            if let (true, Some(o)) = (open, outlines.last_mut()) {
+                o.push((left + plot_w, base));
+            }
             if overlaid {
-                root.draw(&PathElement::new(outline, c.stroke_width(s.px(1.5) as u32)))
-                    .map_err(err)?;
+                for o in outlines {
+                    root.draw(&PathElement::new(o, c.stroke_width(s.px(1.5) as u32)))
+                        .map_err(err)?;
+                }
             }
         }
         // The row's note: its share of exact zeros (the first run's), and NaN or ±∞.
@@ -223,23 +239,29 @@ where
             .map_err(err)?;
         }
     }
-    // The shared axis: labels at round edges (never crowded), the columns apart by name.
+    // The shared axis: the columns apart by name first, then round edges where they fit.
     let axis_y = h - bottom + s.px(4.0);
-    let mut last_x: Option<i32> = None;
-    let mut labels = 0;
-    for (i, col) in cols.iter().enumerate() {
-        let Some(text) = edge_label(bins, *col) else {
-            continue;
-        };
-        let x = match col {
-            Column::Bin(_) => x_of(i),
-            _ => (x_of(i) + x_of(i + 1)) / 2,
-        };
-        if last_x.is_some_and(|l| x - l < s.col_gap(text.chars().count()) as i32) {
-            continue;
+    let mut candidates: Vec<(i32, String)> = Vec::new();
+    for special in [true, false] {
+        for (i, col) in cols.iter().enumerate() {
+            if matches!(col, Column::Bin(_)) == special {
+                continue;
+            }
+            let Some(text) = edge_label(bins, *col) else {
+                continue;
+            };
+            let x = match col {
+                Column::Bin(_) => x_of(i),
+                _ => (x_of(i) + x_of(i + 1)) / 2,
+            };
+            let gap = s.col_gap(text.chars().count()) as i32;
+            if candidates.iter().all(|(other, _)| (x - other).abs() >= gap) {
+                candidates.push((x, text));
+            }
         }
-        last_x = Some(x);
-        labels += 1;
+    }
+    let labels = candidates.len();
+    for (x, text) in candidates {
         root.draw(&PathElement::new(
             vec![(x, axis_y - s.px(4.0)), (x, axis_y)],
             s.muted,
