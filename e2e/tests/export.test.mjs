@@ -157,10 +157,21 @@ test('record exports: CSV and JSON hold every epoch of every run, JSON in the CL
     assert.deepEqual([...epochsInCsv].sort((a, b) => a - b), [...Array(last + 1).keys()], `run ${r + 1}: every epoch in the CSV`);
     // The CLI's --json schema.
     assert.deepEqual(Object.keys(recs[0]), ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'status', 'layers', 'verdict', 'advice']);
-    assert.deepEqual(Object.keys(recs[0].layers[0]), ['layer', 'grad_norm', 'clipped_grad_norm', 'delta_rms', 'weight_norm', 'update_ratio', 'act_mean', 'act_std', 'saturated', 'dead']);
+    assert.deepEqual(Object.keys(recs[0].layers[0]), ['layer', 'grad_norm', 'clipped_grad_norm', 'delta_rms', 'weight_norm', 'update_ratio', 'act_mean', 'act_std', 'saturated', 'dead', 'hist']);
+    // Each layer's distributions in the documented form (`gradscope train --histograms`).
+    const act = recs[0].layers[0].hist.activation;
+    assert.deepEqual(Object.keys(recs[0].layers[0].hist).sort(), ['activation', 'delta', 'gradient', 'preactivation', 'weight']);
+    assert.equal(act.counts.length, act.edges.length - 1);
+    assert.equal(act.percentiles.length, 9);
     assert.match(recs[0].verdict, /^(ready|vanishing|exploding|diverged)$/, 'epoch 0: nothing learned yet, never healthy');
     assert.ok(Array.isArray(recs[0].advice));
   }
+  // The distributions, long: every bin count and percentile of every run, epoch and layer.
+  const hist = await download(page, 'export-hist');
+  assert.match(hist.name, /-distributions\.csv$/);
+  const hrows = hist.bytes.toString('utf8').trim().split('\n');
+  assert.equal(hrows[0], 'run,label,epoch,layer,quantity,what,lo,hi,value');
+  for (const r of ['1', '2', '3']) assert.ok(hrows.some((l) => l.startsWith(`${r},`) && l.includes(',activation,bin,')), `run ${r} histograms`);
   assert.deepEqual(problems, []);
   await context.close();
 });
