@@ -6,6 +6,7 @@
 
 mod evaluate;
 mod histograms;
+mod record;
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -18,11 +19,10 @@ use super::data::Dataset;
 use super::epoch_sums::EpochSums;
 use super::history::History;
 use super::matrix::{norm, Matrix};
-use super::metrics::{EpochRecord, LayerStats, PartialLayers, Status, TimeStep};
+use super::metrics::{EpochRecord, PartialLayers, Status};
 use super::model::Model;
 use super::network::Network;
 use super::optim::Optimizer;
-use super::recurrent::spectral::sigma_max;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunState {
@@ -327,77 +327,7 @@ impl Trainer {
         }
     }
 
-    /// Closes the epoch: averages, validation pass, record; then prepares the next epoch.
-    fn finish_epoch(&mut self, status: Status) -> EpochRecord {
-        let (val_loss, val_accuracy, act, values) = self.evaluate();
-        let s = &self.sums;
-        let (grad_norm, clipped) = (s.mean(&s.grad_norm), s.mean(&s.clipped_grad_norm));
-        let delta_rms = s.mean(&s.delta_rms);
-        let measured = if self.measure_layers {
-            self.net.layer_count()
-        } else {
-            0
-        };
-        let layers = (0..measured)
-            .map(|l| {
-                let (act_mean, act_std, saturated, dead) = act[l].finish();
-                LayerStats {
-                    layer: l + 1,
-                    grad_norm: grad_norm[l],
-                    clipped_grad_norm: clipped[l],
-                    delta_rms: delta_rms[l],
-                    weight_norm: norm(&self.net.kernel(l).value),
-                    update_ratio: s.update_ratio[l],
-                    act_mean,
-                    act_std,
-                    saturated,
-                    dead,
-                    hist: values.get(l).map(|v| self.layer_histograms(l, v)),
-                }
-            })
-            .collect();
-        let train_loss = s.loss / s.seen.max(1) as f64;
-        let status = if status == Status::Ok && !(train_loss.is_finite() && val_loss.is_finite()) {
-            Status::Diverged
-        } else {
-            status
-        };
-        let mut record = EpochRecord {
-            epoch: self.epoch,
-            train_loss,
-            train_accuracy: s.correct as f64 / s.seen.max(1) as f64,
-            val_loss,
-            val_accuracy,
-            status,
-            layers,
-            ..EpochRecord::default()
-        };
-        if let (Some(rnn), true) = (self.net.rnn(), self.measure_layers) {
-            record.time_steps = s
-                .mean(&s.time_delta_rms)
-                .into_iter()
-                .enumerate()
-                .map(|(t, delta_rms)| TimeStep {
-                    t: t + 1,
-                    delta_rms,
-                })
-                .collect();
-            record.sigma_max = Some(sigma_max(
-                &rnn.cell.recurrent().value,
-                rnn.cell.units(),
-                rnn.cell.columns(),
-            ));
-            record.recurrent_grad_norm = Some(s.recurrent_grad_norm / s.steps.max(1) as f64);
-            record.step_grad_norms = s.step_grad_norms.clone();
-        }
-        self.records.push(record.clone());
-        self.epoch += 1;
-        self.cursor = 0;
-        self.start_epoch_sums();
-        record
-    }
-
-    fn start_epoch_sums(&mut self) {
+    pub(super) fn start_epoch_sums(&mut self) {
         self.sums = EpochSums::new(self.net.layer_count());
         self.sums.time_delta_rms =
             vec![0.0; self.config.seq_len * self.net.rnn().is_some() as usize];
