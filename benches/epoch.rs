@@ -17,7 +17,7 @@ fn epoch(c: &mut Criterion) {
     let mut group = c.benchmark_group("epoch_digits");
     group.sample_size(10);
     for (depth, width) in [(10, 64), (50, 256)] {
-        for figures in [true, false] {
+        for (figures, histograms) in [(true, true), (true, false), (false, false)] {
             let config = Config {
                 depth,
                 width,
@@ -26,11 +26,13 @@ fn epoch(c: &mut Criterion) {
             };
             let mut t = Trainer::new(config).expect("valid");
             t.set_measure_layers(figures);
+            t.set_histograms(histograms);
             t.run_epoch(); // epoch 0 (no update) out of the way
             group.throughput(Throughput::Elements(t.dataset().train.len() as u64));
             let id = format!(
-                "{depth}x{width}/figures_{}",
-                if figures { "on" } else { "off" }
+                "{depth}x{width}/figures_{}{}",
+                if figures { "on" } else { "off" },
+                if histograms { "_histograms" } else { "" }
             );
             time_epochs(&mut group, id, &mut t);
         }
@@ -68,6 +70,39 @@ fn recurrent_epoch(c: &mut Criterion) {
     group.finish();
 }
 
+/// One layer's histogram over what the validation pass gives at width 64 (360 samples × 64
+/// units): normal pre-activations, ReLU outputs (half exact zeros), saturated tanh outputs.
+fn histogram(c: &mut Criterion) {
+    use gradscope::engine::histogram::{Bins, Histogram};
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Normal};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    let normal: Vec<f32> = Normal::new(0.0f32, 1.0)
+        .unwrap()
+        .sample_iter(&mut rng)
+        .take(360 * 64)
+        .collect();
+    let relu: Vec<f32> = normal.iter().map(|&z| z.max(0.0)).collect();
+    let tanh: Vec<f32> = normal.iter().map(|&z| (3.0 * z).tanh()).collect();
+    let tanh_bins = Bins::Range {
+        lo: -1.0,
+        hi: 1.0,
+        n: 20,
+    };
+    let mut group = c.benchmark_group("histogram_23040_values");
+    group.throughput(Throughput::Elements(normal.len() as u64));
+    for (name, values, bins) in [
+        ("normal", &normal, Bins::SignedLog),
+        ("relu", &relu, Bins::SignedLog),
+        ("tanh", &tanh, tanh_bins),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(Histogram::of(black_box(values), bins)))
+        });
+    }
+    group.finish();
+}
+
 fn gemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("gemm_f32");
     for (m, k, n) in [(32, 64, 64), (32, 256, 256), (32, 512, 512)] {
@@ -100,5 +135,5 @@ fn gemm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, epoch, recurrent_epoch, gemm);
+criterion_group!(benches, epoch, recurrent_epoch, histogram, gemm);
 criterion_main!(benches);

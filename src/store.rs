@@ -179,6 +179,17 @@ impl Store {
         self.hold
     }
 
+    /// Whether every run has trained its own epochs (or diverged): not merely stopped at a
+    /// lesson's hold, whose "finished" phase lingers until the worker hears of the release.
+    pub fn complete(&self) -> bool {
+        self.hold.is_none()
+            && self.runs.iter().all(|r| match r.phase() {
+                Some(Phase::Diverged) => true,
+                Some(Phase::Finished) => r.epoch() >= Some(r.config.epochs),
+                _ => false,
+            })
+    }
+
     /// The configurations, for the link.
     pub fn configs(&self) -> Vec<Config> {
         self.runs.iter().map(|r| r.config.clone()).collect()

@@ -7,7 +7,7 @@ use gradscope::engine::histogram::{Bins, Histogram};
 #[test]
 fn the_axis_keeps_the_filled_decades_of_both_signs_and_puts_zero_between() {
     let a = Histogram::of(&[-0.5, -0.05, 0.0, 0.02, 0.3, 3.0], Bins::SignedLog);
-    let b = Histogram::of(&[f64::NAN, 0.0005], Bins::SignedLog);
+    let b = Histogram::of(&[f32::NAN, 0.0005], Bins::SignedLog);
     let cols = columns(Bins::SignedLog, &[&a, &b]);
     let zero = cols.iter().position(|c| *c == Column::Zero).unwrap();
     // −0.5 is in [−1, −10^−0.5) (bin 24), −0.05 in [−10^−1, −10^−1.5) (bin 26): 3 columns.

@@ -29,12 +29,12 @@ fn the_signed_log_edges_run_from_minus_1e12_to_1e12_two_per_decade() {
 #[test]
 fn known_values_land_in_known_bins_and_the_rest_is_counted_apart() {
     let e = Bins::SignedLog.edges();
-    let values = [
+    let values: [f32; 11] = [
         0.0,
         -0.0,
-        f64::NAN,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
         0.5,
         -0.5,
         2e-13,
@@ -78,9 +78,9 @@ fn known_values_land_in_known_bins_and_the_rest_is_counted_apart() {
 #[test]
 fn percentiles_interpolate_between_order_statistics_as_numpy_does() {
     // 1..=101 shuffled: the p-th percentile is 1 + p.
-    let mut values: Vec<f64> = (1..=101).map(f64::from).collect();
+    let mut values: Vec<f32> = (1..=101u8).map(f32::from).collect();
     values.reverse();
-    values.push(f64::NAN);
+    values.push(f32::NAN);
     let h = Histogram::of(&values, Bins::SignedLog);
     for (p, got) in PERCENTILES.iter().zip(&h.percentiles) {
         assert!((got.unwrap() - (1.0 + p)).abs() < 1e-9, "{p}: {got:?}");
@@ -96,95 +96,168 @@ fn percentiles_interpolate_between_order_statistics_as_numpy_does() {
         .percentiles
         .iter()
         .all(Option::is_none));
-    assert!(Histogram::of(&[f64::NAN], SIGMOID)
+    assert!(Histogram::of(&[f32::NAN], SIGMOID)
         .percentiles
         .iter()
         .all(Option::is_none));
     // Between −∞ and 1 the median is undefined (∞ − ∞); the ends are not.
-    let h = Histogram::of(&[f64::NEG_INFINITY, 1.0], Bins::SignedLog);
+    let h = Histogram::of(&[f32::NEG_INFINITY, 1.0], Bins::SignedLog);
     assert_eq!(h.percentiles[4], None);
     assert_eq!(h.percentiles[0], Some(f64::NEG_INFINITY));
     assert_eq!(h.percentiles[8], Some(1.0));
 }
 
-#[test]
-fn counts_equal_a_brute_force_count_over_random_samples() {
-    for seed in 0..20 {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let values: Vec<f64> = (0..2000)
-            .map(|_| {
-                let decade: f64 = rng.random_range(-16.0..16.0);
-                let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
-                match rng.random_range(0..50) {
-                    0 => 0.0,
-                    1 => f64::NAN,
-                    _ => sign * 10f64.powf(decade),
-                }
-            })
-            .collect();
-        for bins in [Bins::SignedLog, SIGMOID] {
-            let h = Histogram::of(&values, bins);
-            let e = bins.edges();
-            let last = e.len() - 2;
-            let mut want = vec![0u64; last + 1];
-            for &x in values.iter().filter(|x| x.is_finite() && **x != 0.0) {
-                let i = (0..=last)
-                    .find(|&i| x < e[i + 1] || (i == last && x <= e[i + 1]))
-                    .unwrap_or(last);
-                want[i] += 1;
+/// The definitions, by brute force: every value compared with every edge (numpy's [a, b),
+/// the last bin closed, the outermost bins taking what lies beyond), and the percentiles
+/// interpolated between the fully sorted values.
+fn by_definition(values: &[f32], bins: Bins) -> (Vec<u64>, [u64; 3], Vec<Option<f64>>) {
+    let e = bins.edges();
+    let last = e.len() - 2;
+    let mut counts = vec![0u64; last + 1];
+    let mut apart = [0u64; 3];
+    for &x in values {
+        let x = x as f64;
+        if x.is_nan() {
+            apart[1] += 1;
+        } else if x.is_infinite() {
+            apart[2] += 1;
+        } else if x == 0.0 {
+            apart[0] += 1;
+        } else {
+            let i = (0..=last).find(|&i| x < e[i + 1]).unwrap_or(last);
+            counts[i] += 1;
+        }
+    }
+    let mut sorted: Vec<f64> = values
+        .iter()
+        .filter(|x| !x.is_nan())
+        .map(|&x| x as f64)
+        .collect();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let percentiles = PERCENTILES
+        .iter()
+        .map(|q| {
+            if n == 0 {
+                return None;
             }
-            assert_eq!(h.full_counts(), want, "seed {seed}, {bins:?}");
-            assert_eq!(h.total(), values.len() as u64);
-            let sorted = {
-                let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-                v.sort_by(f64::total_cmp);
-                v
+            let rank = q / 100.0 * (n - 1) as f64;
+            let lo = rank.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            let frac = rank - lo as f64;
+            let v = if frac > 0.0 && hi > lo {
+                sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+            } else {
+                sorted[lo]
             };
-            assert_eq!(h.percentiles[0], Some(sorted[0]));
-            assert_eq!(h.percentiles[8], Some(*sorted.last().unwrap()));
-            let p = h.percentiles.iter().map(|p| p.unwrap()).collect::<Vec<_>>();
-            assert!(p.windows(2).all(|w| w[0] <= w[1]), "monotone: {p:?}");
-            // Every percentile equals the interpolation between the sorted values.
-            for (q, got) in PERCENTILES.iter().zip(&p) {
-                let rank = q / 100.0 * (sorted.len() - 1) as f64;
-                let lo = rank.floor() as usize;
-                let hi = (lo + 1).min(sorted.len() - 1);
-                let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64);
-                assert!(
-                    *got == want || (got - want).abs() <= 1e-12 * want.abs(),
-                    "{q}"
-                );
+            (!v.is_nan()).then_some(v)
+        })
+        .collect();
+    (counts, apart, percentiles)
+}
+
+fn agrees_with_the_definition(values: &[f32], bins: Bins, case: &str) {
+    let h = Histogram::of(values, bins);
+    let (counts, [zeros, nans, infs], percentiles) = by_definition(values, bins);
+    assert_eq!(h.full_counts(), counts, "{case}, {bins:?}");
+    assert_eq!((h.zeros, h.nans, h.infs), (zeros, nans, infs), "{case}");
+    assert_eq!(h.total(), values.len() as u64, "{case}");
+    for (k, (got, want)) in h.percentiles.iter().zip(&percentiles).enumerate() {
+        // Exact order statistics (the same f32 values), the same interpolation.
+        assert_eq!(
+            got.map(f64::to_bits),
+            want.map(f64::to_bits),
+            "{case}, {bins:?}, percentile {}: {got:?} vs {want:?}",
+            PERCENTILES[k]
+        );
+    }
+}
+
+const TANH: Bins = Bins::Range {
+    lo: -1.0,
+    hi: 1.0,
+    n: 20,
+};
+
+#[test]
+fn counts_and_percentiles_equal_the_definition_on_many_kinds_of_data() {
+    let f32_edges = |bins: Bins| -> Vec<f32> {
+        // Each edge's nearest f32s: the values a bucket boundary and an edge fight over.
+        bins.edges()
+            .iter()
+            .flat_map(|&e| {
+                let f = e as f32;
+                [f, f.next_down(), f.next_up()]
+            })
+            .collect()
+    };
+    for seed in 0..40u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = [1, 2, 3, 7, 100, 2000, 20_000][seed as usize % 7];
+        let mut pick = |kind: u64| -> f32 {
+            let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+            match kind {
+                // Over 32 decades, with zeros, NaN and ±∞ mixed in.
+                0 => match rng.random_range(0..50) {
+                    0 => 0.0,
+                    1 => f32::NAN,
+                    2 => -f32::NAN,
+                    3 => sign as f32 * f32::INFINITY,
+                    _ => (sign * 10f64.powf(rng.random_range(-16.0..16.0))) as f32,
+                },
+                // A ReLU layer: half exact zeros (of both signs), the rest near 1.
+                1 => match rng.random_range(0..4) {
+                    0 => -0.0,
+                    1 => 0.0,
+                    _ => rng.random_range(0.0..3.0f32),
+                },
+                // Saturated sigmoid / tanh outputs, piled against the ends.
+                2 => (sign as f32) * (1.0 - rng.random_range(0.0..1e-3f32)),
+                // Crowded into a sliver (a handful of buckets).
+                3 => 0.3 + rng.random_range(0.0..1e-4f32),
+                // Subnormals next to zeros.
+                4 => match rng.random_range(0..3) {
+                    0 => 0.0,
+                    1 => sign as f32 * f32::from_bits(rng.random_range(1..0x7f_ffff)),
+                    _ => sign as f32 * f32::MIN_POSITIVE,
+                },
+                // The extremes of f32.
+                5 => {
+                    sign as f32 * [f32::MAX, f32::MIN_POSITIVE, 1e30, 1e-30][rng.random_range(0..4)]
+                }
+                // Tied: a few distinct values.
+                _ => [-0.5f32, 0.1, 0.1, 2.0][rng.random_range(0..4)],
+            }
+        };
+        for kind in 0..7 {
+            let values: Vec<f32> = (0..n).map(|_| pick(kind)).collect();
+            for bins in [Bins::SignedLog, SIGMOID, TANH] {
+                agrees_with_the_definition(&values, bins, &format!("seed {seed}, kind {kind}"));
             }
         }
+    }
+    // Every edge's neighbouring f32s, and sorted, reversed and constant runs.
+    for bins in [Bins::SignedLog, SIGMOID, TANH] {
+        let at_edges = f32_edges(bins);
+        agrees_with_the_definition(&at_edges, bins, "at the edges");
+        let ramp: Vec<f32> = (0..1001).map(|i| i as f32 / 100.0 - 5.0).collect();
+        let reversed: Vec<f32> = ramp.iter().rev().copied().collect();
+        agrees_with_the_definition(&ramp, bins, "ramp");
+        agrees_with_the_definition(&reversed, bins, "reversed");
+        agrees_with_the_definition(&[0.25; 1001], bins, "constant");
+        agrees_with_the_definition(&[], bins, "empty");
+        agrees_with_the_definition(&[f32::NAN, -f32::NAN], bins, "only NaN");
+        agrees_with_the_definition(&[f32::INFINITY, f32::NEG_INFINITY, 1.0], bins, "∞ − ∞");
     }
 }
 
 #[test]
-fn percentiles_hold_on_sorted_reversed_constant_and_tied_values() {
-    let n = 1001;
-    let ramp: Vec<f64> = (0..n).map(|i| i as f64).collect();
-    let cases = [
-        ramp.clone(),
-        ramp.iter().rev().copied().collect(),
-        vec![0.25; n],
-        // Half exact zeros, as a ReLU layer gives.
-        (0..n)
-            .map(|i| if i % 2 == 0 { 0.0 } else { i as f64 })
-            .collect::<Vec<_>>(),
-    ];
-    for values in cases {
-        let h = Histogram::of(&values, Bins::SignedLog);
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        for (q, got) in PERCENTILES.iter().zip(&h.percentiles) {
-            let rank = q / 100.0 * (n - 1) as f64;
-            let lo = rank.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64);
-            assert!(
-                (got.unwrap() - want).abs() <= 1e-9 * want.abs().max(1.0),
-                "{q}"
-            );
-        }
-    }
+fn an_f64_networks_values_are_counted_in_single_precision() {
+    // The gradient check's f64 network: its values rounded to f32, the precision training uses.
+    let wide = [0.1f64, -3.0, 1e-13, 0.0];
+    let single: Vec<f32> = wide.iter().map(|&x| x as f32).collect();
+    assert_eq!(
+        Histogram::of_real(&wide, Bins::SignedLog),
+        Histogram::of(&single, Bins::SignedLog)
+    );
 }

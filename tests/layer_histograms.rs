@@ -318,6 +318,40 @@ fn the_compact_form_reads_back_exactly_and_a_bad_one_is_refused() {
 }
 
 #[test]
+fn the_compact_form_writes_a_run_of_empty_bins_as_one_number() {
+    use gradscope::engine::histogram::{Bins, Histogram};
+    use gradscope::engine::layer_histograms::flat::{decode, encode};
+    use gradscope::engine::layer_histograms::LayerHistograms;
+    // Weights on both sides of zero: the decades between ±1e-6 are empty.
+    let w = Histogram::of(&[-0.3, -0.2, -1e-6, 1e-6, 0.25, 0.3], Bins::SignedLog);
+    assert!(w.counts.len() > 20);
+    let h = LayerHistograms {
+        activation: w.clone(),
+        preactivation: w.clone(),
+        delta: None,
+        weight: w.clone(),
+        gradient: Some(w),
+    };
+    let v = encode(&h);
+    let plain = 4 * (1 + 2 + h.weight.counts.len() + 3 + 9) + 1;
+    assert!(
+        v.len() < plain - 4 * 20,
+        "{} numbers, {plain} without runs",
+        v.len()
+    );
+    assert_eq!(decode(&v), Some(h));
+    // A run too long, infinite, or not a number: refused, never allocated.
+    let run = v.iter().position(|&x| x < -1.0).unwrap();
+    for bad in [-1e12, f64::NEG_INFINITY, f64::NAN] {
+        let mut b = v.clone();
+        b[run] = bad;
+        assert_eq!(decode(&b), None, "{bad}");
+    }
+    // A first bin past the last, with nothing counted.
+    assert_eq!(decode(&[0.0, 1e6, 0.0, 0.0, 0.0, 0.0]), None);
+}
+
+#[test]
 fn the_command_line_writes_every_histogram_in_its_documented_form() {
     use gradscope::cli::{json_line, parse, Command};
     let args: Vec<String> = "train --depth 3 --width 16 --epochs 1 --json --histograms"

@@ -277,3 +277,49 @@ fn an_epochs_duration_is_the_wall_time_the_run_takes_with_pauses_left_out() {
 fn lesson_runs(id: &str) -> Vec<gradscope::engine::config::Config> {
     gradscope::url_state::lesson_base(id, 1).unwrap().runs
 }
+
+#[test]
+fn runs_stopped_at_a_lessons_hold_are_not_complete_until_they_train_their_own_epochs() {
+    // The race behind a flaky reveal: answered, the runs were released, but the worker had
+    // not yet said so and their phase still read "finished" at the pause epoch.
+    let mut store = Store::new(
+        vec![
+            Config {
+                epochs: 10,
+                ..Config::default()
+            },
+            Config {
+                epochs: 10,
+                lr: 5.0,
+                ..Config::default()
+            },
+        ],
+        None,
+    );
+    let ids: Vec<u64> = store.runs().iter().map(|r| r.id).collect();
+    assert!(!store.complete(), "nothing trained yet");
+    store.hold(Some(3));
+    for &id in &ids {
+        for e in 0..=3 {
+            store.add_record(id, record(e));
+        }
+        store.set_progress(id, progress(Phase::Finished));
+    }
+    assert!(!store.complete(), "held at epoch 3");
+    store.hold(None);
+    assert!(
+        !store.complete(),
+        "released: 'finished' at epoch 3 of 10 is the hold's, not the run's"
+    );
+    store.set_progress(ids[0], progress(Phase::Playing));
+    for e in 4..=10 {
+        store.add_record(ids[0], record(e));
+    }
+    store.set_progress(ids[0], progress(Phase::Finished));
+    assert!(!store.complete(), "the second run still trains");
+    store.set_progress(ids[1], progress(Phase::Diverged));
+    assert!(
+        store.complete(),
+        "one ran its 10 epochs, the other diverged"
+    );
+}

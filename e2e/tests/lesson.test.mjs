@@ -70,9 +70,9 @@ test('the guided tour plays end to end on seed 0: no spoiler before the answer, 
     assert.ok(marks.includes('right'), `step ${k}: the right answer is marked`);
     assert.equal(marks[key - 1], k === 2 ? 'wrong' : 'right', `step ${k}`);
     if (k !== 2) right++;
-    // Once (seen once in many runs) a step's checks read "no epoch 5 yet" for an instant after
-    // the reveal appeared: allow the last record a moment to land, then hold every check.
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-reveal] [data-check]')].every((e) => e.dataset.holds === 'true'), null, { timeout: 10000 }).catch(() => {});
+    // The reveal waits for the runs' own last epoch (not the hold's): the checks are there
+    // with it. Allow a moment all the same, then hold every check.
+    await page.waitForFunction(() => { const els = [...document.querySelectorAll('[data-reveal] [data-check]')]; return els.length > 0 && els.every((e) => e.dataset.holds === 'true'); }, null, { timeout: 10000 }).catch(() => {});
     const c = await checks(page);
     assert.ok(c.length >= 1, `step ${k} shows its measured checks`);
     for (const x of c) assert.equal(x.holds, 'true', `step ${k}: ${x.text}`);

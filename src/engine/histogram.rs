@@ -5,6 +5,7 @@
 //! A record keeps only the span of bins that hold something (a layer's values rarely cover
 //! more than a few of the 24 decades): [`Histogram::json`] writes the full, documented form.
 
+use super::order_buckets;
 use super::real::Real;
 
 /// TensorBoard's distribution bands: the percentiles of ±0, 0.5, 1, 1.5 standard deviations of
@@ -102,38 +103,29 @@ pub struct Histogram {
 }
 
 impl Histogram {
-    pub fn of(values: &[f64], bins: Bins) -> Histogram {
+    /// Of single-precision values, the network's own (one pass to place every value in its
+    /// order bucket, a second over the few buckets that need their values one by one: see
+    /// [`super::order_buckets`]).
+    pub fn of(values: &[f32], bins: Bins) -> Histogram {
         let edges = bins.edges();
-        let mut counts = vec![0u64; edges.len() - 1];
-        let (mut zeros, mut nans, mut infs) = (0, 0, 0);
-        for &x in values {
-            if x.is_nan() {
-                nans += 1;
-            } else if x.is_infinite() {
-                infs += 1;
-            } else if x == 0.0 {
-                zeros += 1;
-            } else {
-                counts[bin_of(&edges, bins.guess(x), x)] += 1;
-            }
-        }
-        let first = counts.iter().position(|&c| c > 0).unwrap_or(0);
-        let end = counts.iter().rposition(|&c| c > 0).map_or(first, |i| i + 1);
+        let c = order_buckets::count(values, bins.count(), |x| bin_of(&edges, bins.guess(x), x));
+        let first = c.bins.iter().position(|&n| n > 0).unwrap_or(0);
+        let end = c.bins.iter().rposition(|&n| n > 0).map_or(first, |i| i + 1);
         Histogram {
             bins,
             first,
-            counts: counts[first..end].to_vec(),
-            zeros,
-            nans,
-            infs,
-            percentiles: percentiles(values),
+            counts: c.bins[first..end].to_vec(),
+            zeros: c.zeros,
+            nans: c.nans,
+            infs: c.infs,
+            percentiles: c.percentiles,
         }
     }
 
-    /// Of a network's own values, each widened exactly to f64.
+    /// Of a network's values: f32 as they are; an f64 network's (the gradient check's) rounded
+    /// to f32 first.
     pub fn of_real<F: Real>(values: &[F], bins: Bins) -> Histogram {
-        let wide: Vec<f64> = values.iter().map(|x| x.as_f64()).collect();
-        Histogram::of(&wide, bins)
+        Histogram::of(&F::single(values), bins)
     }
 
     /// The bin edges, ascending.
@@ -185,132 +177,4 @@ fn bin_of(edges: &[f64], guess: isize, x: f64) -> usize {
     let i = guess.clamp(0, last as isize) as usize;
     let i = i - (i > 0 && x < edges[i]) as usize;
     i + (i < last && x >= edges[i + 1]) as usize
-}
-
-/// [`PERCENTILES`] of `values` (NaN left out), without sorting them all: one pass counts the
-/// values in 65 536 buckets of the float's order (sign, exponent and the top 4 bits of the
-/// mantissa: each bucket a sixteenth of an octave), which places every rank needed in a bucket;
-/// a second pass gathers those few buckets' values, and the ranks are selected among them
-/// alone. A few nanoseconds per value, where a sort or selection over all of them cost 40–70.
-fn percentiles(values: &[f64]) -> Vec<Option<f64>> {
-    const BUCKETS: usize = 1 << 16;
-    // Ascending integer order = ascending float order (the sign flips the rest).
-    let bucket = |x: f64| {
-        let bits = x.to_bits();
-        let key = if bits >> 63 == 1 {
-            !bits
-        } else {
-            bits | 1 << 63
-        };
-        (key >> 48) as usize
-    };
-    let mut counts = vec![0u32; BUCKETS];
-    let mut n = 0usize;
-    for &x in values.iter().filter(|x| !x.is_nan()) {
-        counts[bucket(x)] += 1;
-        n += 1;
-    }
-    if n == 0 {
-        return vec![None; PERCENTILES.len()];
-    }
-    // The order statistics needed: each percentile's rank and the one above it.
-    let ranks: Vec<(usize, usize, f64)> = PERCENTILES
-        .iter()
-        .map(|p| {
-            let rank = p / 100.0 * (n - 1) as f64;
-            let lo = rank.floor() as usize;
-            (lo, (lo + 1).min(n - 1), rank - lo as f64)
-        })
-        .collect();
-    let mut wanted: Vec<usize> = ranks.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    // Each wanted rank's bucket, and where that bucket starts in the order.
-    let mut slot = vec![u8::MAX; BUCKETS];
-    let mut gathered: Vec<(usize, Vec<f64>)> = Vec::new(); // (first rank, values)
-    let (mut before, mut next) = (0usize, 0usize);
-    for (b, &c) in counts.iter().enumerate() {
-        let c = c as usize;
-        if next < wanted.len() && wanted[next] < before + c {
-            slot[b] = gathered.len() as u8;
-            gathered.push((before, Vec::with_capacity(c)));
-            while next < wanted.len() && wanted[next] < before + c {
-                next += 1;
-            }
-        }
-        before += c;
-    }
-    for &x in values.iter().filter(|x| !x.is_nan()) {
-        let s = slot[bucket(x)];
-        if s != u8::MAX {
-            gathered[s as usize].1.push(x);
-        }
-    }
-    // Each wanted rank's value, by selection within its bucket (ranks ascend, so each
-    // selection only looks above the previous one's place).
-    let mut value_of: Vec<(usize, f64)> = Vec::with_capacity(wanted.len());
-    for &rank in &wanted {
-        let (first, v) = gathered
-            .iter_mut()
-            .rev()
-            .find(|(first, _)| *first <= rank)
-            .expect("every wanted rank was gathered");
-        let from = value_of
-            .last()
-            .filter(|&&(r, _)| r >= *first && r < rank)
-            .map_or(0, |&(r, _)| r - *first);
-        value_of.push((rank, nth(v, from, rank - *first)));
-    }
-    let at = |rank: usize| {
-        value_of
-            .iter()
-            .find(|(r, _)| *r == rank)
-            .map_or(f64::NAN, |(_, v)| *v)
-    };
-    ranks
-        .into_iter()
-        .map(|(lo, hi, frac)| {
-            let below = at(lo);
-            let v = if frac > 0.0 && hi > lo {
-                below + (at(hi) - below) * frac
-            } else {
-                below
-            };
-            (!v.is_nan()).then_some(v)
-        })
-        .collect()
-}
-
-/// The k-th smallest of `values`, given that `values[..start]` are all ≤ every value after
-/// them: Hoare's selection (FIND) on `values[start..]`, leaving the slice partitioned around k.
-/// Written out rather than std's sort or `select_nth_unstable_by`, whose generic machinery
-/// costs the worker ~2 KB gzipped; the middle element as pivot, and equal values split between
-/// both sides, keep it linear on sorted, reversed and constant data alike.
-fn nth(values: &mut [f64], start: usize, k: usize) -> f64 {
-    let (mut lo, mut hi) = (start, values.len() - 1);
-    while lo < hi {
-        let pivot = values[lo + (hi - lo) / 2];
-        let (mut i, mut j) = (lo, hi);
-        loop {
-            while values[i].total_cmp(&pivot).is_lt() {
-                i += 1;
-            }
-            while values[j].total_cmp(&pivot).is_gt() {
-                j -= 1;
-            }
-            if i >= j {
-                break;
-            }
-            values.swap(i, j);
-            i += 1;
-            j -= 1;
-        }
-        // values[lo..=j] ≤ pivot ≤ values[j + 1..=hi]
-        if k <= j {
-            hi = j;
-        } else {
-            lo = j + 1;
-        }
-    }
-    values[k]
 }

@@ -71,8 +71,10 @@ pub fn activation_bins(f: Option<Activation>) -> Bins {
 /// derived form of these structs cost the page and the worker about 15 KB gzipped between
 /// them), and a long run's records stay small. Per quantity, in
 /// [`QUANTITIES`] order: `-1` when not measured, else the bins (`0` for signed decades,
-/// `1, lo, hi, n` for a range), the first kept bin, the number of counts, the counts, zeros,
-/// NaN, ±∞, and the nine percentiles (NaN where undefined).
+/// `1, lo, hi, n` for a range), the first kept bin, how many numbers the counts take, the
+/// counts — a run of k empty bins written as `-k` (a weight's two signed halves leave the tiny
+/// decades between them empty) — zeros, NaN, ±∞, and the nine percentiles (NaN where
+/// undefined).
 pub mod flat {
     use super::LayerHistograms;
     use crate::engine::histogram::{Bins, Histogram, PERCENTILES};
@@ -95,8 +97,9 @@ pub mod flat {
                 Bins::SignedLog => out.push(0.0),
                 Bins::Range { lo, hi, n } => out.extend([1.0, lo, hi, n as f64]),
             }
-            out.extend([q.first as f64, q.counts.len() as f64]);
-            out.extend(q.counts.iter().map(|&c| c as f64));
+            let counts = runs_of_empty_bins(&q.counts);
+            out.extend([q.first as f64, counts.len() as f64]);
+            out.extend(counts);
             out.extend([q.zeros as f64, q.nans as f64, q.infs as f64]);
             out.extend(q.percentiles.iter().map(|p| p.unwrap_or(f64::NAN)));
         }
@@ -127,12 +130,20 @@ pub mod flat {
                 _ => return None,
             };
             let (first, len) = (next()? as usize, next()? as usize);
-            if first + len > bins.count() {
+            if first > bins.count() {
                 return None;
             }
-            let counts = (0..len)
-                .map(|_| next().map(|c| c as u64))
-                .collect::<Option<_>>()?;
+            let mut counts = Vec::new();
+            for _ in 0..len {
+                let c = next()?;
+                let (count, times) = if c >= 0.0 { (c as u64, 1.0) } else { (0, -c) };
+                // Checked before it grows: a bad list cannot ask for a huge allocation.
+                let room = (bins.count() - first - counts.len()) as f64;
+                if times.is_nan() || times > room {
+                    return None;
+                }
+                counts.resize(counts.len() + times as usize, count);
+            }
             let (zeros, nans, infs) = (next()? as u64, next()? as u64, next()? as u64);
             let percentiles = (0..PERCENTILES.len())
                 .map(|_| next().map(|p| (!p.is_nan()).then_some(p)))
@@ -155,5 +166,18 @@ pub mod flat {
             gradient: read()?,
         };
         Some(h)
+    }
+
+    /// The counts with each run of empty bins as one negative number, -(its length).
+    fn runs_of_empty_bins(counts: &[u64]) -> Vec<f64> {
+        let mut out: Vec<f64> = Vec::with_capacity(counts.len());
+        for &c in counts {
+            match out.last_mut() {
+                Some(run) if c == 0 && *run < 0.0 => *run -= 1.0,
+                _ if c == 0 => out.push(-1.0),
+                _ => out.push(c as f64),
+            }
+        }
+        out
     }
 }

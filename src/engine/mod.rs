@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod model;
 pub mod network;
 pub mod optim;
+pub mod order_buckets;
 pub mod outcome;
 pub mod param;
 pub mod real;

@@ -4,6 +4,7 @@
 //! `f64`, so the check verifies the math the app uses, not a copy of it.
 
 use num_traits::{Float, FromPrimitive, ToPrimitive};
+use std::borrow::Cow;
 use std::fmt::Debug;
 use std::iter::Sum;
 
@@ -33,6 +34,10 @@ pub trait Real:
     fn as_f64(self) -> f64 {
         self.to_f64().unwrap_or(f64::NAN)
     }
+
+    /// The values in single precision: f32's as they are, f64's rounded (the histograms
+    /// count in f32, the precision training runs in).
+    fn single(values: &[Self]) -> Cow<'_, [f32]>;
 }
 
 /// Checks that a strided view of `rows`×`cols` fits inside `len` elements (non-negative strides).
@@ -98,8 +103,12 @@ use super::gemm::tiled_sgemm as f32_gemm;
 use matrixmultiply_sgemm as f32_gemm;
 
 macro_rules! impl_real {
-    ($t:ty, $gemm:path) => {
+    ($t:ty, $gemm:path, $single:expr) => {
         impl Real for $t {
+            fn single(values: &[Self]) -> Cow<'_, [f32]> {
+                $single(values)
+            }
+
             fn gemm(
                 m: usize,
                 k: usize,
@@ -116,5 +125,7 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32, f32_gemm);
-impl_real!(f64, matrixmultiply_dgemm);
+impl_real!(f32, f32_gemm, Cow::Borrowed);
+impl_real!(f64, matrixmultiply_dgemm, |v: &[f64]| {
+    Cow::Owned(v.iter().map(|&x| x as f32).collect())
+});

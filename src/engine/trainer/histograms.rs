@@ -3,13 +3,16 @@
 //! pass, the weights read at the epoch's end.
 
 use super::Trainer;
+use crate::engine::activation::Activation;
 use crate::engine::histogram::{Bins, Histogram};
 use crate::engine::layer_histograms::{activation_bins, flat, LayerHistograms};
 
-/// One layer's activation inputs over the validation pass, gathered chunk by chunk.
+/// One layer's activation inputs and outputs over the validation pass, gathered chunk by
+/// chunk (no outputs for the output layer: its logits are its inputs).
 #[derive(Clone, Debug, Default)]
 pub(super) struct ValidationValues {
     pub preactivation: Vec<f32>,
+    pub activation: Vec<f32>,
 }
 
 impl Trainer {
@@ -36,18 +39,17 @@ impl Trainer {
     /// record's compact form.
     pub(super) fn layer_histograms(&self, layer: usize, values: &ValidationValues) -> Vec<f64> {
         let f = self.net.activation_of(layer);
-        let z = &values.preactivation;
+        let preactivation = Histogram::of(&values.preactivation, Bins::SignedLog);
+        // The logits, and a linear layer's outputs, are its inputs: binned alike, counted once.
         let activation = match f {
-            Some(f) => {
-                let mut y = vec![0f32; z.len()];
-                f.forward(z, &mut y);
-                Histogram::of_real(&y, activation_bins(Some(f)))
+            Some(f) if f != Activation::Linear => {
+                Histogram::of(&values.activation, activation_bins(Some(f)))
             }
-            None => Histogram::of_real(z, activation_bins(None)),
+            _ => preactivation.clone(),
         };
         flat::encode(&LayerHistograms {
             activation,
-            preactivation: Histogram::of_real(z, Bins::SignedLog),
+            preactivation,
             delta: self.sums.delta_hist.get(layer).cloned(),
             weight: Histogram::of_real(&self.net.kernel(layer).value, Bins::SignedLog),
             gradient: self.sums.gradient_hist.get(layer).cloned(),

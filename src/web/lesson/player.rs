@@ -25,7 +25,7 @@ pub fn LessonPlayer() -> impl IntoView {
         let p = player.get()?;
         let own = p.lesson.steps.get(p.step).map(|s| s.link().runs);
         state.store.with(|s| {
-            let runs_done = s.runs().iter().all(|r| r.done());
+            let runs_done = s.complete();
             let explored = own.as_ref().is_some_and(|own| s.configs() != *own);
             let measured = match p.lesson.steps.get(p.step) {
                 Some(step) if runs_done && !explored => {

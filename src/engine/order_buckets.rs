@@ -1,0 +1,325 @@
+//! Counting a layer's values into histogram bins and finding their percentiles in two passes
+//! over them and no sort.
+//!
+//! The first pass drops every f32 into one of 8 192 *order buckets* — its sign, exponent and
+//! top four mantissa bits, each bucket a sixteenth of an octave — a 32 KB table that stays in
+//! the cache. Most buckets then lie wholly inside one histogram bin: their counts go to that
+//! bin as they are. The buckets that need their values one by one are few: those an edge of a
+//! bin cuts through, those holding a wanted rank (a percentile's order statistics), and the
+//! two around zero when subnormal values share them with the zeros. The second pass gathers
+//! just those buckets' values; each is binned exactly, and each rank is selected among its own
+//! bucket's values alone. About two table look-ups per value, where binning each value and
+//! sorting them all cost 25–35 ns per value.
+
+use super::histogram::PERCENTILES;
+
+/// Bits of the order key below the bucket: 32 − 19 = 13 bits of bucket (sign, 8 of exponent,
+/// 4 of mantissa).
+const SHIFT: u32 = 19;
+const BUCKETS: usize = 1 << (32 - SHIFT);
+/// No gathered list for this bucket.
+const NONE: u16 = u16::MAX;
+
+/// The f32's bits reordered so that ascending integers are ascending floats:
+/// −NaN < −∞ < … < −0 < +0 < … < +∞ < +NaN. A negative float's bits all flip; a positive
+/// one's sign bit is set.
+#[inline(always)]
+fn order_key(x: f32) -> u32 {
+    let bits = x.to_bits();
+    let mask = ((bits as i32 >> 31) as u32) | 1 << 31;
+    bits ^ mask
+}
+
+fn from_order_key(key: u32) -> f32 {
+    f32::from_bits(if key >> 31 == 1 { key ^ 1 << 31 } else { !key })
+}
+
+#[inline(always)]
+fn bucket(x: f32) -> usize {
+    (order_key(x) >> SHIFT) as usize
+}
+
+/// The smallest and the largest f32 of bucket `b` (one exponent, so never across a power of 2).
+fn span(b: usize) -> (f32, f32) {
+    let first = (b as u32) << SHIFT;
+    (
+        from_order_key(first),
+        from_order_key(first | ((1 << SHIFT) - 1)),
+    )
+}
+
+/// What [`count`] finds.
+pub struct Counted {
+    /// Every bin's count (values other than zeros, NaN and ±∞).
+    pub bins: Vec<u64>,
+    pub zeros: u64,
+    pub nans: u64,
+    pub infs: u64,
+    /// [`PERCENTILES`] of the values other than NaN (±∞ included), interpolated linearly
+    /// between order statistics as numpy's `nanpercentile` does; None where undefined (no
+    /// values, or ∞ − ∞).
+    pub percentiles: Vec<Option<f64>>,
+}
+
+/// `values` counted into `bin_count` bins — `bin_of` gives the bin of a finite, non-zero value
+/// and must never decrease as the value grows — with zeros, NaN and ±∞ apart, and their
+/// percentiles.
+pub fn count(values: &[f32], bin_count: usize, bin_of: impl Fn(f64) -> usize) -> Counted {
+    // Pass 1: every value's bucket. NaN (rare: a predictable branch) in none.
+    let mut per_bucket = vec![0u32; BUCKETS];
+    let (mut nans, mut zeros) = (0u64, 0u64);
+    for &x in values {
+        if x.is_nan() {
+            nans += 1;
+            continue;
+        }
+        zeros += (x == 0.0) as u64;
+        per_bucket[bucket(x)] += 1;
+    }
+    // The buckets of ±∞ hold nothing else once NaN is left out; those of ±0 may also hold
+    // subnormals, whose sixteenth of an octave starts at 0.
+    let inf_buckets = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
+    let zero_buckets = [bucket(-0.0), bucket(0.0)];
+    // The one value of a bucket of ±∞, or of zeros alone.
+    let only = [f32::NEG_INFINITY, f32::INFINITY, -0.0, 0.0];
+    let only_zeros = zero_buckets
+        .iter()
+        .map(|&b| per_bucket[b] as u64)
+        .sum::<u64>()
+        == zeros;
+    let n = values.len() - nans as usize;
+    let ranks = Ranks::new(n);
+
+    let mut bins = vec![0u64; bin_count];
+    let mut slot = vec![NONE; BUCKETS];
+    // Per gathered bucket: the rank its values start at, whether its values need binning one
+    // by one, and the values.
+    let mut gathered: Vec<(usize, bool, Vec<f32>)> = Vec::new();
+    // Order statistics known without gathering (a bucket of ±∞, or of zeros alone).
+    let mut known: Vec<(usize, f32)> = Vec::new();
+    let mut before = 0usize;
+    for (b, &c) in per_bucket.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        let c = c as usize;
+        let uniform = inf_buckets
+            .iter()
+            .chain(zero_buckets.iter().filter(|_| only_zeros))
+            .zip(only)
+            .find(|&(&of, _)| of == b)
+            .map(|(_, v)| v);
+        let mut bin_each = false;
+        if uniform.is_none() {
+            let (lo, hi) = span(b);
+            if zero_buckets.contains(&b) {
+                bin_each = true;
+            } else {
+                let (a, z) = (bin_of(lo as f64), bin_of(hi as f64));
+                if a == z {
+                    bins[a] += c as u64;
+                } else {
+                    bin_each = true;
+                }
+            }
+        }
+        let wanted = ranks.within(before, before + c);
+        match uniform {
+            Some(v) => known.extend(wanted.map(|r| (r, v))),
+            None if bin_each || wanted.clone().next().is_some() => {
+                slot[b] = gathered.len() as u16;
+                gathered.push((before, bin_each, Vec::with_capacity(c)));
+            }
+            None => {}
+        }
+        before += c;
+    }
+    // Pass 2: the gathered buckets' values (NaN's buckets are never gathered).
+    if !gathered.is_empty() {
+        for &x in values {
+            let s = slot[bucket(x)];
+            if s != NONE {
+                gathered[s as usize].2.push(x);
+            }
+        }
+    }
+    for (first, bin_each, v) in &mut gathered {
+        if *bin_each {
+            for &x in v.iter().filter(|&&x| x != 0.0) {
+                bins[bin_of(x as f64)] += 1;
+            }
+        }
+        let wanted: Vec<usize> = ranks.within(*first, *first + v.len()).collect();
+        select(v, SHIFT, &wanted, *first, &mut known);
+    }
+    let infs = inf_buckets.iter().map(|&b| per_bucket[b] as u64).sum();
+    Counted {
+        bins,
+        zeros,
+        nans,
+        infs,
+        percentiles: ranks.percentiles(&known),
+    }
+}
+
+/// The order statistics the percentiles need, of n values.
+struct Ranks {
+    /// Per percentile: the rank below, the rank above, and the fraction between them.
+    each: Vec<(usize, usize, f64)>,
+    /// Every rank needed, ascending, once.
+    wanted: Vec<usize>,
+}
+
+impl Ranks {
+    fn new(n: usize) -> Ranks {
+        if n == 0 {
+            return Ranks {
+                each: Vec::new(),
+                wanted: Vec::new(),
+            };
+        }
+        let each: Vec<(usize, usize, f64)> = PERCENTILES
+            .iter()
+            .map(|p| {
+                let rank = p / 100.0 * (n - 1) as f64;
+                let lo = rank.floor() as usize;
+                (lo, (lo + 1).min(n - 1), rank - lo as f64)
+            })
+            .collect();
+        // Ascending, once each (an insertion: std's sort would cost the worker its code).
+        let mut wanted: Vec<usize> = Vec::with_capacity(2 * each.len());
+        for r in each.iter().flat_map(|&(lo, hi, _)| [lo, hi]) {
+            let at = wanted.partition_point(|&w| w < r);
+            if wanted.get(at) != Some(&r) {
+                wanted.insert(at, r);
+            }
+        }
+        Ranks { each, wanted }
+    }
+
+    /// The wanted ranks in [from, to).
+    fn within(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+        self.wanted
+            .iter()
+            .copied()
+            .skip_while(move |&r| r < from)
+            .take_while(move |&r| r < to)
+    }
+
+    /// The percentiles from the order statistics found: numpy's linear interpolation.
+    fn percentiles(&self, known: &[(usize, f32)]) -> Vec<Option<f64>> {
+        if self.each.is_empty() {
+            return vec![None; PERCENTILES.len()];
+        }
+        let at = |rank: usize| {
+            known
+                .iter()
+                .find(|(r, _)| *r == rank)
+                .map_or(f64::NAN, |&(_, v)| v as f64)
+        };
+        self.each
+            .iter()
+            .map(|&(lo, hi, frac)| {
+                let below = at(lo);
+                let v = if frac > 0.0 && hi > lo {
+                    below + (at(hi) - below) * frac
+                } else {
+                    below
+                };
+                (!v.is_nan()).then_some(v)
+            })
+            .collect()
+    }
+}
+
+/// The values of `ranks` (ascending; `first` is the rank of the smallest of `values`) among
+/// values whose order keys agree above bit `shift`. A few values: by Hoare's selection. More:
+/// a counting sort on the key's next 8 bits (branch-free, two passes), then the same within
+/// each smaller bucket that holds a rank — so a crowded bucket (a saturated tanh's outputs,
+/// thousands of them within a sixteenth of an octave of ±1) costs a few passes, not a
+/// mispredicted branch per comparison.
+fn select(
+    values: &mut [f32],
+    shift: u32,
+    ranks: &[usize],
+    first: usize,
+    out: &mut Vec<(usize, f32)>,
+) {
+    if ranks.is_empty() {
+        return;
+    }
+    if shift == 0 {
+        // One key: one value.
+        out.extend(ranks.iter().map(|&r| (r, values[0])));
+        return;
+    }
+    if values.len() <= 64 {
+        // Ranks ascend: each selection only looks above the previous one's place.
+        let mut from = 0;
+        for &r in ranks {
+            out.push((r, nth(values, from, r - first)));
+            from = r - first;
+        }
+        return;
+    }
+    let bits = shift.min(8);
+    let low = shift - bits;
+    let sub = |x: f32| ((order_key(x) >> low) & ((1 << bits) - 1)) as usize;
+    let mut starts = [0usize; 257];
+    for &x in values.iter() {
+        starts[sub(x) + 1] += 1;
+    }
+    for i in 1..257 {
+        starts[i] += starts[i - 1];
+    }
+    let mut sorted = vec![0f32; values.len()];
+    let mut next = starts;
+    for &x in values.iter() {
+        let s = sub(x);
+        sorted[next[s]] = x;
+        next[s] += 1;
+    }
+    for s in 0..256 {
+        let (a, z) = (first + starts[s], first + starts[s + 1]);
+        let from = ranks.partition_point(|&r| r < a);
+        let to = ranks.partition_point(|&r| r < z);
+        if from < to {
+            let part = &mut sorted[starts[s]..starts[s + 1]];
+            select(part, low, &ranks[from..to], a, out);
+        }
+    }
+}
+
+/// The k-th smallest of `values`, given that `values[..start]` are all ≤ every value after
+/// them: Hoare's selection (FIND) on `values[start..]`, leaving the slice partitioned around k.
+/// Written out rather than std's sort or `select_nth_unstable_by`, whose generic machinery
+/// costs the worker ~2 KB gzipped; the middle element as pivot, and equal values split between
+/// both sides, keep it linear on sorted, reversed and constant data alike.
+fn nth(values: &mut [f32], start: usize, k: usize) -> f32 {
+    let (mut lo, mut hi) = (start, values.len() - 1);
+    while lo < hi {
+        let pivot = values[lo + (hi - lo) / 2];
+        let (mut i, mut j) = (lo, hi);
+        loop {
+            while values[i].total_cmp(&pivot).is_lt() {
+                i += 1;
+            }
+            while values[j].total_cmp(&pivot).is_gt() {
+                j -= 1;
+            }
+            if i >= j {
+                break;
+            }
+            values.swap(i, j);
+            i += 1;
+            j -= 1;
+        }
+        // values[lo..=j] ≤ pivot ≤ values[j + 1..=hi]
+        if k <= j {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+    values[k]
+}
