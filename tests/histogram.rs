@@ -261,3 +261,48 @@ fn an_f64_networks_values_are_counted_in_single_precision() {
         Histogram::of(&single, Bins::SignedLog)
     );
 }
+
+#[test]
+fn an_activations_output_histogram_from_its_inputs_equals_the_one_of_its_outputs() {
+    use gradscope::engine::activation::Activation;
+    use gradscope::engine::layer_histograms::activation_bins;
+    for seed in 0..12u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = [5, 300, 23_040][seed as usize % 3];
+        // Inputs as a layer meets them (normal-ish over a few decades), with every awkward
+        // value mixed in: zeros, subnormals, NaN, ±∞, the extremes, values at the bins' edges.
+        let z: Vec<f32> = (0..n)
+            .map(|_| {
+                let sign = if rng.random_bool(0.5) { 1.0f32 } else { -1.0 };
+                match rng.random_range(0..100) {
+                    0 => 0.0,
+                    1 => f32::NAN,
+                    2 => sign * f32::INFINITY,
+                    3 => sign * f32::from_bits(rng.random_range(1..0x7f_ffff)),
+                    4 => sign * f32::MAX,
+                    5 => sign * [0.05, 0.1, 0.5, 1.0, 10f32.sqrt()][rng.random_range(0..5)],
+                    6 => sign * 10f32.powf(rng.random_range(-30.0..30.0)),
+                    7 => sign * rng.random_range(80.0..120.0f32),
+                    _ => sign * 10f32.powf(rng.random_range(-3.0..1.2)),
+                }
+            })
+            .collect();
+        for f in Activation::ALL {
+            let out_bins = activation_bins(Some(f));
+            let apply = |x: f32| f.apply(x);
+            let (hz, hf) = Histogram::of_inputs_and_outputs(&z, Bins::SignedLog, &apply, out_bins);
+            let y: Vec<f32> = z.iter().map(|&x| f.apply(x)).collect();
+            assert_eq!(hz, Histogram::of(&z, Bins::SignedLog), "inputs, {f:?}");
+            let direct = Histogram::of(&y, out_bins);
+            let case = format!("seed {seed}, {f:?}");
+            assert_eq!(hf.full_counts(), direct.full_counts(), "{case}");
+            assert_eq!(
+                (hf.zeros, hf.nans, hf.infs),
+                (direct.zeros, direct.nans, direct.infs),
+                "{case}"
+            );
+            // f of the inputs' order statistics: the outputs' own (f is non-decreasing).
+            assert_eq!(hf.percentiles, direct.percentiles, "{case}");
+        }
+    }
+}

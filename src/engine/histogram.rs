@@ -108,7 +108,47 @@ impl Histogram {
     /// [`super::order_buckets`]).
     pub fn of(values: &[f32], bins: Bins) -> Histogram {
         let edges = bins.edges();
-        let c = order_buckets::count(values, bins.count(), |x| bin_of(&edges, bins.guess(x), x));
+        let bin_of = |x: f64| bin_of(&edges, bins.guess(x), x);
+        let view = order_buckets::View {
+            map: None,
+            bin_count: bins.count(),
+            bin_of: &bin_of,
+        };
+        let mut c = order_buckets::count(values, &[view]);
+        Histogram::from_counted(bins, c.swap_remove(0))
+    }
+
+    /// The histograms of a layer's inputs z and of its outputs f(z), from the inputs alone
+    /// (the same two passes): f must never decrease and must send NaN to NaN, as every
+    /// activation does.
+    pub fn of_inputs_and_outputs(
+        z: &[f32],
+        z_bins: Bins,
+        f: &dyn Fn(f32) -> f32,
+        out_bins: Bins,
+    ) -> (Histogram, Histogram) {
+        let (z_edges, out_edges) = (z_bins.edges(), out_bins.edges());
+        let z_bin = |x: f64| bin_of(&z_edges, z_bins.guess(x), x);
+        let out_bin = |x: f64| bin_of(&out_edges, out_bins.guess(x), x);
+        let views = [
+            order_buckets::View {
+                map: None,
+                bin_count: z_bins.count(),
+                bin_of: &z_bin,
+            },
+            order_buckets::View {
+                map: Some(f),
+                bin_count: out_bins.count(),
+                bin_of: &out_bin,
+            },
+        ];
+        let mut c = order_buckets::count(z, &views);
+        let outputs = Histogram::from_counted(out_bins, c.swap_remove(1));
+        (Histogram::from_counted(z_bins, c.swap_remove(0)), outputs)
+    }
+
+    /// Only the span of bins that hold something is kept.
+    fn from_counted(bins: Bins, c: order_buckets::Counted) -> Histogram {
         let first = c.bins.iter().position(|&n| n > 0).unwrap_or(0);
         let end = c.bins.iter().rposition(|&n| n > 0).map_or(first, |i| i + 1);
         Histogram {

@@ -48,7 +48,19 @@ fn span(b: usize) -> (f32, f32) {
     )
 }
 
-/// What [`count`] finds.
+/// One histogram the values make: the values themselves (`map` None), or their images under a
+/// non-decreasing f with f(NaN) = NaN — a layer's activation outputs from its inputs, which
+/// then cost no pass of their own: in the inputs' order, f's values keep their order, so a
+/// bucket whose two ends f sends into one bin sends its every value there, and f of the
+/// inputs' k-th smallest is the outputs' k-th smallest.
+pub struct View<'a> {
+    pub map: Option<&'a dyn Fn(f32) -> f32>,
+    pub bin_count: usize,
+    /// The bin of a finite, non-zero value; never decreasing as the value grows.
+    pub bin_of: &'a dyn Fn(f64) -> usize,
+}
+
+/// What [`count`] finds for one view.
 pub struct Counted {
     /// Every bin's count (values other than zeros, NaN and ±∞).
     pub bins: Vec<u64>,
@@ -61,6 +73,62 @@ pub struct Counted {
     pub percentiles: Vec<Option<f64>>,
 }
 
+impl View<'_> {
+    fn image(&self, x: f32) -> f32 {
+        self.map.map_or(x, |f| f(x))
+    }
+
+    /// Where a value of the view goes: a bin, or apart (zeros, NaN, ±∞).
+    #[inline(never)]
+    fn class(&self, y: f32) -> Class {
+        if y.is_nan() {
+            Class::Nan
+        } else if y.is_infinite() {
+            Class::Inf
+        } else if y == 0.0 {
+            Class::Zero
+        } else {
+            Class::Bin((self.bin_of)(y as f64))
+        }
+    }
+
+    /// Whether every value of the bucket [lo, hi] of non-zero, finite inputs lands where both
+    /// ends land, and where that is. Both ends must also keep clear of the bin's edges by a
+    /// margin (sixteen f32 steps): an f computed in f32 may fail to be non-decreasing by a
+    /// rounding step, and must not carry a value across an edge unseen.
+    fn whole_bucket(&self, lo: f32, hi: f32) -> Option<Class> {
+        let (a, z) = (self.image(lo), self.image(hi));
+        let ca = self.class(a);
+        let clear = |y: f32, by: f64| self.class((y as f64 + (y as f64).abs() * by) as f32) == ca;
+        let whole = ca == self.class(z)
+            && match ca {
+                Class::Zero | Class::Inf => true,
+                Class::Nan => false,
+                Class::Bin(_) => (a > 0.0) == (z > 0.0) && clear(a, -1e-6) && clear(z, 1e-6),
+            };
+        whole.then_some(ca)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Class {
+    Bin(usize),
+    Zero,
+    Nan,
+    Inf,
+}
+
+impl Counted {
+    fn add(&mut self, class: Class, n: u64) {
+        match class {
+            Class::Bin(i) => self.bins[i] += n,
+            Class::Zero => self.zeros += n,
+            Class::Nan => self.nans += n,
+            Class::Inf => self.infs += n,
+        }
+    }
+}
+
 /// The two bucket tables, kept between calls (a layer's five histograms, every epoch): a
 /// fresh 48 KB each time cost more than counting a small layer's values. Between calls every
 /// count is 0 and every slot [`NONE`]; each call puts back what it changed.
@@ -71,25 +139,22 @@ struct Tables {
 }
 
 thread_local! {
-    static TABLES: std::cell::RefCell<Tables> = std::cell::RefCell::new(Tables {
-        per_bucket: Box::new([0; BUCKETS]),
-        slot: Box::new([NONE; BUCKETS]),
-    });
+    static TABLES: std::cell::RefCell<Option<Tables>> = const { std::cell::RefCell::new(None) };
 }
 
-/// `values` counted into `bin_count` bins — `bin_of` gives the bin of a finite, non-zero value
-/// and must never decrease as the value grows — with zeros, NaN and ±∞ apart, and their
-/// percentiles.
-pub fn count(values: &[f32], bin_count: usize, bin_of: impl Fn(f64) -> usize) -> Counted {
-    TABLES.with_borrow_mut(|t| count_with(t, values, bin_count, bin_of))
+/// Each view of `values` counted into its bins, with zeros, NaN and ±∞ apart, and its
+/// percentiles: two passes over the values for all the views together.
+pub fn count(values: &[f32], views: &[View]) -> Vec<Counted> {
+    TABLES.with_borrow_mut(|t| {
+        let t = t.get_or_insert_with(|| Tables {
+            per_bucket: Box::new([0; BUCKETS]),
+            slot: Box::new([NONE; BUCKETS]),
+        });
+        count_with(t, values, views)
+    })
 }
 
-fn count_with(
-    t: &mut Tables,
-    values: &[f32],
-    bin_count: usize,
-    bin_of: impl Fn(f64) -> usize,
-) -> Counted {
+fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
     let Tables { per_bucket, slot } = t;
     // Pass 1: every value's bucket. NaN (rare: a predictable branch) in none.
     let (mut nans, mut zeros) = (0u64, 0u64);
@@ -101,13 +166,23 @@ fn count_with(
         zeros += (x == 0.0) as u64;
         per_bucket[bucket(x)] += 1;
     }
+    let mut out: Vec<Counted> = views
+        .iter()
+        .map(|v| {
+            debug_assert!(v.image(f32::NAN).is_nan(), "f(NaN) must be NaN");
+            Counted {
+                bins: vec![0; v.bin_count],
+                zeros: 0,
+                nans,
+                infs: 0,
+                percentiles: Vec::new(),
+            }
+        })
+        .collect();
     // The buckets of ±∞ hold nothing else once NaN is left out; those of ±0 may also hold
     // subnormals, whose sixteenth of an octave starts at 0.
     let inf_buckets = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
     let zero_buckets = [bucket(-0.0), bucket(0.0)];
-    let infs = inf_buckets.iter().map(|&b| per_bucket[b] as u64).sum();
-    // The one value of a bucket of ±∞, or of zeros alone.
-    let only = [f32::NEG_INFINITY, f32::INFINITY, -0.0, 0.0];
     let only_zeros = zero_buckets
         .iter()
         .map(|&b| per_bucket[b] as u64)
@@ -115,10 +190,9 @@ fn count_with(
         == zeros;
     let ranks = Ranks::new(values.len() - nans as usize);
 
-    let mut bins = vec![0u64; bin_count];
-    // Per gathered bucket: the bucket, the rank its values start at, whether its values need
-    // binning one by one, and where its values go in `buffer`.
-    let mut gathered: Vec<(usize, usize, bool, usize)> = Vec::new();
+    // Per gathered bucket: the bucket, the rank its values start at, which views must bin its
+    // values one by one (a bit each), and where its values go in `buffer`.
+    let mut gathered: Vec<(usize, usize, u32, usize)> = Vec::new();
     let mut buffer_len = 0;
     // Order statistics known without gathering (a bucket of ±∞, or of zeros alone).
     let mut known: Vec<(usize, f32)> = Vec::new();
@@ -134,30 +208,36 @@ fn count_with(
                 continue;
             }
             let b = chunk_at * 16 + k;
-            let uniform = inf_buckets
-                .iter()
-                .chain(zero_buckets.iter().filter(|_| only_zeros))
-                .zip(only)
-                .find(|&(&of, _)| of == b)
-                .map(|(_, v)| v);
-            let mut bin_each = false;
-            if uniform.is_none() {
-                let (lo, hi) = span(b);
-                if zero_buckets.contains(&b) {
-                    bin_each = true;
-                } else {
-                    let (a, z) = (bin_of(lo as f64), bin_of(hi as f64));
-                    if a == z {
-                        bins[a] += c as u64;
+            // The one value of a bucket of ±∞, or of zeros alone: the end of its span nearer
+            // to +0 (the lowest key of a positive bucket, the highest of a negative one).
+            let uniform = (inf_buckets.contains(&b) || only_zeros && zero_buckets.contains(&b))
+                .then(|| {
+                    let (lo, hi) = span(b);
+                    if b >= BUCKETS / 2 {
+                        lo
                     } else {
-                        bin_each = true;
+                        hi
                     }
+                });
+            let mut bin_each = 0u32;
+            for (i, (view, o)) in views.iter().zip(&mut out).enumerate() {
+                let whole = match uniform {
+                    Some(v) => Some(view.class(view.image(v))),
+                    None if zero_buckets.contains(&b) => None,
+                    None => {
+                        let (lo, hi) = span(b);
+                        view.whole_bucket(lo, hi)
+                    }
+                };
+                match whole {
+                    Some(class) => o.add(class, c as u64),
+                    None => bin_each |= 1 << i,
                 }
             }
             let mut wanted = ranks.within(before, before + c);
             match uniform {
                 Some(v) => known.extend(wanted.map(|r| (r, v))),
-                None if bin_each || wanted.next().is_some() => {
+                None if bin_each != 0 || wanted.next().is_some() => {
                     slot[b] = gathered.len() as u16;
                     gathered.push((b, before, bin_each, buffer_len));
                     buffer_len += c;
@@ -185,21 +265,21 @@ fn count_with(
         slot[b] = NONE;
         let to = gathered.get(k + 1).map_or(buffer_len, |g| g.3);
         let v = &mut buffer[from..to];
-        if bin_each {
-            for &x in v.iter().filter(|&&x| x != 0.0) {
-                bins[bin_of(x as f64)] += 1;
+        for (i, (view, o)) in views.iter().zip(&mut out).enumerate() {
+            if bin_each & 1 << i != 0 {
+                for &x in v.iter() {
+                    o.add(view.class(view.image(x)), 1);
+                }
             }
         }
         let wanted: Vec<usize> = ranks.within(first, first + v.len()).collect();
         select(v, SHIFT, &wanted, first, &mut known);
     }
-    Counted {
-        bins,
-        zeros,
-        nans,
-        infs,
-        percentiles: ranks.percentiles(&known),
+    for (view, o) in views.iter().zip(&mut out) {
+        let images: Vec<(usize, f32)> = known.iter().map(|&(r, x)| (r, view.image(x))).collect();
+        o.percentiles = ranks.percentiles(&images);
     }
+    out
 }
 
 /// The order statistics the percentiles need, of n values.

@@ -13,7 +13,7 @@ const EVAL_CHUNK: usize = 128;
 impl Trainer {
     /// Validation loss (with the L2 penalty, as Keras reports it), accuracy, and the
     /// activation statistics per layer, in evaluation mode.
-    /// With histograms on (an MLP), also every layer's activation inputs and outputs.
+    /// With histograms on (an MLP), also every layer's activation inputs.
     pub(super) fn evaluate(&mut self) -> (f64, f64, Vec<ActivationStats>, Vec<ValidationValues>) {
         let layers = self.net.layer_count();
         let mut stats = vec![ActivationStats::default(); layers];
@@ -34,11 +34,8 @@ impl Trainer {
                 s.add(self.net.activation_of(layer), input, output, units);
             }
             for (layer, v) in values.iter_mut().enumerate() {
-                let (input, output, _) = self.net.activation_io(layer);
-                v.preactivation.extend_from_slice(input);
-                if self.net.activation_of(layer).is_some() {
-                    v.activation.extend_from_slice(output);
-                }
+                v.preactivation
+                    .extend_from_slice(self.net.activation_io(layer).0);
             }
         }
         let n = val.len().max(1) as f64;

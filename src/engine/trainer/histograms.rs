@@ -7,12 +7,11 @@ use crate::engine::activation::Activation;
 use crate::engine::histogram::{Bins, Histogram};
 use crate::engine::layer_histograms::{activation_bins, flat, LayerHistograms};
 
-/// One layer's activation inputs and outputs over the validation pass, gathered chunk by
-/// chunk (no outputs for the output layer: its logits are its inputs).
+/// One layer's activation inputs over the validation pass, gathered chunk by chunk (the
+/// outputs' histogram comes from them).
 #[derive(Clone, Debug, Default)]
 pub(super) struct ValidationValues {
     pub preactivation: Vec<f32>,
-    pub activation: Vec<f32>,
 }
 
 impl Trainer {
@@ -39,13 +38,23 @@ impl Trainer {
     /// record's compact form.
     pub(super) fn layer_histograms(&self, layer: usize, values: &ValidationValues) -> Vec<f64> {
         let f = self.net.activation_of(layer);
-        let preactivation = Histogram::of(&values.preactivation, Bins::SignedLog);
-        // The logits, and a linear layer's outputs, are its inputs: binned alike, counted once.
-        let activation = match f {
+        let z = &values.preactivation;
+        // The outputs' histogram from the inputs' two passes (every activation is
+        // non-decreasing); the logits, and a linear layer's outputs, are the inputs.
+        let (preactivation, activation) = match f {
             Some(f) if f != Activation::Linear => {
-                Histogram::of(&values.activation, activation_bins(Some(f)))
+                let apply = move |x: f32| f.apply(x);
+                Histogram::of_inputs_and_outputs(
+                    z,
+                    Bins::SignedLog,
+                    &apply,
+                    activation_bins(Some(f)),
+                )
             }
-            _ => preactivation.clone(),
+            _ => {
+                let h = Histogram::of(z, Bins::SignedLog);
+                (h.clone(), h)
+            }
         };
         flat::encode(&LayerHistograms {
             activation,

@@ -9,8 +9,8 @@ use crate::protocol::{BenchResult, FromWorker, GemmResult, RunJob};
 
 use super::scope::{now_ms, post};
 
-/// One training epoch per network (after the epoch-0 pass), timed here; then one more with
-/// the per-layer histograms measured.
+/// Pairs of epochs per network (after the epoch-0 pass) without and with the per-layer
+/// histograms, timed here.
 pub fn benchmark(networks: Vec<(String, RunJob)>) {
     let results = networks
         .into_iter()
@@ -22,18 +22,26 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
                 1
             };
             let mut t = Trainer::new(Config {
-                epochs: 3,
+                epochs: 2 + 2 * MAX_PAIRS,
                 ..config
             })
             .ok()?;
             t.run_epoch();
-            let start = now_ms();
-            t.run_epoch();
-            let ms = now_ms() - start;
-            t.set_histograms(true);
-            let start = now_ms();
-            t.run_epoch();
-            let epoch_ms_histograms = now_ms() - start;
+            // Epochs without and with the histograms in turn (so that both see the same stage
+            // of training), as many pairs as fit in about two seconds; the medians.
+            let mut timed = |histograms: bool| {
+                t.set_histograms(histograms);
+                let start = now_ms();
+                t.run_epoch();
+                now_ms() - start
+            };
+            let (mut off, mut on) = (vec![timed(false)], vec![timed(true)]);
+            let pairs = ((2000.0 / off[0]) as usize).clamp(1, MAX_PAIRS);
+            for _ in 1..pairs {
+                off.push(timed(false));
+                on.push(timed(true));
+            }
+            let (ms, epoch_ms_histograms) = (median(&mut off), median(&mut on));
             let samples_per_second = t.dataset().train.len() as f64 / (ms / 1000.0);
             Some(BenchResult {
                 network,
@@ -48,6 +56,15 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
         results,
         gemm: gemm_benchmark(),
     });
+}
+
+/// At most this many pairs of epochs per network.
+const MAX_PAIRS: usize = 9;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    (v[(n - 1) / 2] + v[n / 2]) / 2.0
 }
 
 /// GFLOP/s of both matrix-product kernels at the batch shapes training uses (the engine
