@@ -5,7 +5,7 @@
 //! A record keeps only the span of bins that hold something (a layer's values rarely cover
 //! more than a few of the 24 decades): [`Histogram::json`] writes the full, documented form.
 
-use super::order_buckets;
+use super::order_buckets::{self, View};
 use super::real::Real;
 
 /// TensorBoard's distribution bands: the percentiles of ±0, 0.5, 1, 1.5 standard deviations of
@@ -65,7 +65,7 @@ impl Bins {
 
     /// A bin near x's: the exact one, or one of its neighbours (`bin_of` corrects it).
     #[inline(always)]
-    fn guess(self, x: f64) -> isize {
+    pub(super) fn guess(self, x: f64) -> isize {
         match self {
             Bins::Range { lo, hi, n } => ((x - lo) / (hi - lo) * n as f64) as isize,
             Bins::SignedLog => {
@@ -107,15 +107,7 @@ impl Histogram {
     /// order bucket, a second over the few buckets that need their values one by one: see
     /// [`super::order_buckets`]).
     pub fn of(values: &[f32], bins: Bins) -> Histogram {
-        let edges = bins.edges();
-        let bin_of = |x: f64| bin_of(&edges, bins.guess(x), x);
-        let view = order_buckets::View {
-            map: None,
-            bin_count: bins.count(),
-            bin_of: &bin_of,
-        };
-        let mut c = order_buckets::count(values, &[view]);
-        Histogram::from_counted(bins, c.swap_remove(0))
+        Histogram::of_views(values, &[(None, bins)]).swap_remove(0)
     }
 
     /// The histograms of a layer's inputs z and of its outputs f(z), from the inputs alone
@@ -127,24 +119,21 @@ impl Histogram {
         f: &dyn Fn(f32) -> f32,
         out_bins: Bins,
     ) -> (Histogram, Histogram) {
-        let (z_edges, out_edges) = (z_bins.edges(), out_bins.edges());
-        let z_bin = |x: f64| bin_of(&z_edges, z_bins.guess(x), x);
-        let out_bin = |x: f64| bin_of(&out_edges, out_bins.guess(x), x);
-        let views = [
-            order_buckets::View {
-                map: None,
-                bin_count: z_bins.count(),
-                bin_of: &z_bin,
-            },
-            order_buckets::View {
-                map: Some(f),
-                bin_count: out_bins.count(),
-                bin_of: &out_bin,
-            },
-        ];
-        let mut c = order_buckets::count(z, &views);
-        let outputs = Histogram::from_counted(out_bins, c.swap_remove(1));
-        (Histogram::from_counted(z_bins, c.swap_remove(0)), outputs)
+        let mut h = Histogram::of_views(z, &[(None, z_bins), (Some(f), out_bins)]);
+        let outputs = h.swap_remove(1);
+        (h.swap_remove(0), outputs)
+    }
+
+    fn of_views(values: &[f32], views: &[(Option<&dyn Fn(f32) -> f32>, Bins)]) -> Vec<Histogram> {
+        let views: Vec<View> = views
+            .iter()
+            .map(|&(map, bins)| View::new(map, bins))
+            .collect();
+        order_buckets::count(values, &views)
+            .into_iter()
+            .zip(&views)
+            .map(|(c, v)| Histogram::from_counted(v.bins, c))
+            .collect()
     }
 
     /// Only the span of bins that hold something is kept.
@@ -212,7 +201,7 @@ impl Histogram {
 /// side corrects it, as arithmetic rather than branches (the values' signs and bins are
 /// unpredictable, and mispredicted branches cost more than the rest of the work).
 #[inline(always)]
-fn bin_of(edges: &[f64], guess: isize, x: f64) -> usize {
+pub(super) fn bin_of(edges: &[f64], guess: isize, x: f64) -> usize {
     let last = edges.len() - 2;
     let i = guess.clamp(0, last as isize) as usize;
     let i = i - (i > 0 && x < edges[i]) as usize;

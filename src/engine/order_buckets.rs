@@ -11,7 +11,7 @@
 //! bucket's values alone. About two table look-ups per value, where binning each value and
 //! sorting them all cost 25–35 ns per value.
 
-use super::histogram::PERCENTILES;
+use super::histogram::{bin_of, Bins, PERCENTILES};
 
 /// Bits of the order key below the bucket: 32 − 19 = 13 bits of bucket (sign, 8 of exponent,
 /// 4 of mantissa).
@@ -55,9 +55,8 @@ fn span(b: usize) -> (f32, f32) {
 /// inputs' k-th smallest is the outputs' k-th smallest.
 pub struct View<'a> {
     pub map: Option<&'a dyn Fn(f32) -> f32>,
-    pub bin_count: usize,
-    /// The bin of a finite, non-zero value; never decreasing as the value grows.
-    pub bin_of: &'a dyn Fn(f64) -> usize,
+    pub bins: Bins,
+    edges: Vec<f64>,
 }
 
 /// What [`count`] finds for one view.
@@ -73,7 +72,15 @@ pub struct Counted {
     pub percentiles: Vec<Option<f64>>,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
+    pub fn new(map: Option<&'a dyn Fn(f32) -> f32>, bins: Bins) -> View<'a> {
+        View {
+            map,
+            bins,
+            edges: bins.edges(),
+        }
+    }
+
     fn image(&self, x: f32) -> f32 {
         self.map.map_or(x, |f| f(x))
     }
@@ -88,7 +95,7 @@ impl View<'_> {
         } else if y == 0.0 {
             Class::Zero
         } else {
-            Class::Bin((self.bin_of)(y as f64))
+            Class::Bin(bin_of(&self.edges, self.bins.guess(y as f64), y as f64))
         }
     }
 
@@ -171,7 +178,7 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         .map(|v| {
             debug_assert!(v.image(f32::NAN).is_nan(), "f(NaN) must be NaN");
             Counted {
-                bins: vec![0; v.bin_count],
+                bins: vec![0; v.bins.count()],
                 zeros: 0,
                 nans,
                 infs: 0,
