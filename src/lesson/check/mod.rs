@@ -307,7 +307,15 @@ fn median(values: &[f64]) -> Option<f64> {
     if v.is_empty() || v.iter().any(|x| x.is_nan()) {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    // Insertion: an epoch has at most a few thousand steps (microseconds to a few ms), and
+    // std's sort cost the page 1.9 KB gzipped.
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let n = v.len();
     Some((v[(n - 1) / 2] + v[n / 2]) / 2.0)
 }
@@ -327,5 +335,22 @@ impl Term {
             None => Ok(a),
             Some(over) => Ok(a / figure_value(over, record).ok_or_else(|| undefined(over))?),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_is_the_middle_value_or_the_mean_of_the_middle_two() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[7.0]), Some(7.0));
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[1.0, f64::NAN]), None);
+        // A long epoch's steps, in a scrambled order: the same as sorting them.
+        let v: Vec<f64> = (0..2001).map(|i| ((i * 7919) % 2001) as f64).collect();
+        assert_eq!(median(&v), Some(1000.0));
     }
 }
