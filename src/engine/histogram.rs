@@ -107,7 +107,7 @@ impl Histogram {
     /// order bucket, a second over the few buckets that need their values one by one: see
     /// [`super::order_buckets`]).
     pub fn of(values: &[f32], bins: Bins) -> Histogram {
-        Histogram::of_views(values, &[(None, bins)]).swap_remove(0)
+        Histogram::of_views(values, &[View::new(None, bins)]).swap_remove(0)
     }
 
     /// The histograms of a layer's inputs z and of its outputs f(z), from the inputs alone
@@ -119,19 +119,16 @@ impl Histogram {
         f: &dyn Fn(f32) -> f32,
         out_bins: Bins,
     ) -> (Histogram, Histogram) {
-        let mut h = Histogram::of_views(z, &[(None, z_bins), (Some(f), out_bins)]);
+        let views = [View::new(None, z_bins), View::new(Some(f), out_bins)];
+        let mut h = Histogram::of_views(z, &views);
         let outputs = h.swap_remove(1);
         (h.swap_remove(0), outputs)
     }
 
-    fn of_views(values: &[f32], views: &[(Option<&dyn Fn(f32) -> f32>, Bins)]) -> Vec<Histogram> {
-        let views: Vec<View> = views
-            .iter()
-            .map(|&(map, bins)| View::new(map, bins))
-            .collect();
-        order_buckets::count(values, &views)
+    fn of_views(values: &[f32], views: &[View]) -> Vec<Histogram> {
+        order_buckets::count(values, views)
             .into_iter()
-            .zip(&views)
+            .zip(views)
             .map(|(c, v)| Histogram::from_counted(v.bins, c))
             .collect()
     }
