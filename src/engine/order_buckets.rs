@@ -81,6 +81,11 @@ impl<'a> View<'a> {
         }
     }
 
+    #[inline(always)]
+    fn bin(&self, y: f64) -> usize {
+        bin_of(&self.edges, self.bins.guess(y), y)
+    }
+
     fn image(&self, x: f32) -> f32 {
         self.map.map_or(x, |f| f(x))
     }
@@ -95,15 +100,19 @@ impl<'a> View<'a> {
         } else if y == 0.0 {
             Class::Zero
         } else {
-            Class::Bin(bin_of(&self.edges, self.bins.guess(y as f64), y as f64))
+            Class::Bin(self.bin(y as f64))
         }
     }
 
     /// Whether every value of the bucket [lo, hi] of non-zero, finite inputs lands where both
-    /// ends land, and where that is. Both ends must also keep clear of the bin's edges by a
-    /// margin (sixteen f32 steps): an f computed in f32 may fail to be non-decreasing by a
-    /// rounding step, and must not carry a value across an edge unseen.
+    /// ends land, and where that is. Through an f, both ends must also keep clear of the bin's
+    /// edges by a margin (sixteen f32 steps): f computed in f32 may fail to be non-decreasing
+    /// by a rounding step, and must not carry a value across an edge unseen.
     fn whole_bucket(&self, lo: f32, hi: f32) -> Option<Class> {
+        if self.map.is_none() {
+            let (a, z) = (self.bin(lo as f64), self.bin(hi as f64));
+            return (a == z).then_some(Class::Bin(a));
+        }
         let (a, z) = (self.image(lo), self.image(hi));
         let ca = self.class(a);
         let clear = |y: f32, by: f64| self.class((y as f64 + (y as f64).abs() * by) as f32) == ca;
@@ -273,9 +282,24 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         let to = gathered.get(k + 1).map_or(buffer_len, |g| g.3);
         let v = &mut buffer[from..to];
         for (i, (view, o)) in views.iter().zip(&mut out).enumerate() {
-            if bin_each & 1 << i != 0 {
-                for &x in v.iter() {
-                    o.add(view.class(view.image(x)), 1);
+            if bin_each & 1 << i == 0 {
+                continue;
+            }
+            // A gathered value is finite and not NaN: as itself, a zero or in a bin.
+            match view.map {
+                None => {
+                    for &x in v.iter() {
+                        if x == 0.0 {
+                            o.zeros += 1;
+                        } else {
+                            o.bins[view.bin(x as f64)] += 1;
+                        }
+                    }
+                }
+                Some(f) => {
+                    for &x in v.iter() {
+                        o.add(view.class(f(x)), 1);
+                    }
                 }
             }
         }
