@@ -13,6 +13,7 @@ pub mod format;
 pub mod lesson;
 pub mod lesson_cli;
 pub mod protocol;
+pub mod run;
 pub mod store;
 pub mod url_state;
 

@@ -17,7 +17,9 @@ test('a recurrent run: one δ bar per time step, its diagnosis and its script', 
   // Linear with an orthogonal U of gain 0.8: δ_t = δ_T · 0.8^(T − t), exactly.
   const perStep = bars[10] - bars[0];
   assert.ok(Math.abs(perStep - 10 * Math.log10(1 / 0.8)) < 1e-3, `log10 δ_11/δ_1 = ${perStep}`);
-  // The theory drawn beside the bars is that power of the gain.
+  // The theory drawn beside the bars is that power of the gain (it is computed apart from the
+  // records and may land a moment after the first of them).
+  await page.waitForFunction(() => (document.querySelector('#chart-bars').getAttribute('data-theory-log10') ?? '') !== '');
   const theory = JSON.parse(await page.getAttribute('#chart-bars', 'data-theory-log10'));
   assert.equal(theory.length, 12);
   assert.ok(theory.every((t, i) => Math.abs(t - bars[i]) < 1e-3), JSON.stringify({ theory, bars }));

@@ -24,6 +24,7 @@ pub mod model;
 pub mod network;
 pub mod optim;
 pub mod order_buckets;
+pub mod order_statistics;
 pub mod outcome;
 pub mod param;
 pub mod real;
