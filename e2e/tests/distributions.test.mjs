@@ -27,6 +27,18 @@ test('ReLU + He: about half of every hidden layer outputs exactly 0, drawn per l
   await page.close();
 });
 
+test('sigmoid layers are drawn on their own [0, 1] axis; the logits, on decades, are left out of it', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}?depth=4&width=32&activation=sigmoid&init=glorot_uniform&dist=activation`);
+  await waitForEpochs(page, 1);
+  await redrawn(page, 'title', 'every layer');
+  const d = await drawn(page);
+  assert.equal(d.rows, '5', 'four hidden layers and the output row');
+  assert.ok(Number(d.columns) <= 21, `the activation's 20 bins (and zeros at most), not decades: ${d.columns}`);
+  assert.equal(d.zeroShares.split(',').length, 4, 'only the hidden layers are drawn');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the quantity and the one-layer view follow the controls, and the link keeps the quantity', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?depth=4&width=32&activation=tanh&epochs=50`);
   await waitForEpochs(page, 1);

@@ -108,7 +108,19 @@ pub fn rows(
     finish(format!("{name} of {label} by epoch"), rows)
 }
 
-fn finish(title: String, rows: Vec<Row>) -> Result<(String, Vec<Row>), &'static str> {
+fn finish(title: String, mut rows: Vec<Row>) -> Result<(String, Vec<Row>), &'static str> {
+    // One axis for all: the bins of the bottom row's last histogram (a hidden layer's: a
+    // sigmoid or tanh layer's own range, or signed decades). One on other bins (the logits
+    // above sigmoid layers, a ReLU run beside a tanh one) is left out: its bin numbers mean
+    // nothing on that axis.
+    let bins = rows
+        .iter()
+        .rev()
+        .find_map(|r| r.hists.last())
+        .map(|(_, h)| h.bins);
+    for r in &mut rows {
+        r.hists.retain(|(_, h)| Some(h.bins) == bins);
+    }
     if rows.iter().all(|r| r.hists.is_empty()) {
         return Err("Distributions are measured for the multilayer network, from epoch 0 on.");
     }
