@@ -106,14 +106,11 @@ impl<'a> View<'a> {
     }
 
     /// Whether every value of the bucket [lo, hi] of non-zero, finite inputs lands where both
-    /// ends land, and where that is. Through an f, both ends must also keep clear of the bin's
-    /// edges by a margin (sixteen f32 steps): f computed in f32 may fail to be non-decreasing
-    /// by a rounding step, and must not carry a value across an edge unseen.
+    /// ends land, and where that is. Both ends must also keep clear of the bin's edges by a
+    /// margin (sixteen f32 steps): an f computed in f32 may fail to be non-decreasing by a
+    /// rounding step, and must not carry a value across an edge unseen (for the values
+    /// themselves the margin only gathers a few more).
     fn whole_bucket(&self, lo: f32, hi: f32) -> Option<Class> {
-        if self.map.is_none() {
-            let (a, z) = (self.bin(lo as f64), self.bin(hi as f64));
-            return (a == z).then_some(Class::Bin(a));
-        }
         let (a, z) = (self.image(lo), self.image(hi));
         let ca = self.class(a);
         let clear = |y: f32, by: f64| self.class((y as f64 + (y as f64).abs() * by) as f32) == ca;
