@@ -153,6 +153,9 @@ pub struct BenchResult {
     /// The next epoch's time with every layer's histograms measured (an MLP's; the same as
     /// `epoch_ms` would be for a recurrent network, which has none).
     pub epoch_ms_histograms: f64,
+    /// The median over the pairs of epochs (without, then with the histograms) of the second's
+    /// time over the first's, less 1, in %.
+    pub histogram_cost_pct: f64,
 }
 
 /// Throughput of one matrix-product kernel on one shape (m×k times k×n).

@@ -289,8 +289,7 @@ fn an_activations_output_histogram_from_its_inputs_equals_the_one_of_its_outputs
             .collect();
         for f in Activation::ALL {
             let out_bins = activation_bins(Some(f));
-            let apply = |x: f32| f.apply(x);
-            let (hz, hf) = Histogram::of_inputs_and_outputs(&z, Bins::SignedLog, &apply, out_bins);
+            let (hz, hf) = Histogram::of_inputs_and_outputs(&z, Bins::SignedLog, f, out_bins);
             let y: Vec<f32> = z.iter().map(|&x| f.apply(x)).collect();
             assert_eq!(hz, Histogram::of(&z, Bins::SignedLog), "inputs, {f:?}");
             let direct = Histogram::of(&y, out_bins);

@@ -35,6 +35,23 @@ test('sigmoid layers are drawn on their own [0, 1] axis; the logits, on decades,
   assert.equal(d.rows, '5', 'four hidden layers and the output row');
   assert.ok(Number(d.columns) <= 21, `the activation's 20 bins (and zeros at most), not decades: ${d.columns}`);
   assert.equal(d.zeroShares.split(',').length, 4, 'only the hidden layers are drawn');
+  assert.equal(d.offAxis, '1', 'the output row says its logits are on another scale');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('compared runs on different scales: the one off the axis is named in each row it leaves, not silently missing', async () => {
+  // ReLU (decades) beside sigmoid ([0, 1]): the axis is the sigmoid run's; the ReLU run's three
+  // hidden layers and both runs' logits are on other bins.
+  const { page, problems } = await openPage(browser,
+    `${server.url}?depth=3&width=32&dist=activation&vs=activation:sigmoid,init:glorot_uniform`);
+  await waitForEpochs(page, 1);
+  await page.waitForFunction(() => document.querySelector('#chart-heatmap').dataset.offAxis === '5',
+    null, { timeout: 15000 });
+  const d = await drawn(page);
+  assert.equal(d.rows, '4');
+  assert.ok(Number(d.columns) <= 21, `the sigmoid run's [0, 1] axis: ${d.columns} columns`);
+  assert.equal(d.runs, '1', 'one run drawn per row');
   assert.deepEqual(problems, []);
   await page.close();
 });

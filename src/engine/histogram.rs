@@ -5,6 +5,7 @@
 //! A record keeps only the span of bins that hold something (a layer's values rarely cover
 //! more than a few of the 24 decades): [`Histogram::json`] writes the full, documented form.
 
+use super::activation::Activation;
 use super::order_buckets::{self, View};
 use super::real::Real;
 
@@ -111,15 +112,18 @@ impl Histogram {
     }
 
     /// The histograms of a layer's inputs z and of its outputs f(z), from the inputs alone
-    /// (the same two passes): f must never decrease and must send NaN to NaN, as every
-    /// activation does.
+    /// (the same two passes): every activation never decreases and sends NaN to NaN.
     pub fn of_inputs_and_outputs(
         z: &[f32],
         z_bins: Bins,
-        f: &dyn Fn(f32) -> f32,
+        f: Activation,
         out_bins: Bins,
     ) -> (Histogram, Histogram) {
-        let views = [View::new(None, z_bins), View::new(Some(f), out_bins)];
+        let apply = move |x: f32| f.apply(x);
+        let views = [
+            View::new(None, z_bins),
+            View::keyed(&apply, f as u64, out_bins),
+        ];
         let mut h = Histogram::of_views(z, &views);
         let outputs = h.swap_remove(1);
         (h.swap_remove(0), outputs)

@@ -11,13 +11,14 @@
 //! bucket's values alone. About two table look-ups per value, where binning each value and
 //! sorting them all cost 25–35 ns per value.
 
-use super::histogram::{bin_of, Bins};
+pub use super::bucket_view::View;
+use super::bucket_view::{whole_of, Class, WholeTables};
 use super::order_statistics::{select, Ranks};
 
 /// Bits of the order key below the bucket: 32 − 19 = 13 bits of bucket (sign, 8 of exponent,
 /// 4 of mantissa).
 const SHIFT: u32 = 19;
-const BUCKETS: usize = 1 << (32 - SHIFT);
+pub(super) const BUCKETS: usize = 1 << (32 - SHIFT);
 /// No gathered list for this bucket.
 const NONE: u16 = u16::MAX;
 
@@ -41,23 +42,12 @@ fn bucket(x: f32) -> usize {
 }
 
 /// The smallest and the largest f32 of bucket `b` (one exponent, so never across a power of 2).
-fn span(b: usize) -> (f32, f32) {
+pub(super) fn span(b: usize) -> (f32, f32) {
     let first = (b as u32) << SHIFT;
     (
         from_order_key(first),
         from_order_key(first | ((1 << SHIFT) - 1)),
     )
-}
-
-/// One histogram the values make: the values themselves (`map` None), or their images under a
-/// non-decreasing f with f(NaN) = NaN — a layer's activation outputs from its inputs, which
-/// then cost no pass of their own: in the inputs' order, f's values keep their order, so a
-/// bucket whose two ends f sends into one bin sends its every value there, and f of the
-/// inputs' k-th smallest is the outputs' k-th smallest.
-pub struct View<'a> {
-    pub map: Option<&'a dyn Fn(f32) -> f32>,
-    pub bins: Bins,
-    edges: Vec<f64>,
 }
 
 /// What [`count`] finds for one view.
@@ -71,65 +61,6 @@ pub struct Counted {
     /// interpolated linearly between order statistics as numpy's `nanpercentile` does; None
     /// where undefined (no values, or ∞ − ∞).
     pub percentiles: Vec<Option<f64>>,
-}
-
-impl<'a> View<'a> {
-    pub fn new(map: Option<&'a dyn Fn(f32) -> f32>, bins: Bins) -> View<'a> {
-        View {
-            map,
-            bins,
-            edges: bins.edges(),
-        }
-    }
-
-    #[inline(always)]
-    fn bin(&self, y: f64) -> usize {
-        bin_of(&self.edges, self.bins.guess(y), y)
-    }
-
-    fn image(&self, x: f32) -> f32 {
-        self.map.map_or(x, |f| f(x))
-    }
-
-    /// Where a value of the view goes: a bin, or apart (zeros, NaN, ±∞).
-    #[inline(never)]
-    fn class(&self, y: f32) -> Class {
-        if y.is_nan() {
-            Class::Nan
-        } else if y.is_infinite() {
-            Class::Inf
-        } else if y == 0.0 {
-            Class::Zero
-        } else {
-            Class::Bin(self.bin(y as f64))
-        }
-    }
-
-    /// Whether every value of the bucket [lo, hi] of non-zero, finite inputs lands where both
-    /// ends land, and where that is. Both ends must also keep clear of the bin's edges by a
-    /// margin (sixteen f32 steps): an f computed in f32 may fail to be non-decreasing by a
-    /// rounding step, and must not carry a value across an edge unseen (for the values
-    /// themselves the margin only gathers a few more).
-    fn whole_bucket(&self, lo: f32, hi: f32) -> Option<Class> {
-        let (a, z) = (self.image(lo), self.image(hi));
-        let ca = self.class(a);
-        let clear = |y: f32, by: f64| self.class((y as f64 + (y as f64).abs() * by) as f32) == ca;
-        let whole = ca == self.class(z)
-            && match ca {
-                Class::Zero | Class::Inf => true,
-                Class::Nan => false,
-                Class::Bin(_) => (a > 0.0) == (z > 0.0) && clear(a, -1e-6) && clear(z, 1e-6),
-            };
-        whole.then_some(ca)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Class {
-    Bin(usize),
-    Zero,
-    Nan,
-    Inf,
 }
 
 impl Counted {
@@ -150,6 +81,7 @@ impl Counted {
 struct Tables {
     per_bucket: Box<[u32; BUCKETS]>,
     slot: Box<[u16; BUCKETS]>,
+    whole: WholeTables,
 }
 
 thread_local! {
@@ -163,22 +95,37 @@ pub fn count(values: &[f32], views: &[View]) -> Vec<Counted> {
         let t = t.get_or_insert_with(|| Tables {
             per_bucket: Box::new([0; BUCKETS]),
             slot: Box::new([NONE; BUCKETS]),
+            whole: WholeTables::default(),
         });
         count_with(t, values, views)
     })
 }
 
 fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
-    let Tables { per_bucket, slot } = t;
+    let tables: Vec<Option<usize>> = views.iter().map(|v| t.whole.index(v)).collect();
+    let Tables {
+        per_bucket,
+        slot,
+        whole,
+    } = t;
+    let tables: Vec<Option<&[u8; BUCKETS]>> = tables
+        .into_iter()
+        .map(|i| i.map(|i| whole.get(i)))
+        .collect();
     // Pass 1: every value's bucket. NaN (rare: a predictable branch) in none.
     let (mut nans, mut zeros) = (0u64, 0u64);
-    for &x in values {
-        if x.is_nan() {
-            nans += 1;
-            continue;
+    {
+        // A plain borrow of the table (not through the Box in the thread-local), so that its
+        // address is not fetched again after every increment.
+        let counts: &mut [u32; BUCKETS] = per_bucket;
+        for &x in values {
+            if x.is_nan() {
+                nans += 1;
+                continue;
+            }
+            zeros += (x == 0.0) as u64;
+            counts[bucket(x)] += 1;
         }
-        zeros += (x == 0.0) as u64;
-        per_bucket[bucket(x)] += 1;
     }
     let mut out: Vec<Counted> = views
         .iter()
@@ -234,10 +181,11 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
                     }
                 });
             let mut bin_each = 0u32;
-            for (i, (view, o)) in views.iter().zip(&mut out).enumerate() {
+            for (i, ((view, o), table)) in views.iter().zip(&mut out).zip(&tables).enumerate() {
                 let whole = match uniform {
                     Some(v) => Some(view.class(view.image(v))),
                     None if zero_buckets.contains(&b) => None,
+                    None if table.is_some() => table.and_then(|t| whole_of(t[b])),
                     None => {
                         let (lo, hi) = span(b);
                         view.whole_bucket(lo, hi)
@@ -266,12 +214,15 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
     let mut buffer = vec![0f32; buffer_len];
     if buffer_len > 0 {
         let mut next: Vec<usize> = gathered.iter().map(|g| g.3).collect();
+        // Likewise a plain borrow of the slots (stores into `buffer` might otherwise move them).
+        let slot: &[u16; BUCKETS] = slot;
         for &x in values {
             let s = slot[bucket(x)];
             if s != NONE {
-                let at = &mut next[s as usize];
-                buffer[*at] = x;
-                *at += 1;
+                if let Some(at) = next.get_mut(s as usize) {
+                    buffer[*at] = x;
+                    *at += 1;
+                }
             }
         }
     }

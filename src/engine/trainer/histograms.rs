@@ -43,13 +43,7 @@ impl Trainer {
         // non-decreasing); the logits, and a linear layer's outputs, are the inputs.
         let (preactivation, activation) = match f {
             Some(f) if f != Activation::Linear => {
-                let apply = move |x: f32| f.apply(x);
-                Histogram::of_inputs_and_outputs(
-                    z,
-                    Bins::SignedLog,
-                    &apply,
-                    activation_bins(Some(f)),
-                )
+                Histogram::of_inputs_and_outputs(z, Bins::SignedLog, f, activation_bins(Some(f)))
             }
             _ => {
                 let h = Histogram::of(z, Bins::SignedLog);

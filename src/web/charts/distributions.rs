@@ -28,6 +28,8 @@ const MAX_EPOCH_ROWS: usize = 8;
 pub struct Row {
     pub label: String,
     pub hists: Vec<(usize, Histogram)>,
+    /// The colour slots of the runs whose histogram here is on other bins than the axis.
+    pub off_axis: Vec<usize>,
 }
 
 /// The rows to draw and the title, or why there is nothing to draw.
@@ -64,6 +66,7 @@ pub fn rows(
                             Some((r.colour, get(rec.layers.get(l)?.histograms())?))
                         })
                         .collect(),
+                    off_axis: Vec::new(),
                 })
                 .collect();
             return finish(format!("{name} of every layer · epoch {epoch}"), rows);
@@ -96,6 +99,7 @@ pub fn rows(
                                 Some((r.colour, get(rec.layers[at].histograms())?))
                             })
                             .collect(),
+                        off_axis: Vec::new(),
                     }
                 })
                 .collect()
@@ -112,14 +116,17 @@ fn finish(title: String, mut rows: Vec<Row>) -> Result<(String, Vec<Row>), &'sta
     // One axis for all: the bins of the bottom row's last histogram (a hidden layer's: a
     // sigmoid or tanh layer's own range, or signed decades). One on other bins (the logits
     // above sigmoid layers, a ReLU run beside a tanh one) is left out: its bin numbers mean
-    // nothing on that axis.
+    // nothing on that axis; the row says so in that run's colour.
     let bins = rows
         .iter()
         .rev()
         .find_map(|r| r.hists.last())
         .map(|(_, h)| h.bins);
     for r in &mut rows {
-        r.hists.retain(|(_, h)| Some(h.bins) == bins);
+        let (kept, off): (Vec<_>, Vec<_>) =
+            r.hists.drain(..).partition(|(_, h)| Some(h.bins) == bins);
+        r.hists = kept;
+        r.off_axis = off.into_iter().map(|(colour, _)| colour).collect();
     }
     if rows.iter().all(|r| r.hists.is_empty()) {
         return Err("Distributions are measured for the multilayer network, from epoch 0 on.");
@@ -230,6 +237,20 @@ where
                 }
             }
         }
+        // Each run left out here, in its colour: on another scale (a sigmoid run's [0, 1]
+        // beside a ReLU run's decades, the logits above a bounded activation).
+        for (k, colour) in row.off_axis.iter().enumerate() {
+            root.draw(&Text::new(
+                "other scale: not drawn",
+                (
+                    left + s.px(6.0) + k as i32 * (font * 11.0) as i32,
+                    base - (row_h / 2.0) as i32,
+                ),
+                s.text(0.9, s.run(*colour))
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
         // The row's note: its share of exact zeros (the first run's), and NaN or ±∞.
         if let Some((_, first)) = row.hists.first() {
             let n = first.total().max(1) as f64;
@@ -306,6 +327,13 @@ where
             ("data-columns", cols.len().to_string()),
             ("data-zero-shares", zero_shares.join(",")),
             ("data-title", title.to_string()),
+            (
+                "data-off-axis",
+                rows.iter()
+                    .map(|r| r.off_axis.len())
+                    .sum::<usize>()
+                    .to_string(),
+            ),
             (
                 "data-runs",
                 rows.iter()

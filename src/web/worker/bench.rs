@@ -28,7 +28,9 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
             .ok()?;
             t.run_epoch();
             // Epochs without and with the histograms in turn (so that both see the same stage
-            // of training), as many pairs as fit in about two seconds; the medians.
+            // of training), at least three pairs and as many as fit in about four seconds; the
+            // medians, and the median of each pair's ratio (a slow spell of the machine then
+            // slows both epochs of one pair, not one side of the comparison).
             let mut timed = |histograms: bool| {
                 t.set_histograms(histograms);
                 let start = now_ms();
@@ -36,11 +38,13 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
                 now_ms() - start
             };
             let (mut off, mut on) = (vec![timed(false)], vec![timed(true)]);
-            let pairs = ((2000.0 / off[0]) as usize).clamp(1, MAX_PAIRS);
+            let pairs = ((4000.0 / (off[0] + on[0])) as usize).clamp(3, MAX_PAIRS);
             for _ in 1..pairs {
                 off.push(timed(false));
                 on.push(timed(true));
             }
+            let mut ratios: Vec<f64> = on.iter().zip(&off).map(|(a, b)| a / b - 1.0).collect();
+            let histogram_cost_pct = 100.0 * median(&mut ratios);
             let (ms, epoch_ms_histograms) = (median(&mut off), median(&mut on));
             let samples_per_second = t.dataset().train.len() as f64 / (ms / 1000.0);
             Some(BenchResult {
@@ -49,6 +53,7 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
                 sample_steps_per_second: samples_per_second * steps as f64,
                 epoch_ms: ms,
                 epoch_ms_histograms,
+                histogram_cost_pct,
             })
         })
         .collect();
@@ -59,7 +64,7 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
 }
 
 /// At most this many pairs of epochs per network.
-const MAX_PAIRS: usize = 9;
+const MAX_PAIRS: usize = 15;
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
