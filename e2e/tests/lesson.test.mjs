@@ -112,9 +112,16 @@ test('every other built-in lesson: its checks hold on what the browser computes 
 
 test('a lesson file opens from the picker and plays; a malformed one names its line and changes nothing', async () => {
   const { page, problems } = await openPage(browser, `${server.url}?speed=fast`);
+  const styles = [];
+  page.on('request', (r) => { if (r.url().endsWith('.css')) styles.push(new URL(r.url()).pathname); });
   await page.waitForSelector('input[type=file][data-lesson-file]', { state: 'attached' });
+  // The player's stylesheet is not part of the page's start: fetched with the first lesson.
+  const lessonCss = () => page.evaluate(() => [...document.querySelectorAll('link[rel=stylesheet]')].filter((l) => l.href.endsWith('/lesson.css')).length);
+  assert.equal(await lessonCss(), 0, 'no lesson stylesheet before a lesson opens');
   await page.setInputFiles('input[data-lesson-file]', { name: 'small.md', mimeType: 'text/markdown', buffer: Buffer.from(SMALL) });
   await page.waitForSelector('[data-lesson-player]');
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-lesson-player]')).borderTopWidth === '2px');
+  assert.equal(await lessonCss(), 1);
   assert.match(await page.textContent('[data-lesson-player]'), /A small lesson/);
   assert.deepEqual(await player(page), { step: 1, steps: 2, asking: true });
   assert.match(await page.textContent('[data-question]'), /smallest gradient/);
@@ -147,6 +154,8 @@ test('a lesson file opens from the picker and plays; a malformed one names its l
   await page.setInputFiles('input[data-lesson-file]', { name: 'hostile.md', mimeType: 'text/markdown', buffer: Buffer.from(hostile) });
   await page.waitForFunction(() => /img src=x/.test(document.querySelector('[data-lesson-player]')?.textContent ?? ''));
   assert.equal(await page.$('[data-lesson-player] img, [data-lesson-player] script'), null);
+  assert.equal(await lessonCss(), 1, 'each lesson opened after the first reuses the stylesheet');
+  assert.equal(styles.filter((p) => p.endsWith('/lesson.css')).length, 1);
   assert.deepEqual(problems, []);
 });
 

@@ -72,7 +72,7 @@ function sizes() {
   }
   // What the page loads at start: everything but what it fetches only when asked (the
   // clipping explainer, the script writer behind the code panel).
-  const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons');
+  const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons') || f === 'lesson.css';
   const loaded = Object.entries(files).filter(([f]) => !lazy(f));
   return { transfer_gzip_bytes: loaded.reduce((a, [, s]) => a + s.gzip, 0), files };
 }

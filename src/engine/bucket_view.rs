@@ -100,11 +100,11 @@ const WHOLE_TABLES: usize = 16;
 pub(super) struct WholeTables(Vec<(Option<u64>, Bins, Box<[u8; BUCKETS]>)>);
 
 impl WholeTables {
-    /// The number of the view's table, when its map is named (or it has none) and a byte can
-    /// number its bins.
+    /// The number of the view's kept table, when its map is named (or it has none) and fewer
+    /// than [`WHOLE_TABLES`] are kept.
     pub(super) fn index(&mut self, view: &View) -> Option<usize> {
         let key = view.map.and(view.key);
-        if view.map.is_some() && key.is_none() || view.bins.count() >= ZERO as usize {
+        if view.map.is_some() && key.is_none() {
             return None;
         }
         let found = self.0.iter().position(|w| (w.0, w.1) == (key, view.bins));
@@ -114,23 +114,29 @@ impl WholeTables {
         if self.0.len() == WHOLE_TABLES {
             return None;
         }
-        let mut table = Box::new([GATHER; BUCKETS]);
-        for (b, t) in table.iter_mut().enumerate() {
-            let (lo, hi) = span(b);
-            *t = match view.whole_bucket(lo, hi) {
-                Some(Class::Bin(i)) => i as u8,
-                Some(Class::Zero) => ZERO,
-                Some(Class::Inf) => INF,
-                Some(Class::Nan) | None => GATHER,
-            };
-        }
-        self.0.push((key, view.bins, table));
+        self.0.push((key, view.bins, table_of(view)));
         Some(self.0.len() - 1)
     }
 
     pub(super) fn get(&self, i: usize) -> &[u8; BUCKETS] {
         &self.0[i].2
     }
+}
+
+/// Every bucket's [`View::whole_bucket`], a byte each.
+pub(super) fn table_of(view: &View) -> Box<[u8; BUCKETS]> {
+    let mut table = Box::new([GATHER; BUCKETS]);
+    for (b, t) in table.iter_mut().enumerate() {
+        let (lo, hi) = span(b);
+        *t = match view.whole_bucket(lo, hi) {
+            // (A bin a byte cannot number: its values binned one by one.)
+            Some(Class::Bin(i)) if i < ZERO as usize => i as u8,
+            Some(Class::Zero) => ZERO,
+            Some(Class::Inf) => INF,
+            Some(Class::Bin(_) | Class::Nan) | None => GATHER,
+        };
+    }
+    table
 }
 
 /// A table's byte back as the bucket's [`View::whole_bucket`].
@@ -170,14 +176,7 @@ mod tests {
                 gathered < BUCKETS / 8,
                 "{bins:?}: {gathered} buckets gathered"
             );
-            for b in 0..BUCKETS {
-                let (lo, hi) = span(b);
-                assert_eq!(
-                    whole_of(t.get(i)[b]),
-                    view.whole_bucket(lo, hi),
-                    "bucket {b}"
-                );
-            }
+            holds_what_the_view_works_out(t.get(i), &view);
         }
         // A map's table only when the map is named, and then its own.
         let relu = |x: f32| x.max(0.0);
@@ -186,13 +185,13 @@ mod tests {
         let named = View::keyed(&relu, 1, Bins::SignedLog);
         let i = t.index(&named).expect("named");
         assert_ne!(i, t.index(&View::new(None, Bins::SignedLog)).unwrap());
-        for b in 0..BUCKETS {
+        holds_what_the_view_works_out(t.get(i), &named);
+    }
+
+    fn holds_what_the_view_works_out(table: &[u8; BUCKETS], view: &View) {
+        for (b, &byte) in table.iter().enumerate() {
             let (lo, hi) = span(b);
-            assert_eq!(
-                whole_of(t.get(i)[b]),
-                named.whole_bucket(lo, hi),
-                "bucket {b}"
-            );
+            assert_eq!(whole_of(byte), view.whole_bucket(lo, hi), "bucket {b}");
         }
     }
 }

@@ -12,7 +12,7 @@
 //! sorting them all cost 25–35 ns per value.
 
 pub use super::bucket_view::View;
-use super::bucket_view::{whole_of, Class, WholeTables};
+use super::bucket_view::{table_of, whole_of, Class, WholeTables};
 use super::order_statistics::{select, Ranks};
 
 /// Bits of the order key below the bucket: 32 − 19 = 13 bits of bucket (sign, 8 of exponent,
@@ -102,15 +102,19 @@ pub fn count(values: &[f32], views: &[View]) -> Vec<Counted> {
 }
 
 fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
-    let tables: Vec<Option<usize>> = views.iter().map(|v| t.whole.index(v)).collect();
+    // Every view's whole-bucket table: kept, or (an unnamed map) worked out for this call.
+    let found: Vec<Result<usize, Box<[u8; BUCKETS]>>> = views
+        .iter()
+        .map(|v| t.whole.index(v).ok_or_else(|| table_of(v)))
+        .collect();
     let Tables {
         per_bucket,
         slot,
         whole,
     } = t;
-    let tables: Vec<Option<&[u8; BUCKETS]>> = tables
-        .into_iter()
-        .map(|i| i.map(|i| whole.get(i)))
+    let tables: Vec<&[u8; BUCKETS]> = found
+        .iter()
+        .map(|f| f.as_ref().map_or_else(|t| &**t, |&i| whole.get(i)))
         .collect();
     // Pass 1: every value's bucket. NaN (rare: a predictable branch) in none.
     let (mut nans, mut zeros) = (0u64, 0u64);
@@ -185,11 +189,7 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
                 let whole = match uniform {
                     Some(v) => Some(view.class(view.image(v))),
                     None if zero_buckets.contains(&b) => None,
-                    None if table.is_some() => table.and_then(|t| whole_of(t[b])),
-                    None => {
-                        let (lo, hi) = span(b);
-                        view.whole_bucket(lo, hi)
-                    }
+                    None => whole_of(table[b]),
                 };
                 match whole {
                     Some(class) => o.add(class, c as u64),

@@ -123,10 +123,11 @@ fn finish(title: String, mut rows: Vec<Row>) -> Result<(String, Vec<Row>), &'sta
         .find_map(|r| r.hists.last())
         .map(|(_, h)| h.bins);
     for r in &mut rows {
-        let (kept, off): (Vec<_>, Vec<_>) =
-            r.hists.drain(..).partition(|(_, h)| Some(h.bins) == bins);
-        r.hists = kept;
-        r.off_axis = off.into_iter().map(|(colour, _)| colour).collect();
+        r.off_axis = (r.hists.iter())
+            .filter(|(_, h)| Some(h.bins) != bins)
+            .map(|&(colour, _)| colour)
+            .collect();
+        r.hists.retain(|(_, h)| Some(h.bins) == bins);
     }
     if rows.iter().all(|r| r.hists.is_empty()) {
         return Err("Distributions are measured for the multilayer network, from epoch 0 on.");
@@ -241,7 +242,8 @@ where
         // beside a ReLU run's decades, the logits above a bounded activation).
         for (k, colour) in row.off_axis.iter().enumerate() {
             root.draw(&Text::new(
-                "other scale: not drawn",
+                // A String, as the note below: one drawing routine for both.
+                "other scale: not drawn".to_string(),
                 (
                     left + s.px(6.0) + k as i32 * (font * 11.0) as i32,
                     base - (row_h / 2.0) as i32,

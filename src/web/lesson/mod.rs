@@ -4,6 +4,7 @@
 
 pub mod open;
 pub mod player;
+mod style;
 
 use std::sync::Arc;
 
@@ -69,6 +70,7 @@ impl AppState {
 
     /// Opens a lesson at a step (0-based).
     pub fn open_lesson(&self, lesson: Lesson, text: &str, id: Option<&'static str>, step: usize) {
+        style::request_lesson_style();
         let n = lesson.steps.len();
         self.lesson_error.set(None);
         self.player.set(Some(Player {
