@@ -35,12 +35,13 @@ test('sigmoid layers are drawn on their own [0, 1] axis; the logits, on decades,
   assert.equal(d.rows, '5', 'four hidden layers and the output row');
   assert.ok(Number(d.columns) <= 21, `the activation's 20 bins (and zeros at most), not decades: ${d.columns}`);
   assert.equal(d.zeroShares.split(',').length, 4, 'only the hidden layers are drawn');
-  assert.equal(d.offAxis, '1', 'the output row says its logits are on another scale');
+  assert.equal(d.offAxis, '1', 'the output row\'s logits are on another scale');
+  assert.equal(d.offAxisNotes, 'out: other scale, not drawn', 'and the chart says so');
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test('compared runs on different scales: the one off the axis is named in each row it leaves, not silently missing', async () => {
+test('compared runs on different scales: a run off the axis is named once, in its colour, with the rows it leaves, not silently missing', async () => {
   // ReLU (decades) beside sigmoid ([0, 1]): the axis is the sigmoid run's; the ReLU run's three
   // hidden layers and both runs' logits are on other bins.
   const { page, problems } = await openPage(browser,
@@ -52,6 +53,8 @@ test('compared runs on different scales: the one off the axis is named in each r
   assert.equal(d.rows, '4');
   assert.ok(Number(d.columns) <= 21, `the sigmoid run's [0, 1] axis: ${d.columns} columns`);
   assert.equal(d.runs, '1', 'one run drawn per row');
+  assert.equal(d.offAxisNotes, 'L1–out: other scale, not drawn | out: other scale, not drawn',
+    'run 1 (ReLU) is off the axis in every row, run 2 (sigmoid) only in the logits\' row');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -238,21 +238,6 @@ where
                 }
             }
         }
-        // Each run left out here, in its colour: on another scale (a sigmoid run's [0, 1]
-        // beside a ReLU run's decades, the logits above a bounded activation).
-        for (k, colour) in row.off_axis.iter().enumerate() {
-            root.draw(&Text::new(
-                // A String, as the note below: one drawing routine for both.
-                "other scale: not drawn".to_string(),
-                (
-                    left + s.px(6.0) + k as i32 * (font * 11.0) as i32,
-                    base - (row_h / 2.0) as i32,
-                ),
-                s.text(0.9, s.run(*colour))
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(err)?;
-        }
         // The row's note: its share of exact zeros (the first run's), and NaN or ±∞.
         if let Some((_, first)) = row.hists.first() {
             let n = first.total().max(1) as f64;
@@ -313,13 +298,35 @@ where
         Bins::SignedLog => "value, sign kept, |value| in decades (2 bins each)",
         Bins::Range { .. } => "value, on the activation's own range",
     };
+    // Each run left off the axis somewhere (a sigmoid run's [0, 1] beside a ReLU run's
+    // decades, the logits above a bounded activation), once, in its colour, at the right of
+    // the caption line (which then starts at the left): "L1–L6: other scale, not drawn".
+    let notes = off_axis_notes(rows);
+    let (x, align) = if notes.is_empty() {
+        (left + plot_w / 2, HPos::Center)
+    } else {
+        (s.px(4.0), HPos::Left)
+    };
     root.draw(&Text::new(
         scale,
-        (left + plot_w / 2, h - s.px(2.0)),
-        s.text(0.9, s.muted)
-            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        (x, h - s.px(2.0)),
+        s.text(0.9, s.muted).pos(Pos::new(align, VPos::Bottom)),
     ))
     .map_err(err)?;
+    let said: Vec<&str> = notes.iter().map(|(_, note)| note.as_str()).collect();
+    let said = said.join(" | ");
+    for (k, (colour, note)) in notes.into_iter().enumerate() {
+        root.draw(&Text::new(
+            note,
+            (
+                w - s.px(4.0),
+                h - s.px(2.0) - k as i32 * (font * 1.1) as i32,
+            ),
+            s.text(0.9, s.run(colour))
+                .pos(Pos::new(HPos::Right, VPos::Bottom)),
+        ))
+        .map_err(err)?;
+    }
     Ok(Drawn {
         x_labels: labels,
         y_labels: rows.len(),
@@ -329,6 +336,7 @@ where
             ("data-columns", cols.len().to_string()),
             ("data-zero-shares", zero_shares.join(",")),
             ("data-title", title.to_string()),
+            ("data-off-axis-notes", said),
             (
                 "data-off-axis",
                 rows.iter()
@@ -346,4 +354,31 @@ where
             ),
         ],
     })
+}
+
+/// Per run left off the axis in some row (by colour slot): where, as "out", "L3" or
+/// the span "L1–L6" of its rows (top row first in `rows`).
+fn off_axis_notes(rows: &[Row]) -> Vec<(usize, String)> {
+    // Distinct, in order of appearance (no sort: each one brings its code into the page).
+    let mut colours: Vec<usize> = Vec::new();
+    for &c in rows.iter().flat_map(|r| &r.off_axis) {
+        if colours.iter().all(|&o| o != c) {
+            colours.push(c);
+        }
+    }
+    colours
+        .into_iter()
+        .map(|colour| {
+            let has = |r: &Row| r.off_axis.contains(&colour);
+            let top = rows.iter().position(has).unwrap_or(0);
+            let bottom = rows.iter().rposition(has).unwrap_or(top);
+            let mut note = rows[bottom].label.clone();
+            if bottom != top {
+                note.push('–');
+                note.push_str(&rows[top].label);
+            }
+            note.push_str(": other scale, not drawn");
+            (colour, note)
+        })
+        .collect()
 }
