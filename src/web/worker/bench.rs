@@ -28,7 +28,7 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
             .ok()?;
             t.run_epoch();
             // Epochs without and with the histograms in turn (so that both see the same stage
-            // of training), at least three pairs and as many as fit in about four seconds; the
+            // of training), at least five pairs and as many as fit in about eight seconds; the
             // medians, and the median of each pair's ratio (a slow spell of the machine then
             // slows both epochs of one pair, not one side of the comparison).
             let mut timed = |histograms: bool| {
@@ -38,7 +38,7 @@ pub fn benchmark(networks: Vec<(String, RunJob)>) {
                 now_ms() - start
             };
             let (mut off, mut on) = (vec![timed(false)], vec![timed(true)]);
-            let pairs = ((4000.0 / (off[0] + on[0])) as usize).clamp(3, MAX_PAIRS);
+            let pairs = ((8000.0 / (off[0] + on[0])) as usize).clamp(5, MAX_PAIRS);
             for _ in 1..pairs {
                 off.push(timed(false));
                 on.push(timed(true));
