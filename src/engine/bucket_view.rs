@@ -1,38 +1,27 @@
 //! One histogram's view of a layer's values (the values themselves, or their images under an
 //! activation), and per order bucket whether the view sends the whole bucket into one bin.
 
+use super::activation::Activation;
 use super::histogram::{bin_of, Bins};
 use super::order_buckets::{span, BUCKETS};
 
-/// One histogram the values make: the values themselves (`map` None), or their images under a
-/// non-decreasing f with f(NaN) = NaN — a layer's activation outputs from its inputs, which
+/// One histogram the values make: the values themselves (`map` None), or their images under an
+/// activation f, which never decreases and sends NaN to NaN — a layer's activation outputs from its inputs, which
 /// then cost no pass of their own: in the inputs' order, f's values keep their order, so a
 /// bucket whose two ends f sends into one bin sends its every value there, and f of the
 /// inputs' k-th smallest is the outputs' k-th smallest.
-pub struct View<'a> {
-    pub map: Option<&'a dyn Fn(f32) -> f32>,
-    /// Names the map, so that its whole-bucket table is worked out once: views with the same
-    /// key and bins must have the same map.
-    key: Option<u64>,
+pub struct View {
+    pub map: Option<Activation>,
     pub bins: Bins,
     edges: Vec<f64>,
 }
 
-impl<'a> View<'a> {
-    pub fn new(map: Option<&'a dyn Fn(f32) -> f32>, bins: Bins) -> View<'a> {
+impl View {
+    pub fn new(map: Option<Activation>, bins: Bins) -> View {
         View {
             map,
-            key: None,
             bins,
             edges: bins.edges(),
-        }
-    }
-
-    /// The view of the values under `map`, which `key` names (see [`View::key`]).
-    pub fn keyed(map: &'a dyn Fn(f32) -> f32, key: u64, bins: Bins) -> View<'a> {
-        View {
-            key: Some(key),
-            ..View::new(Some(map), bins)
         }
     }
 
@@ -42,7 +31,7 @@ impl<'a> View<'a> {
     }
 
     pub(super) fn image(&self, x: f32) -> f32 {
-        self.map.map_or(x, |f| f(x))
+        self.map.map_or(x, |f| f.apply(x))
     }
 
     /// Where a value of the view goes: a bin, or apart (zeros, NaN, ±∞).
@@ -93,28 +82,25 @@ const GATHER: u8 = 255;
 /// At most this many whole-bucket tables are kept (8 KB each).
 const WHOLE_TABLES: usize = 16;
 
-/// Per view (its map's key and its bins): every bucket's [`View::whole_bucket`], which
+/// Per view (its activation and its bins): every bucket's [`View::whole_bucket`], which
 /// depends on nothing else, worked out once (8 192 buckets × four look-ups of a bin cost
 /// more than counting a small layer's values when repeated for every histogram).
 #[derive(Default)]
-pub(super) struct WholeTables(Vec<(Option<u64>, Bins, Box<[u8; BUCKETS]>)>);
+pub(super) struct WholeTables(Vec<(Option<Activation>, Bins, Box<[u8; BUCKETS]>)>);
 
 impl WholeTables {
-    /// The number of the view's kept table, when its map is named (or it has none) and fewer
-    /// than [`WHOLE_TABLES`] are kept.
+    /// The number of the view's kept table, unless [`WHOLE_TABLES`] are kept already (bins
+    /// of other ranges than the app's).
     pub(super) fn index(&mut self, view: &View) -> Option<usize> {
-        let key = view.map.and(view.key);
-        if view.map.is_some() && key.is_none() {
-            return None;
-        }
-        let found = self.0.iter().position(|w| (w.0, w.1) == (key, view.bins));
+        let key = (view.map, view.bins);
+        let found = self.0.iter().position(|w| (w.0, w.1) == key);
         if found.is_some() {
             return found;
         }
         if self.0.len() == WHOLE_TABLES {
             return None;
         }
-        self.0.push((key, view.bins, table_of(view)));
+        self.0.push((view.map, view.bins, table_of(view)));
         Some(self.0.len() - 1)
     }
 
@@ -178,12 +164,9 @@ mod tests {
             );
             holds_what_the_view_works_out(t.get(i), &view);
         }
-        // A map's table only when the map is named, and then its own.
-        let relu = |x: f32| x.max(0.0);
-        let unnamed = View::new(Some(&relu), Bins::SignedLog);
-        assert_eq!(t.index(&unnamed), None);
-        let named = View::keyed(&relu, 1, Bins::SignedLog);
-        let i = t.index(&named).expect("named");
+        // An activation's table is its own.
+        let named = View::new(Some(Activation::Relu), Bins::SignedLog);
+        let i = t.index(&named).expect("kept");
         assert_ne!(i, t.index(&View::new(None, Bins::SignedLog)).unwrap());
         holds_what_the_view_works_out(t.get(i), &named);
     }

@@ -119,11 +119,7 @@ impl Histogram {
         f: Activation,
         out_bins: Bins,
     ) -> (Histogram, Histogram) {
-        let apply = move |x: f32| f.apply(x);
-        let views = [
-            View::new(None, z_bins),
-            View::keyed(&apply, f as u64, out_bins),
-        ];
+        let views = [View::new(None, z_bins), View::new(Some(f), out_bins)];
         let mut h = Histogram::of_views(z, &views);
         let outputs = h.swap_remove(1);
         (h.swap_remove(0), outputs)

@@ -102,7 +102,7 @@ pub fn count(values: &[f32], views: &[View]) -> Vec<Counted> {
 }
 
 fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
-    // Every view's whole-bucket table: kept, or (an unnamed map) worked out for this call.
+    // Every view's whole-bucket table: kept, or (past the kept ones) worked out for this call.
     let found: Vec<Result<usize, Box<[u8; BUCKETS]>>> = views
         .iter()
         .map(|v| t.whole.index(v).ok_or_else(|| table_of(v)))
@@ -247,7 +247,7 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
                 }
                 Some(f) => {
                     for &x in v.iter() {
-                        o.add(view.class(f(x)), 1);
+                        o.add(view.class(f.apply(x)), 1);
                     }
                 }
             }
