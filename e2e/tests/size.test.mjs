@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DIST } from '../tools/harness.mjs';
+import { DIST, loadedLater as lazy } from '../tools/harness.mjs';
 
 const BUDGET = 520_000;
-const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons') || f === 'lesson.css';
 
 test('the page loads at most 520 KB gzipped at start; the lesson player, the code writer and the explainer come later', () => {
   const files = fs.readdirSync(DIST, { recursive: true })

@@ -12,7 +12,7 @@
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, DIST } from './harness.mjs';
+import { serve, launch, DIST, loadedLater } from './harness.mjs';
 import { peerEpochs } from './peer.mjs';
 
 const args = process.argv.slice(2);
@@ -72,8 +72,7 @@ function sizes() {
   }
   // What the page loads at start: everything but what it fetches only when asked (the
   // clipping explainer, the script writer behind the code panel).
-  const lazy = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons') || f === 'lesson.css';
-  const loaded = Object.entries(files).filter(([f]) => !lazy(f));
+  const loaded = Object.entries(files).filter(([f]) => !loadedLater(f));
   return { transfer_gzip_bytes: loaded.reduce((a, [, s]) => a + s.gzip, 0), files };
 }
 

@@ -8,6 +8,10 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DIST = path.resolve(here, '..', '..', 'dist');
+// Files of dist/ the page fetches only when first asked (the clipping explainer, the script
+// writer behind the code panel, the lessons and the lesson player's stylesheet): outside the
+// start-up size budget.
+export const loadedLater = (f) => f.startsWith('clip-explainer') || f.startsWith('gradscope-code') || f.startsWith('lessons') || f === 'lesson.css';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
