@@ -302,17 +302,28 @@ where
     // decades, the logits above a bounded activation), once, in its colour, at the right of
     // the caption line (which then starts at the left): "L1–L6: other scale, not drawn".
     let notes = off_axis_notes(rows);
-    let (x, align) = if notes.is_empty() {
-        (left + plot_w / 2, HPos::Center)
-    } else {
-        (s.px(4.0), HPos::Left)
-    };
-    root.draw(&Text::new(
-        scale,
-        (x, h - s.px(2.0)),
-        s.text(0.9, s.muted).pos(Pos::new(align, VPos::Bottom)),
-    ))
-    .map_err(err)?;
+    // On a narrow chart (a phone) the caption gives way to the notes rather than run into them.
+    let widest = notes
+        .iter()
+        .map(|(_, n)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    // (Both at 0.9 of the font; this sans face averages about 0.42 em a character.)
+    let chars = (scale.chars().count() + widest) as f64;
+    let fits = notes.is_empty() || chars * 0.42 * 0.9 * font + s.px(16.0) as f64 <= w as f64;
+    if fits {
+        let (x, align) = if notes.is_empty() {
+            (left + plot_w / 2, HPos::Center)
+        } else {
+            (s.px(4.0), HPos::Left)
+        };
+        root.draw(&Text::new(
+            scale,
+            (x, h - s.px(2.0)),
+            s.text(0.9, s.muted).pos(Pos::new(align, VPos::Bottom)),
+        ))
+        .map_err(err)?;
+    }
     let said: Vec<&str> = notes.iter().map(|(_, note)| note.as_str()).collect();
     let said = said.join(" | ");
     for (k, (colour, note)) in notes.into_iter().enumerate() {
