@@ -248,6 +248,18 @@ fn counts_and_percentiles_equal_the_definition_on_many_kinds_of_data() {
         agrees_with_the_definition(&[], bins, "empty");
         agrees_with_the_definition(&[f32::NAN, -f32::NAN], bins, "only NaN");
         agrees_with_the_definition(&[f32::INFINITY, f32::NEG_INFINITY, 1.0], bins, "∞ − ∞");
+        // NaN whose payload puts them in the order buckets of ±∞.
+        let (nan_by_inf, nan_by_minus_inf) =
+            (f32::from_bits(0x7f80_0001), f32::from_bits(0xff80_0001));
+        let mixed = [
+            f32::INFINITY,
+            nan_by_inf,
+            f32::NEG_INFINITY,
+            nan_by_minus_inf,
+            1.0,
+            0.0,
+        ];
+        agrees_with_the_definition(&mixed, bins, "NaN beside ±∞");
     }
 }
 

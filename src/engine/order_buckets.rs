@@ -116,21 +116,8 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         .iter()
         .map(|f| f.as_ref().map_or_else(|t| &**t, |&i| whole.get(i)))
         .collect();
-    // Pass 1: every value's bucket. NaN (rare: a predictable branch) in none.
-    let (mut nans, mut zeros) = (0u64, 0u64);
-    {
-        // A plain borrow of the table (not through the Box in the thread-local), so that its
-        // address is not fetched again after every increment.
-        let counts: &mut [u32; BUCKETS] = per_bucket;
-        for &x in values {
-            if x.is_nan() {
-                nans += 1;
-                continue;
-            }
-            zeros += (x == 0.0) as u64;
-            counts[bucket(x)] += 1;
-        }
-    }
+    // Pass 1: every value's bucket.
+    let (nans, zeros) = first_pass(per_bucket, values);
     let mut out: Vec<Counted> = views
         .iter()
         .map(|v| {
@@ -216,15 +203,15 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         let mut next: Vec<usize> = gathered.iter().map(|g| g.3).collect();
         // Likewise a plain borrow of the slots (stores into `buffer` might otherwise move them).
         let slot: &[u16; BUCKETS] = slot;
-        for &x in values {
-            let s = slot[bucket(x)];
+        each_with_bucket(values, |x, b| {
+            let s = slot[b];
             if s != NONE {
                 if let Some(at) = next.get_mut(s as usize) {
                     buffer[*at] = x;
                     *at += 1;
                 }
             }
-        }
+        });
     }
     for (k, &(b, first, bin_each, from)) in gathered.iter().enumerate() {
         slot[b] = NONE;
@@ -260,4 +247,54 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         o.percentiles = ranks.percentiles(&images);
     }
     out
+}
+
+/// Pass 1: every value's bucket (NaN in none); returns (NaN, zeros).
+fn first_pass(counts: &mut [u32; BUCKETS], values: &[f32]) -> (u64, u64) {
+    // Zeros and NaN first, on their own: four lanes at a time (vectorised), in u32 lanes
+    // that a block of 2^16 values cannot overflow.
+    let (mut zeros, mut nans) = (0u64, 0u64);
+    for block in values.chunks(1 << 16) {
+        let (mut z, mut n) = ([0u32; 4], [0u32; 4]);
+        let quads = block.chunks_exact(4);
+        for &x in quads.remainder() {
+            zeros += (x == 0.0) as u64;
+            nans += x.is_nan() as u64;
+        }
+        for q in quads {
+            for k in 0..4 {
+                z[k] += (q[k] == 0.0) as u32;
+                n[k] += q[k].is_nan() as u32;
+            }
+        }
+        zeros += z.iter().map(|&c| c as u64).sum::<u64>();
+        nans += n.iter().map(|&c| c as u64).sum::<u64>();
+    }
+    if nans == 0 {
+        each_with_bucket(values, |_, b| counts[b] += 1);
+    } else {
+        // A NaN may share a bucket with ±∞ (by its payload): left out one by one.
+        for &x in values {
+            if !x.is_nan() {
+                counts[bucket(x)] += 1;
+            }
+        }
+    }
+    (nans, zeros)
+}
+
+/// `f(x, bucket of x)` for every value. The buckets are worked out four at a time, in one
+/// vector where the target has them: in the browser this about halved each pass.
+#[inline(always)]
+fn each_with_bucket(values: &[f32], mut f: impl FnMut(f32, usize)) {
+    let quads = values.chunks_exact(4);
+    for &x in quads.remainder() {
+        f(x, bucket(x));
+    }
+    for q in quads {
+        let b: [usize; 4] = std::array::from_fn(|k| bucket(q[k]));
+        for k in 0..4 {
+            f(q[k], b[k]);
+        }
+    }
 }

@@ -46,10 +46,10 @@ impl Ranks {
         from: usize,
         to: usize,
     ) -> impl Iterator<Item = usize> + Clone + '_ {
-        self.wanted
+        let start = self.wanted.partition_point(|&r| r < from);
+        self.wanted[start..]
             .iter()
             .copied()
-            .skip_while(move |&r| r < from)
             .take_while(move |&r| r < to)
     }
 
@@ -126,14 +126,14 @@ pub(super) fn select(
         sorted[next[s]] = x;
         next[s] += 1;
     }
-    for s in 0..256 {
-        let (a, z) = (first + starts[s], first + starts[s + 1]);
-        let from = ranks.partition_point(|&r| r < a);
-        let to = ranks.partition_point(|&r| r < z);
-        if from < to {
-            let part = &mut sorted[starts[s]..starts[s + 1]];
-            select(part, low, &ranks[from..to], a, out);
-        }
+    // Only the smaller buckets that hold a rank: each found from its first rank.
+    let mut from = 0;
+    while let Some(&r) = ranks.get(from) {
+        let s = starts.partition_point(|&start| start <= r - first) - 1;
+        let to = from + ranks[from..].partition_point(|&q| q - first < starts[s + 1]);
+        let part = &mut sorted[starts[s]..starts[s + 1]];
+        select(part, low, &ranks[from..to], first + starts[s], out);
+        from = to;
     }
 }
 
