@@ -79,11 +79,11 @@ pub(super) enum Class {
 const ZERO: u8 = 253;
 const INF: u8 = 254;
 const GATHER: u8 = 255;
-/// At most this many whole-bucket tables are kept (8 KB each).
+/// At most this many whole-bucket tables are kept (16 KB each).
 const WHOLE_TABLES: usize = 16;
 
 /// Per view (its activation and its bins): every bucket's [`View::whole_bucket`], which
-/// depends on nothing else, worked out once (8 192 buckets × four look-ups of a bin cost
+/// depends on nothing else, worked out once (16 384 buckets × four look-ups of a bin cost
 /// more than counting a small layer's values when repeated for every histogram).
 #[derive(Default)]
 pub(super) struct WholeTables(Vec<(Option<Activation>, Bins, Box<[u8; BUCKETS]>)>);

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod advice;
 pub mod batch_norm;
+mod bucket_passes;
 mod bucket_view;
 mod build;
 pub mod clip;

@@ -1,9 +1,9 @@
 //! Counting a layer's values into histogram bins and finding their percentiles in two passes
 //! over them and no sort.
 //!
-//! The first pass drops every f32 into one of 8 192 *order buckets* — its sign, exponent and
-//! top four mantissa bits, each bucket a sixteenth of an octave — a 32 KB table that stays in
-//! the cache. Most buckets then lie wholly inside one histogram bin: their counts go to that
+//! The first pass drops every f32 into one of 16 384 *order buckets* — its sign, exponent and
+//! top five mantissa bits, each bucket a thirty-second of an octave — a 64 KB table of which a
+//! layer touches a few hundred entries. Most buckets then lie wholly inside one histogram bin: their counts go to that
 //! bin as they are. The buckets that need their values one by one are few: those an edge of a
 //! bin cuts through, those holding a wanted rank (a percentile's order statistics), and the
 //! two around zero when subnormal values share them with the zeros. The second pass gathers
@@ -11,16 +11,19 @@
 //! bucket's values alone. About two table look-ups per value, where binning each value and
 //! sorting them all cost 25–35 ns per value.
 
+use super::bucket_passes::{first_pass, second_pass};
 pub use super::bucket_view::View;
 use super::bucket_view::{table_of, whole_of, Class, WholeTables};
 use super::order_statistics::{select, Ranks};
 
-/// Bits of the order key below the bucket: 32 − 19 = 13 bits of bucket (sign, 8 of exponent,
-/// 4 of mantissa).
-const SHIFT: u32 = 19;
+/// Bits of the order key below the bucket: 32 − 18 = 14 bits of bucket (sign, 8 of exponent,
+/// 5 of mantissa). Finer buckets than a sixteenth of an octave halve the values pass 2
+/// gathers, for twice the (mostly empty) buckets to look through: in the browser, equal for a
+/// ReLU network's layers, a third faster for a tanh network's.
+pub(super) const SHIFT: u32 = 18;
 pub(super) const BUCKETS: usize = 1 << (32 - SHIFT);
 /// No gathered list for this bucket.
-const NONE: u16 = u16::MAX;
+pub(super) const NONE: u16 = u16::MAX;
 
 /// The f32's bits reordered so that ascending integers are ascending floats:
 /// −NaN < −∞ < … < −0 < +0 < … < +∞ < +NaN. A negative float's bits all flip; a positive
@@ -37,7 +40,7 @@ fn from_order_key(key: u32) -> f32 {
 }
 
 #[inline(always)]
-fn bucket(x: f32) -> usize {
+pub(super) fn bucket(x: f32) -> usize {
     (order_key(x) >> SHIFT) as usize & (BUCKETS - 1)
 }
 
@@ -75,9 +78,9 @@ impl Counted {
 }
 
 /// The two bucket tables, kept between calls (a layer's five histograms, every epoch): a
-/// fresh 48 KB each time cost more than counting a small layer's values. Between calls every
+/// fresh 96 KB each time cost more than counting a small layer's values. Between calls every
 /// count is 0 and every slot [`NONE`]; each call puts back what it changed.
-/// Arrays of exactly [`BUCKETS`], so that a bucket number (13 bits) needs no bounds check.
+/// Arrays of exactly [`BUCKETS`], so that a bucket number (14 bits) needs no bounds check.
 struct Tables {
     per_bucket: Box<[u32; BUCKETS]>,
     slot: Box<[u16; BUCKETS]>,
@@ -101,6 +104,8 @@ pub fn count(values: &[f32], views: &[View]) -> Vec<Counted> {
     })
 }
 
+/// The passes and steps are functions of their own, never inlined, so that a profile (of the
+/// browser's too) names each.
 fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
     // Every view's whole-bucket table: kept, or (past the kept ones) worked out for this call.
     let found: Vec<Result<usize, Box<[u8; BUCKETS]>>> = views
@@ -116,185 +121,228 @@ fn count_with(t: &mut Tables, values: &[f32], views: &[View]) -> Vec<Counted> {
         .iter()
         .map(|f| f.as_ref().map_or_else(|t| &**t, |&i| whole.get(i)))
         .collect();
-    // Pass 1: every value's bucket.
     let (nans, zeros) = first_pass(per_bucket, values);
-    let mut out: Vec<Counted> = views
-        .iter()
-        .map(|v| {
-            debug_assert!(v.image(f32::NAN).is_nan(), "f(NaN) must be NaN");
-            Counted {
-                bins: vec![0; v.bins.count()],
-                zeros: 0,
-                nans,
-                infs: 0,
-                percentiles: Vec::new(),
-            }
-        })
-        .collect();
-    // The buckets of ±∞ hold nothing else once NaN is left out; those of ±0 may also hold
-    // subnormals, whose sixteenth of an octave starts at 0.
-    let inf_buckets = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
-    let zero_buckets = [bucket(-0.0), bucket(0.0)];
-    let only_zeros = zero_buckets
-        .iter()
-        .map(|&b| per_bucket[b] as u64)
-        .sum::<u64>()
-        == zeros;
-    let ranks = Ranks::new(values.len() - nans as usize);
+    let mut plan = Plan::new(views, nans, values.len());
+    plan.settle_buckets(per_bucket, slot, &tables, views, zeros);
+    let mut buffer = vec![0f32; plan.len];
+    if plan.len > 0 {
+        second_pass(values, slot, &plan.gathered, &mut buffer);
+    }
+    plan.finish(&mut buffer, slot, views)
+}
 
-    // Per gathered bucket: the bucket, the rank its values start at, which views must bin its
-    // values one by one (a bit each), and where its values go in `buffer`.
-    let mut gathered: Vec<(usize, usize, u32, usize)> = Vec::new();
-    let mut buffer_len = 0;
-    // Order statistics known without gathering (a bucket of ±∞, or of zeros alone).
-    let mut known: Vec<(usize, f32)> = Vec::new();
-    let mut before = 0usize;
-    // Nearly every bucket is empty: 16 at a time are skipped with one (vectorised) test.
-    for (chunk_at, chunk) in per_bucket.chunks_exact_mut(16).enumerate() {
-        if chunk.iter().fold(0, |a, &c| a | c) == 0 {
-            continue;
-        }
-        for (k, count) in chunk.iter_mut().enumerate() {
-            let c = std::mem::take(count) as usize;
-            if c == 0 {
-                continue;
-            }
-            let b = chunk_at * 16 + k;
-            // The one value of a bucket of ±∞, or of zeros alone: the end of its span nearer
-            // to +0 (the lowest key of a positive bucket, the highest of a negative one).
-            let uniform = (inf_buckets.contains(&b) || only_zeros && zero_buckets.contains(&b))
-                .then(|| {
-                    let (lo, hi) = span(b);
-                    if b >= BUCKETS / 2 {
-                        lo
-                    } else {
-                        hi
-                    }
-                });
-            let mut bin_each = 0u32;
-            for (i, ((view, o), table)) in views.iter().zip(&mut out).zip(&tables).enumerate() {
-                let whole = match uniform {
-                    Some(v) => Some(view.class(view.image(v))),
-                    None if zero_buckets.contains(&b) => None,
-                    None => whole_of(table[b]),
-                };
-                match whole {
-                    Some(class) => o.add(class, c as u64),
-                    None => bin_each |= 1 << i,
+/// A bucket whose values pass 2 gathers.
+pub(super) struct Gathered {
+    bucket: usize,
+    /// The rank of its smallest value.
+    first: usize,
+    /// The views that must bin its values one by one, a bit each.
+    bin_each: u32,
+    /// Where its values start in the buffer of gathered values.
+    pub(super) from: usize,
+}
+
+/// What the bucket counts settle before pass 2, and the counts so far.
+struct Plan {
+    out: Vec<Counted>,
+    ranks: Ranks,
+    gathered: Vec<Gathered>,
+    /// The values gathered, all buckets together.
+    len: usize,
+    /// Order statistics known without gathering (a bucket of ±∞, or of zeros alone).
+    known: Vec<(usize, f32)>,
+}
+
+impl Plan {
+    fn new(views: &[View], nans: u64, values: usize) -> Plan {
+        let out = views
+            .iter()
+            .map(|v| {
+                debug_assert!(v.image(f32::NAN).is_nan(), "f(NaN) must be NaN");
+                Counted {
+                    bins: vec![0; v.bins.count()],
+                    zeros: 0,
+                    nans,
+                    infs: 0,
+                    percentiles: Vec::new(),
                 }
-            }
-            let mut wanted = ranks.within(before, before + c);
-            match uniform {
-                Some(v) => known.extend(wanted.map(|r| (r, v))),
-                None if bin_each != 0 || wanted.next().is_some() => {
-                    slot[b] = gathered.len() as u16;
-                    gathered.push((b, before, bin_each, buffer_len));
-                    buffer_len += c;
-                }
-                None => {}
-            }
-            before += c;
+            })
+            .collect();
+        Plan {
+            out,
+            ranks: Ranks::new(values - nans as usize),
+            gathered: Vec::new(),
+            len: 0,
+            known: Vec::new(),
         }
     }
-    // Pass 2: the gathered buckets' values, each bucket's together (NaN's buckets are never
-    // gathered).
-    let mut buffer = vec![0f32; buffer_len];
-    if buffer_len > 0 {
-        let mut next: Vec<usize> = gathered.iter().map(|g| g.3).collect();
-        // Likewise a plain borrow of the slots (stores into `buffer` might otherwise move them).
-        let slot: &[u16; BUCKETS] = slot;
-        each_with_bucket(values, |x, b| {
-            let s = slot[b];
-            if s != NONE {
-                if let Some(at) = next.get_mut(s as usize) {
-                    buffer[*at] = x;
-                    *at += 1;
-                }
-            }
-        });
-    }
-    for (k, &(b, first, bin_each, from)) in gathered.iter().enumerate() {
-        slot[b] = NONE;
-        let to = gathered.get(k + 1).map_or(buffer_len, |g| g.3);
-        let v = &mut buffer[from..to];
-        for (i, (view, o)) in views.iter().zip(&mut out).enumerate() {
-            if bin_each & 1 << i == 0 {
+
+    /// Every bucket from pass 1, in order: counted whole into the views' bins, or gathered (its
+    /// slot set) for pass 2. Leaves every count 0 again.
+    #[inline(never)]
+    fn settle_buckets(
+        &mut self,
+        per_bucket: &mut [u32; BUCKETS],
+        slot: &mut [u16; BUCKETS],
+        tables: &[&[u8; BUCKETS]],
+        views: &[View],
+        zeros: u64,
+    ) {
+        // The buckets of ±∞ hold nothing else once NaN is left out; those of ±0 may also
+        // hold subnormals, whose thirty-second of an octave starts at 0.
+        let inf_buckets = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
+        let zero_buckets = [bucket(-0.0), bucket(0.0)];
+        let only_zeros = zero_buckets
+            .iter()
+            .map(|&b| per_bucket[b] as u64)
+            .sum::<u64>()
+            == zeros;
+        let special = |b: usize| inf_buckets.contains(&b) || zero_buckets.contains(&b);
+        let wanted = self.ranks.wanted().to_vec();
+        // The first wanted rank not below `before`.
+        let mut next_rank = 0;
+        let mut before = 0usize;
+        // Nearly every bucket is empty: 16 at a time are skipped with one (vectorised) test.
+        for (chunk_at, chunk) in per_bucket.chunks_exact_mut(16).enumerate() {
+            if all_zero(chunk) {
                 continue;
             }
-            // A gathered value is finite and not NaN: as itself, a zero or in a bin.
-            match view.map {
-                None => {
-                    for &x in v.iter() {
-                        if x == 0.0 {
-                            o.zeros += 1;
+            for (k, count) in chunk.iter_mut().enumerate() {
+                let c = std::mem::take(count) as usize;
+                if c == 0 {
+                    continue;
+                }
+                let b = chunk_at * 16 + k;
+                let end = before + c;
+                let holds_rank = wanted.get(next_rank).is_some_and(|&r| r < end);
+                while wanted.get(next_rank).is_some_and(|&r| r < end) {
+                    next_rank += 1;
+                }
+                let bin_each = if special(b) {
+                    self.settle_special(b, c, before, views, only_zeros)
+                } else {
+                    // The common bucket: each view's table says where it all goes.
+                    let mut bin_each = 0u32;
+                    for (i, (o, table)) in self.out.iter_mut().zip(tables).enumerate() {
+                        let byte = table[b];
+                        if let Some(n) = o.bins.get_mut(byte as usize) {
+                            *n += c as u64;
                         } else {
-                            o.bins[view.bin(x as f64)] += 1;
+                            match whole_of(byte) {
+                                Some(class) => o.add(class, c as u64),
+                                None => bin_each |= 1 << i,
+                            }
+                        }
+                    }
+                    (bin_each != 0 || holds_rank).then_some(bin_each)
+                };
+                if let Some(bin_each) = bin_each {
+                    slot[b] = self.gathered.len() as u16;
+                    self.gathered.push(Gathered {
+                        bucket: b,
+                        first: before,
+                        bin_each,
+                        from: self.len,
+                    });
+                    self.len += c;
+                }
+                before = end;
+            }
+        }
+    }
+
+    /// A bucket of ±∞ or of ±0 (and subnormals), its `c` values from rank `before` on: counted
+    /// whole when it holds one value alone, its order statistics known; else, the views that
+    /// must bin its values one by one, for pass 2 to gather.
+    #[cold]
+    fn settle_special(
+        &mut self,
+        b: usize,
+        c: usize,
+        before: usize,
+        views: &[View],
+        only_zeros: bool,
+    ) -> Option<u32> {
+        let zero_bucket = !(b == bucket(f32::NEG_INFINITY) || b == bucket(f32::INFINITY));
+        let wanted = self.ranks.within(before, before + c);
+        if zero_bucket && !only_zeros {
+            // Zeros beside subnormals: every view bins them one by one.
+            return Some((1u32 << views.len()) - 1);
+        }
+        // The one value: the end of the bucket's span nearer to +0 (the lowest key of a
+        // positive bucket, the highest of a negative one).
+        let (lo, hi) = span(b);
+        let v = if b >= BUCKETS / 2 { lo } else { hi };
+        for (view, o) in views.iter().zip(&mut self.out) {
+            o.add(view.class(view.image(v)), c as u64);
+        }
+        self.known.extend(wanted.map(|r| (r, v)));
+        None
+    }
+
+    /// With the gathered values (each bucket's together): what they add to the views' bins,
+    /// and the order statistics they hold; then the percentiles. Every slot is [`NONE`] again.
+    #[inline(never)]
+    fn finish(
+        mut self,
+        buffer: &mut [f32],
+        slot: &mut [u16; BUCKETS],
+        views: &[View],
+    ) -> Vec<Counted> {
+        for (k, g) in self.gathered.iter().enumerate() {
+            slot[g.bucket] = NONE;
+            let to = self.gathered.get(k + 1).map_or(self.len, |next| next.from);
+            let v = &mut buffer[g.from..to];
+            for (i, (view, o)) in views.iter().zip(&mut self.out).enumerate() {
+                if g.bin_each & 1 << i == 0 {
+                    continue;
+                }
+                // A gathered value is finite and not NaN: as itself, a zero or in a bin.
+                match view.map {
+                    None => {
+                        for &x in v.iter() {
+                            if x == 0.0 {
+                                o.zeros += 1;
+                            } else {
+                                o.bins[view.bin(x as f64)] += 1;
+                            }
+                        }
+                    }
+                    Some(f) => {
+                        for &x in v.iter() {
+                            o.add(view.class(f.apply(x)), 1);
                         }
                     }
                 }
-                Some(f) => {
-                    for &x in v.iter() {
-                        o.add(view.class(f.apply(x)), 1);
-                    }
-                }
             }
+            let wanted: Vec<usize> = self.ranks.within(g.first, g.first + v.len()).collect();
+            select(v, SHIFT, &wanted, g.first, &mut self.known);
         }
-        let wanted: Vec<usize> = ranks.within(first, first + v.len()).collect();
-        select(v, SHIFT, &wanted, first, &mut known);
+        for (view, o) in views.iter().zip(&mut self.out) {
+            let images: Vec<(usize, f32)> = self
+                .known
+                .iter()
+                .map(|&(r, x)| (r, view.image(x)))
+                .collect();
+            o.percentiles = self.ranks.percentiles(&images);
+        }
+        self.out
     }
-    for (view, o) in views.iter().zip(&mut out) {
-        let images: Vec<(usize, f32)> = known.iter().map(|&(r, x)| (r, view.image(x))).collect();
-        o.percentiles = ranks.percentiles(&images);
-    }
-    out
 }
 
-/// Pass 1: every value's bucket (NaN in none); returns (NaN, zeros).
-fn first_pass(counts: &mut [u32; BUCKETS], values: &[f32]) -> (u64, u64) {
-    // Zeros and NaN first, on their own: four lanes at a time (vectorised), in u32 lanes
-    // that a block of 2^16 values cannot overflow.
-    let (mut zeros, mut nans) = (0u64, 0u64);
-    for block in values.chunks(1 << 16) {
-        let (mut z, mut n) = ([0u32; 4], [0u32; 4]);
-        let quads = block.chunks_exact(4);
-        for &x in quads.remainder() {
-            zeros += (x == 0.0) as u64;
-            nans += x.is_nan() as u64;
-        }
-        for q in quads {
-            for k in 0..4 {
-                z[k] += (q[k] == 0.0) as u32;
-                n[k] += q[k].is_nan() as u32;
-            }
-        }
-        zeros += z.iter().map(|&c| c as u64).sum::<u64>();
-        nans += n.iter().map(|&c| c as u64).sum::<u64>();
-    }
-    if nans == 0 {
-        each_with_bucket(values, |_, b| counts[b] += 1);
-    } else {
-        // A NaN may share a bucket with ±∞ (by its payload): left out one by one.
-        for &x in values {
-            if !x.is_nan() {
-                counts[bucket(x)] += 1;
-            }
-        }
-    }
-    (nans, zeros)
-}
-
-/// `f(x, bucket of x)` for every value. The buckets are worked out four at a time, in one
-/// vector where the target has them: in the browser this about halved each pass.
+/// Whether 16 counts are all 0. In the browser, with WebAssembly's vector instructions (the
+/// compiler does not vectorise this test on its own there, and it runs for every bucket on
+/// every call: the fixed cost of a small layer's histogram).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn each_with_bucket(values: &[f32], mut f: impl FnMut(f32, usize)) {
-    let quads = values.chunks_exact(4);
-    for &x in quads.remainder() {
-        f(x, bucket(x));
-    }
-    for q in quads {
-        let b: [usize; 4] = std::array::from_fn(|k| bucket(q[k]));
-        for k in 0..4 {
-            f(q[k], b[k]);
-        }
-    }
+fn all_zero(c: &[u32]) -> bool {
+    use std::arch::wasm32::{u32x4, v128_any_true, v128_or};
+    let q = |k: usize| u32x4(c[k], c[k + 1], c[k + 2], c[k + 3]);
+    !v128_any_true(v128_or(v128_or(q(0), q(4)), v128_or(q(8), q(12))))
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn all_zero(c: &[u32]) -> bool {
+    c.iter().fold(0, |a, &c| a | c) == 0
 }

@@ -40,6 +40,11 @@ impl Ranks {
         Ranks { each, wanted }
     }
 
+    /// Every rank needed, ascending, once.
+    pub(super) fn wanted(&self) -> &[usize] {
+        &self.wanted
+    }
+
     /// The wanted ranks in [from, to).
     pub(super) fn within(
         &self,
@@ -83,7 +88,7 @@ impl Ranks {
 /// values whose order keys agree above bit `shift`. A few values: by Hoare's selection. More:
 /// a counting sort on the key's next 8 bits (branch-free, two passes), then the same within
 /// each smaller bucket that holds a rank — so a crowded bucket (a saturated tanh's outputs,
-/// thousands of them within a sixteenth of an octave of ±1) costs a few passes, not a
+/// thousands of them within a thirty-second of an octave of ±1) costs a few passes, not a
 /// mispredicted branch per comparison.
 pub(super) fn select(
     values: &mut [f32],
