@@ -34,8 +34,13 @@ impl Trainer {
                 s.add(self.net.activation_of(layer), input, output, units);
             }
             for (layer, v) in values.iter_mut().enumerate() {
-                v.preactivation
-                    .extend_from_slice(self.net.activation_io(layer).0);
+                let z = self.net.activation_io(layer).0;
+                // Room for the whole validation set at once (growing chunk by chunk copied
+                // what was kept so far each time).
+                if v.preactivation.is_empty() {
+                    v.preactivation.reserve(z.len() / chunk.len() * val.len());
+                }
+                v.preactivation.extend_from_slice(z);
             }
         }
         let n = val.len().max(1) as f64;
