@@ -53,27 +53,11 @@ pub(super) fn second_pass(
     });
 }
 
-/// How many values are NaN, and how many ±0: four lanes at a time (vectorised), in u32 lanes
-/// that a block of 2^16 values cannot overflow.
+/// How many values are NaN, and how many ±0 (loops the compiler vectorises).
 fn nans_and_zeros(values: &[f32]) -> (u64, u64) {
-    let (mut nans, mut zeros) = (0u64, 0u64);
-    for block in values.chunks(1 << 16) {
-        let (mut z, mut n) = ([0u32; 4], [0u32; 4]);
-        let quads = block.chunks_exact(4);
-        for &x in quads.remainder() {
-            zeros += (x == 0.0) as u64;
-            nans += x.is_nan() as u64;
-        }
-        for q in quads {
-            for k in 0..4 {
-                z[k] += (q[k] == 0.0) as u32;
-                n[k] += q[k].is_nan() as u32;
-            }
-        }
-        zeros += z.iter().map(|&c| c as u64).sum::<u64>();
-        nans += n.iter().map(|&c| c as u64).sum::<u64>();
-    }
-    (nans, zeros)
+    let nans = values.iter().filter(|x| x.is_nan()).count();
+    let zeros = values.iter().filter(|&&x| x == 0.0).count();
+    (nans as u64, zeros as u64)
 }
 
 /// `f(x, bucket of x)` for every value. The buckets are worked out four at a time, in one

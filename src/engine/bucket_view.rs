@@ -30,6 +30,8 @@ impl View {
         bin_of(&self.edges, self.bins.guess(y), y)
     }
 
+    /// (Not inlined: the activations' formulas once, not at every place an image is taken.)
+    #[inline(never)]
     pub(super) fn image(&self, x: f32) -> f32 {
         self.map.map_or(x, |f| f.apply(x))
     }

@@ -308,9 +308,9 @@ impl Plan {
                             }
                         }
                     }
-                    Some(f) => {
+                    Some(_) => {
                         for &x in v.iter() {
-                            o.add(view.class(f.apply(x)), 1);
+                            o.add(view.class(view.image(x)), 1);
                         }
                     }
                 }
