@@ -163,6 +163,27 @@ test('record exports: CSV and JSON hold every epoch of every run, JSON in the CL
     assert.deepEqual(Object.keys(recs[0].layers[0].hist).sort(), ['activation', 'delta', 'gradient', 'preactivation', 'weight']);
     assert.equal(act.counts.length, act.edges.length - 1);
     assert.equal(act.percentiles.length, 9);
+    // Every value counted once, in a bin or apart, as the worker's WebAssembly counted it: per
+    // layer, each kernel's fan-in × units weights (and gradients), and the same validation
+    // samples behind every layer's activations and inputs.
+    const total = (h) => h.counts.reduce((a, b) => a + b, 0) + h.zeros + h.nans + h.infs;
+    for (const rec of recs) {
+      const layers = rec.layers.filter((l) => l.hist);
+      if (layers.length !== rec.layers.length) continue; // a record without (a diverged step)
+      const units = layers.map((l, i) => (i === layers.length - 1 ? 10 : json.runs[r].config.width));
+      const samples = total(layers[0].hist.activation) / units[0];
+      assert.ok(Number.isInteger(samples) && samples > 100, `run ${r + 1}: ${samples} validation samples`);
+      layers.forEach((l, i) => {
+        const at = `run ${r + 1}, epoch ${rec.epoch}, layer ${l.layer}`;
+        assert.equal(total(l.hist.activation), samples * units[i], `${at}: activations`);
+        assert.equal(total(l.hist.preactivation), samples * units[i], `${at}: inputs`);
+        assert.equal(total(l.hist.weight), (i === 0 ? 64 : units[i - 1]) * units[i], `${at}: weights`);
+        if (l.hist.gradient) assert.equal(total(l.hist.gradient), total(l.hist.weight), `${at}: gradient`);
+        const p = l.hist.percentiles ?? l.hist.weight.percentiles;
+        const ordered = p.filter((x) => x !== null).every((x, k, a) => k === 0 || a[k - 1] <= x);
+        assert.ok(ordered, `${at}: the weights' percentiles ascend: ${p}`);
+      });
+    }
     assert.match(recs[0].verdict, /^(ready|vanishing|exploding|diverged)$/, 'epoch 0: nothing learned yet, never healthy');
     assert.ok(Array.isArray(recs[0].advice));
   }
