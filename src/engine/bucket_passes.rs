@@ -2,7 +2,7 @@
 //! order bucket counted, then the values of the few buckets that need them one by one
 //! gathered. Each works out the buckets four values at a time.
 
-use super::order_buckets::{bucket, Gathered, BUCKETS, NONE};
+use super::order_buckets::{bucket, Gathered, BUCKETS, INF_BUCKETS, NONE, ZERO_BUCKETS};
 
 /// Pass 1: every value's bucket (NaN in none); returns (NaN, zeros).
 #[inline(never)]
@@ -10,12 +10,12 @@ pub(super) fn first_pass(counts: &mut [u32; BUCKETS], values: &[f32]) -> (u64, u
     each_with_bucket(values, |_, b| counts[b] += 1);
     // NaN can only be in the buckets beyond ±∞ (and in those of ±∞, by its payload); zeros
     // only in the two around 0. Only when those hold something are the values read again.
-    let (minus_inf, plus_inf) = (bucket(f32::NEG_INFINITY), bucket(f32::INFINITY));
+    let [minus_inf, plus_inf] = INF_BUCKETS;
     let maybe_nan = counts[..=minus_inf]
         .iter()
         .chain(&counts[plus_inf..])
         .any(|&c| c > 0);
-    let maybe_zero = counts[bucket(-0.0)] > 0 || counts[bucket(0.0)] > 0;
+    let maybe_zero = ZERO_BUCKETS.iter().any(|&b| counts[b] > 0);
     if !(maybe_nan || maybe_zero) {
         return (0, 0);
     }

@@ -29,7 +29,7 @@ pub(super) const NONE: u16 = u16::MAX;
 /// −NaN < −∞ < … < −0 < +0 < … < +∞ < +NaN. A negative float's bits all flip; a positive
 /// one's sign bit is set.
 #[inline(always)]
-pub(super) fn order_key(x: f32) -> u32 {
+pub(super) const fn order_key(x: f32) -> u32 {
     let bits = x.to_bits();
     let mask = ((bits as i32 >> 31) as u32) | 1 << 31;
     bits ^ mask
@@ -40,9 +40,15 @@ fn from_order_key(key: u32) -> f32 {
 }
 
 #[inline(always)]
-pub(super) fn bucket(x: f32) -> usize {
+pub(super) const fn bucket(x: f32) -> usize {
     (order_key(x) >> SHIFT) as usize & (BUCKETS - 1)
 }
+
+/// The buckets of −∞ and +∞: they hold nothing else once NaN is left out (NaN lie beyond
+/// them, and in them too by their payload).
+pub(super) const INF_BUCKETS: [usize; 2] = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
+/// The buckets of −0 and +0, which also hold the subnormals nearest them.
+pub(super) const ZERO_BUCKETS: [usize; 2] = [bucket(-0.0), bucket(0.0)];
 
 /// The smallest and the largest f32 of bucket `b` (one exponent, so never across a power of 2).
 pub(super) fn span(b: usize) -> (f32, f32) {
@@ -154,7 +160,8 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(views: &[View], nans: u64, values: usize) -> Plan {
+    /// For `n` values, `nans` of them NaN.
+    fn new(views: &[View], nans: u64, n: usize) -> Plan {
         let out = views
             .iter()
             .map(|v| {
@@ -170,7 +177,7 @@ impl Plan {
             .collect();
         Plan {
             out,
-            ranks: Ranks::new(values - nans as usize),
+            ranks: Ranks::new(n - nans as usize),
             gathered: Vec::new(),
             len: 0,
             known: Vec::new(),
@@ -188,16 +195,12 @@ impl Plan {
         views: &[View],
         zeros: u64,
     ) {
-        // The buckets of ±∞ hold nothing else once NaN is left out; those of ±0 may also
-        // hold subnormals, whose thirty-second of an octave starts at 0.
-        let inf_buckets = [bucket(f32::NEG_INFINITY), bucket(f32::INFINITY)];
-        let zero_buckets = [bucket(-0.0), bucket(0.0)];
-        let only_zeros = zero_buckets
+        let only_zeros = ZERO_BUCKETS
             .iter()
             .map(|&b| per_bucket[b] as u64)
             .sum::<u64>()
             == zeros;
-        let special = |b: usize| inf_buckets.contains(&b) || zero_buckets.contains(&b);
+        let special = |b: usize| INF_BUCKETS.contains(&b) || ZERO_BUCKETS.contains(&b);
         let wanted = self.ranks.wanted().to_vec();
         // The first wanted rank not below `before`.
         let mut next_rank = 0;
@@ -214,10 +217,11 @@ impl Plan {
                 }
                 let b = chunk_at * 16 + k;
                 let end = before + c;
-                let holds_rank = wanted.get(next_rank).is_some_and(|&r| r < end);
+                let first_rank = next_rank;
                 while wanted.get(next_rank).is_some_and(|&r| r < end) {
                     next_rank += 1;
                 }
+                let holds_rank = next_rank > first_rank;
                 let bin_each = if special(b) {
                     self.settle_special(b, c, before, views, only_zeros)
                 } else {
@@ -263,9 +267,8 @@ impl Plan {
         views: &[View],
         only_zeros: bool,
     ) -> Option<u32> {
-        let zero_bucket = !(b == bucket(f32::NEG_INFINITY) || b == bucket(f32::INFINITY));
         let wanted = self.ranks.within(before, before + c);
-        if zero_bucket && !only_zeros {
+        if ZERO_BUCKETS.contains(&b) && !only_zeros {
             // Zeros beside subnormals: every view bins them one by one.
             return Some((1u32 << views.len()) - 1);
         }
