@@ -155,7 +155,17 @@ where
     let (w, h) = (w as i32, h as i32);
     let font = s.font_px();
     let (left, right) = ((font * 3.2) as i32, (font * 4.6) as i32);
-    let (top, bottom) = ((font * 2.2) as i32, (font * 2.4) as i32);
+    // Each run left off the axis somewhere (a sigmoid run's [0, 1] beside a ReLU run's
+    // decades, the logits above a bounded activation) is named once, in its colour, at the
+    // foot of the chart: "L1–L6: other scale, not drawn". A note beyond the first takes a line
+    // of its own, below the axis labels rather than over them.
+    let notes = off_axis_notes(rows);
+    let line_h = (font * 1.1) as i32;
+    let extra_lines = notes.len().saturating_sub(1) as i32;
+    let (top, bottom) = (
+        (font * 2.2) as i32,
+        (font * 2.4) as i32 + extra_lines * line_h,
+    );
     root.draw(&Text::new(
         title.to_string(),
         (w / 2, top / 2),
@@ -298,19 +308,16 @@ where
         Bins::SignedLog => "value, sign kept, |value| in decades (2 bins each)",
         Bins::Range { .. } => "value, on the activation's own range",
     };
-    // Each run left off the axis somewhere (a sigmoid run's [0, 1] beside a ReLU run's
-    // decades, the logits above a bounded activation), once, in its colour, at the right of
-    // the caption line (which then starts at the left): "L1–L6: other scale, not drawn".
-    let notes = off_axis_notes(rows);
-    // On a narrow chart (a phone) the caption gives way to the notes rather than run into them.
-    let widest = notes
-        .iter()
-        .map(|(_, n)| n.chars().count())
-        .max()
-        .unwrap_or(0);
-    // (Both at 0.9 of the font; this sans face averages about 0.42 em a character.)
-    let chars = (scale.chars().count() + widest) as f64;
-    let fits = notes.is_empty() || chars * 0.42 * 0.9 * font + s.px(16.0) as f64 <= w as f64;
+    // The first note shares the caption line, at its right (the caption then starts at the
+    // left). On a narrow chart (a phone) the caption gives way to it rather than run into it
+    // (measured as the other charts measure their text).
+    let width_of = |text: &str| {
+        root.estimate_text_size(text, &s.text(0.9, s.muted))
+            .map_or(u32::MAX, |(w, _)| w)
+    };
+    let fits = notes.first().is_none_or(|(_, first)| {
+        width_of(scale).saturating_add(width_of(first)) as i64 + s.px(16.0) as i64 <= w as i64
+    });
     if fits {
         let (x, align) = if notes.is_empty() {
             (left + plot_w / 2, HPos::Center)
@@ -329,10 +336,7 @@ where
     for (k, (colour, note)) in notes.into_iter().enumerate() {
         root.draw(&Text::new(
             note,
-            (
-                w - s.px(4.0),
-                h - s.px(2.0) - k as i32 * (font * 1.1) as i32,
-            ),
+            (w - s.px(4.0), h - s.px(2.0) - k as i32 * line_h),
             s.text(0.9, s.run(colour))
                 .pos(Pos::new(HPos::Right, VPos::Bottom)),
         ))
